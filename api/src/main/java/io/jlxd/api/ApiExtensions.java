@@ -1,0 +1,21 @@
+package io.jlxd.api;
+
+import java.util.List;
+
+/**
+ * The API extensions this server implements, announced in {@code GET /1.0}. Names are LXD's where the feature is
+ * LXD's, so that LXD clients recognise them; jlxd's own start with {@code jlxd_}. Only ever append.
+ */
+public final class ApiExtensions {
+    public static final List<String> ALL = List.of(
+            "etag",
+            "patch",
+            "operation_wait_timeout",
+            "event_lifecycle",
+            "api_filtering",
+            "server_event_mode",
+            "jlxd_criu_version");
+
+    private ApiExtensions() {
+    }
+}

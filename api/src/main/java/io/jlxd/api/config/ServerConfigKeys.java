@@ -1,0 +1,19 @@
+package io.jlxd.api.config;
+
+import java.util.List;
+
+/** The server configuration keys ({@code PUT /1.0}). Every key listed here has an effect in the daemon. */
+public final class ServerConfigKeys {
+    public static final String HTTPS_ADDRESS = "core.https_address";
+    public static final String SHUTDOWN_TIMEOUT = "core.shutdown_timeout";
+
+    public static final ConfigSchema SCHEMA = new ConfigSchema("server", List.of(
+            new ConfigKey(HTTPS_ADDRESS, ValueType.LISTEN_ADDRESS, "",
+                    "Address to bind the HTTPS API to (host:port, [v6]:port or :port; port defaults to 8443); unset = no HTTPS"),
+            new ConfigKey(SHUTDOWN_TIMEOUT, ValueType.INTEGER, "5",
+                    "Seconds the daemon waits for running operations to finish on SIGTERM"),
+            new ConfigKey("user.*", ValueType.STRING, "", "Free-form user key, stored and returned as is")));
+
+    private ServerConfigKeys() {
+    }
+}

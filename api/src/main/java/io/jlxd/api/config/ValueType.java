@@ -1,0 +1,113 @@
+package io.jlxd.api.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
+
+/** The value types of configuration keys, each with its validation. An empty value always means "unset". */
+public enum ValueType {
+    STRING {
+        @Override
+        void check(String value) {
+        }
+    },
+    BOOL {
+        @Override
+        void check(String value) {
+            if (!value.matches("(?i)true|false|1|0|yes|no|on|off")) {
+                throw new IllegalArgumentException("not a boolean (true or false)");
+            }
+        }
+    },
+    INTEGER {
+        @Override
+        void check(String value) {
+            try {
+                Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not an integer");
+            }
+        }
+    },
+    /** A duration like LXD's: a number and a unit (s, m, h, d, w). */
+    DURATION {
+        @Override
+        void check(String value) {
+            if (!DURATION_PATTERN.matcher(value).matches()) {
+                throw new IllegalArgumentException("not a duration such as 30s, 10m, 1h or 2d");
+            }
+        }
+    },
+    /** A listen address: "host:port", "[v6]:port", ":port" or "host" (port 8443 then). */
+    LISTEN_ADDRESS {
+        @Override
+        void check(String value) {
+            ListenAddress.parse(value);
+        }
+    };
+
+    private static final Pattern DURATION_PATTERN = Pattern.compile("\\d+\\s*(s|m|h|d|w|[smhdw][a-z]*)");
+
+    abstract void check(String value);
+
+    /** Validates a value; an empty value is always valid (it unsets the key). */
+    public void validate(String key, String value) {
+        if (value == null || value.isEmpty()) {
+            return;
+        }
+        try {
+            check(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid value for \"" + key + "\": \"" + value + "\" is " + e.getMessage());
+        }
+    }
+
+    /** A parsed listen address. */
+    public record ListenAddress(String host, int port) {
+        public static final int DEFAULT_PORT = 8443;
+
+        public static ListenAddress parse(String value) {
+            String host;
+            String port;
+            if (value.startsWith("[")) {
+                int close = value.indexOf(']');
+                if (close < 0) {
+                    throw new IllegalArgumentException("an IPv6 address without its closing bracket");
+                }
+                host = value.substring(1, close);
+                String rest = value.substring(close + 1);
+                if (!rest.isEmpty() && !rest.startsWith(":")) {
+                    throw new IllegalArgumentException("not host:port");
+                }
+                port = rest.isEmpty() ? "" : rest.substring(1);
+            } else {
+                int colon = value.lastIndexOf(':');
+                if (colon >= 0 && value.indexOf(':') != colon) {
+                    throw new IllegalArgumentException("an IPv6 address without brackets ([addr]:port)");
+                }
+                host = colon < 0 ? value : value.substring(0, colon);
+                port = colon < 0 ? "" : value.substring(colon + 1);
+            }
+            int p = DEFAULT_PORT;
+            if (!port.isEmpty()) {
+                try {
+                    p = Integer.parseInt(port);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("not host:port (bad port \"" + port + "\")");
+                }
+                if (p < 1 || p > 65535) {
+                    throw new IllegalArgumentException("not host:port (port out of range 1-65535)");
+                }
+            }
+            if (!host.isEmpty() && !host.matches("[A-Za-z0-9.:%-]+")) {
+                throw new IllegalArgumentException("not host:port (bad host \"" + host + "\")");
+            }
+            return new ListenAddress(host.isEmpty() ? "::" : host, p);
+        }
+
+        /** Resolves the host; the wildcard "::" binds all addresses. */
+        public InetAddress inetAddress() throws UnknownHostException {
+            return InetAddress.getByName(host);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.jlxd.cli.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.jlxd.api.ErrorMessages;
+import io.jlxd.api.Json;
+import io.jlxd.api.Response;
+import io.jlxd.cli.client.http.HttpResponse;
+import java.io.IOException;
+
+/**
+ * A parsed answer of the API: the envelope as the shared {@link Response} record, the raw JSON (for
+ * {@code --raw} output and for fields a newer server adds) and the HTTP head (ETag, Location).
+ */
+public record ApiResponse(HttpResponse http, JsonNode json, Response envelope) {
+
+    /**
+     * Parses an HTTP response. An error envelope, or any HTTP error, becomes an {@link ApiException}; a success
+     * that is not an envelope is a protocol error.
+     */
+    public static ApiResponse parse(HttpResponse http) throws IOException {
+        JsonNode json = null;
+        Response envelope = null;
+        if (http.body().length > 0) {
+            try {
+                json = Json.lenient().readTree(http.body());
+                if (json != null && json.isObject() && json.has("type")) {
+                    envelope = Json.lenient().treeToValue(json, Response.class);
+                }
+            } catch (JsonProcessingException e) {
+                json = null;
+            }
+        }
+        if (envelope == null) {
+            if (http.status() >= 400) {
+                throw new ApiException(http.status(), httpError(http));
+            }
+            throw new ApiException(http.status(), "invalid answer from the server (HTTP " + http.status()
+                    + "): not an API response");
+        }
+        if (envelope.isError() || http.status() >= 400) {
+            int code = envelope.errorCode() != 0 ? envelope.errorCode() : http.status();
+            String message = envelope.error() == null || envelope.error().isEmpty()
+                    ? ErrorMessages.reason(code) : envelope.error();
+            throw new ApiException(code, message);
+        }
+        return new ApiResponse(http, json, envelope);
+    }
+
+    /** Text for an error answer that is not an envelope: the reason phrase and a short body. */
+    static String httpError(HttpResponse http) {
+        String reason = http.head().reason().isEmpty() ? ErrorMessages.reason(http.status()) : http.head().reason();
+        String text = http.bodyText().strip();
+        if (text.length() > 200) {
+            text = text.substring(0, 200) + "...";
+        }
+        return text.isEmpty() || text.equalsIgnoreCase(reason) ? reason : reason + ": " + text;
+    }
+
+    /** The envelope's metadata; a JSON null node when absent. */
+    public JsonNode metadata() {
+        JsonNode m = json.get("metadata");
+        return m == null ? NullNode.getInstance() : m;
+    }
+
+    public boolean isAsync() {
+        return Response.ASYNC.equals(envelope.type());
+    }
+
+    /** The ETag header, or null. */
+    public String etag() {
+        return http.headers().first("ETag").orElse(null);
+    }
+
+    /** The operation URL of an async answer ({@code /1.0/operations/<id>}), or "". */
+    public String operation() {
+        return envelope.operation() == null ? "" : envelope.operation();
+    }
+}

@@ -1,0 +1,130 @@
+package io.jlxd.cli.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jlxd.api.Json;
+import io.jlxd.api.Operation;
+import io.jlxd.api.Paths;
+import io.jlxd.cli.client.http.HttpExecutor;
+import io.jlxd.cli.client.http.HttpRequest;
+import io.jlxd.cli.client.http.HttpResponse;
+import io.jlxd.cli.client.ws.UpgradeRefusedException;
+import io.jlxd.cli.client.ws.WebSocket;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.random.RandomGenerator;
+
+/**
+ * The jlxd API client: JSON requests, envelope parsing (errors become {@link ApiException}), ETags, operations
+ * and WebSockets, over any {@link Transport}. Not thread-safe (one in-flight request at a time); WebSockets
+ * have their own connections.
+ */
+public final class JlxdClient implements Closeable {
+    public static final String JSON = "application/json";
+
+    private final Transport transport;
+    private final HttpExecutor http;
+    private final String userAgent;
+    private RandomGenerator random;
+
+    public JlxdClient(Transport transport, String userAgent) {
+        this.transport = transport;
+        this.http = new HttpExecutor(transport);
+        this.userAgent = userAgent;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Sends a request and returns the raw HTTP response, whatever it is. */
+    public HttpResponse exchange(String method, String path, byte[] body, String contentType, String ifMatch)
+            throws IOException {
+        HttpRequest request = body == null ? HttpRequest.of(method, path)
+                : HttpRequest.withBody(method, path, contentType, body);
+        request.header("User-Agent", userAgent).header("Accept", JSON);
+        if (ifMatch != null && !ifMatch.isEmpty()) {
+            request.header("If-Match", ifMatch);
+        }
+        return http.execute(request);
+    }
+
+    /**
+     * Sends a request with an optional JSON body (a {@code byte[]} is sent as is, anything else is serialised
+     * with the shared mapper) and parses the envelope.
+     */
+    public ApiResponse call(String method, String path, Object body, String ifMatch) throws IOException {
+        byte[] json = body == null ? null : body instanceof byte[] bytes ? bytes : encode(body);
+        return ApiResponse.parse(exchange(method, path, json, JSON, ifMatch));
+    }
+
+    public ApiResponse get(String path) throws IOException {
+        return call("GET", path, null, null);
+    }
+
+    /** Converts a JSON node to a wire record with the lenient mapper. */
+    public static <T> T convert(JsonNode node, Class<T> type) throws IOException {
+        return Json.lenient().treeToValue(node, type);
+    }
+
+    /**
+     * Waits for an operation ({@code GET .../wait?timeout=N}); {@code timeoutSeconds < 0} waits without limit.
+     * Accepts an id or an operation URL. Returns the operation's JSON (its status may still be running after a
+     * timeout).
+     */
+    public JsonNode waitOperation(String operation, long timeoutSeconds) throws IOException {
+        String url = operation.startsWith("/") ? operation : Paths.operation(operation);
+        int query = url.indexOf('?');
+        String path = query < 0 ? url : url.substring(0, query);
+        String target = path + "/wait" + (timeoutSeconds >= 0 ? "?timeout=" + timeoutSeconds : "");
+        return get(target).metadata();
+    }
+
+    /** Waits for an operation to end and throws its error if it failed. */
+    public Operation waitSuccess(String operation) throws IOException {
+        Operation op = convert(waitOperation(operation, -1), Operation.class);
+        if (op.err() != null && !op.err().isEmpty()) {
+            throw new ApiException(400, op.err());
+        }
+        return op;
+    }
+
+    /** Opens a WebSocket on {@code path}; an error answer becomes an {@link ApiException}. */
+    public WebSocket websocket(String path) throws IOException {
+        try {
+            return WebSocket.connect(transport.open(), transport.authority(), path, random());
+        } catch (UpgradeRefusedException e) {
+            ApiResponse.parse(e.response());
+            throw e;
+        }
+    }
+
+    /** Subscribes to {@code /1.0/events}, optionally only to some event types. */
+    public EventStream events(Collection<String> types) throws IOException {
+        String path = Paths.EVENTS;
+        if (types != null && !types.isEmpty()) {
+            path += "?type=" + URLEncoder.encode(String.join(",", types), StandardCharsets.UTF_8);
+        }
+        return new EventStream(websocket(path));
+    }
+
+    private RandomGenerator random() {
+        if (random == null) {
+            random = new SecureRandom();
+        }
+        return random;
+    }
+
+    private static byte[] encode(Object body) throws JsonProcessingException {
+        return Json.lenient().writeValueAsBytes(body);
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

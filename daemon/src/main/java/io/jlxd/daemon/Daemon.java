@@ -1,0 +1,138 @@
+package io.jlxd.daemon;
+
+import io.helidon.webserver.WebServer;
+import io.jlxd.api.config.ServerConfigKeys;
+import io.jlxd.daemon.db.CertificateTable;
+import io.jlxd.daemon.db.ConfigTable;
+import io.jlxd.daemon.db.Database;
+import io.jlxd.daemon.events.EventBus;
+import io.jlxd.daemon.host.HostInfo;
+import io.jlxd.daemon.host.HostProbes;
+import io.jlxd.daemon.http.ApiRequest;
+import io.jlxd.daemon.http.Endpoints;
+import io.jlxd.daemon.http.Router;
+import io.jlxd.daemon.log.Logs;
+import io.jlxd.daemon.ops.Operations;
+import io.jlxd.daemon.routes.CertificateRoutes;
+import io.jlxd.daemon.routes.OperationRoutes;
+import io.jlxd.daemon.routes.ServerRoutes;
+import io.jlxd.daemon.server.HttpsListener;
+import io.jlxd.daemon.server.Listener;
+import io.jlxd.daemon.server.ServerConfig;
+import io.jlxd.daemon.server.TrustStore;
+import io.jlxd.daemon.tls.ServerCertificate;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The running daemon: wires the components together at start, and takes them down in reverse order. */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+
+    /** Start-up options (see {@link Main}). */
+    public record Options(Path dataDir, String group, Path logFile, boolean verbose) {
+    }
+
+    private final DataDir dir;
+    private final Database db;
+    private final EventBus events;
+    private final Operations operations;
+    private final ServerConfig config;
+    private final HttpsListener https;
+    private final WebServer unix;
+
+    private Daemon(DataDir dir, Database db, EventBus events, Operations operations, ServerConfig config,
+                   HttpsListener https, WebServer unix) {
+        this.dir = dir;
+        this.db = db;
+        this.events = events;
+        this.operations = operations;
+        this.config = config;
+        this.https = https;
+        this.unix = unix;
+    }
+
+    public static Daemon start(Options o) throws Exception {
+        DataDir dir = DataDir.lock(o.dataDir());
+        try {
+            Logs.setup(o.logFile() != null ? o.logFile() : dir.logs().resolve("jlxd.log"), o.verbose());
+            HostProbes probes = HostProbes.start();
+            HostInfo host = HostInfo.read();
+            Files.createDirectories(dir.database().getParent());
+            Database db = Database.open(dir.database());
+            EventBus events = new EventBus(host.hostname());
+            Logs.toEvents(events);
+            ServerCertificate cert = ServerCertificate.loadOrCreate(dir.root(), host.hostname());
+            ServerConfig config = new ServerConfig(new ConfigTable(db));
+            TrustStore trust = new TrustStore(new CertificateTable(db));
+            Operations operations = new Operations(events, host.hostname());
+            HttpsListener https = new HttpsListener(cert, trust, events);
+            Router router = new Router(Endpoints.all(new Endpoints.Routes(
+                    new ServerRoutes(config, host, probes, cert, https, events),
+                    new OperationRoutes(operations),
+                    new CertificateRoutes(trust, operations, cert, https, events))));
+            https.router(router);
+            config.addApplier(https);
+            WebServer unix = startUnix(dir.socket(), o.group(), router, events);
+            try {
+                config.applyAtStart();
+            } catch (Exception e) {
+                LOG.warning("HTTPS listener not started (" + ServerConfigKeys.HTTPS_ADDRESS + "="
+                        + config.get(ServerConfigKeys.HTTPS_ADDRESS) + "): " + e.getMessage());
+            }
+            LOG.info("jlxd " + ServerRoutes.VERSION + " ready on " + dir.socket() + " (pid " + ProcessHandle.current().pid() + ")");
+            return new Daemon(dir, db, events, operations, config, https, unix);
+        } catch (Exception | Error e) {
+            dir.close();
+            throw e;
+        }
+    }
+
+    private static WebServer startUnix(Path socket, String group, Router router, EventBus events) throws IOException {
+        Files.deleteIfExists(socket);
+        WebServer server = Listener.start(UnixDomainSocketAddress.of(socket), null, router, req -> ApiRequest.Caller.unix(),
+                events, session -> true);
+        try {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+            if (group != null && !group.isEmpty()) {
+                GroupPrincipal g = socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+                Files.getFileAttributeView(socket, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(g);
+            }
+        } catch (IOException e) {
+            server.stop();
+            throw new IOException("cannot set up " + socket + (group == null ? "" : " for group " + group) + ": " + e.getMessage(), e);
+        }
+        return server;
+    }
+
+    /** Stops serving, lets running operations finish (up to core.shutdown_timeout) and releases everything. */
+    @Override
+    public void close() {
+        LOG.info("jlxd shutting down");
+        https.stop();
+        unix.stop();
+        try {
+            long timeout = Long.parseLong(config.get(ServerConfigKeys.SHUTDOWN_TIMEOUT));
+            if (!operations.drain(Duration.ofSeconds(timeout))) {
+                LOG.warning("operations still running after " + timeout + " s; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.close();
+        try {
+            db.close();
+            Files.deleteIfExists(dir.socket());
+            dir.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "shutdown", e);
+        }
+        LOG.info("jlxd stopped");
+    }
+}

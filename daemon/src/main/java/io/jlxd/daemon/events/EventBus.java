@@ -1,0 +1,77 @@
+package io.jlxd.daemon.events;
+
+import io.jlxd.api.Event;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Fans events out to subscribers (the {@code /1.0/events} websockets). Publishing never blocks: each subscriber
+ * has its own bounded queue, and one that falls behind is disconnected rather than silently skipped (LXD's rule).
+ */
+public final class EventBus {
+    private final String location;
+    private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+
+    public EventBus(String location) {
+        this.location = location;
+    }
+
+    /** Receives events of the types it asked for. */
+    public interface Subscriber {
+        Set<String> types();
+
+        /** Offers an event; returns false when the subscriber cannot keep up and must be dropped. */
+        boolean offer(Event event);
+
+        /** Called once when the bus drops the subscriber (it fell behind, or the bus closed). */
+        void dropped(String reason);
+    }
+
+    public void subscribe(Subscriber s) {
+        subscribers.add(s);
+    }
+
+    public void unsubscribe(Subscriber s) {
+        subscribers.remove(s);
+    }
+
+    public boolean hasSubscribers(String type) {
+        for (Subscriber s : subscribers) {
+            if (s.types().contains(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void publish(String type, Object metadata) {
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        Event event = new Event(type, OffsetDateTime.now(ZoneOffset.UTC), location, "", metadata);
+        for (Subscriber s : subscribers) {
+            if (s.types().contains(type) && !s.offer(event)) {
+                subscribers.remove(s);
+                s.dropped("event listener too slow, disconnected");
+            }
+        }
+    }
+
+    /** A lifecycle event ({@code instance-started}, {@code config-updated}...). */
+    public void lifecycle(String action, String source, java.util.Map<String, Object> context) {
+        publish(Event.LIFECYCLE, new Lifecycle(action, source, context == null ? java.util.Map.of() : context));
+    }
+
+    /** The metadata of a lifecycle event. */
+    public record Lifecycle(String action, String source, java.util.Map<String, Object> context) {
+    }
+
+    public void close() {
+        for (Subscriber s : subscribers) {
+            subscribers.remove(s);
+            s.dropped("daemon shutting down");
+        }
+    }
+}

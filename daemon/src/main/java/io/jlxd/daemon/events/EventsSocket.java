@@ -1,0 +1,119 @@
+package io.jlxd.daemon.events;
+
+import io.helidon.common.parameters.Parameters;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+import io.jlxd.api.Event;
+import io.jlxd.api.Json;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * One {@code /1.0/events} websocket connection: subscribes to the bus with the requested types and sends each
+ * event as a JSON text frame from its own virtual thread, so that a slow client never blocks the publisher.
+ */
+public final class EventsSocket implements WsListener, EventBus.Subscriber {
+    public static final Set<String> TYPES = Set.of(Event.OPERATION, Event.LIFECYCLE, Event.LOGGING);
+    private static final int QUEUE = 1024;
+
+    private final EventBus bus;
+    private final Predicate<WsSession> trusted;
+    private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
+    private volatile Set<String> types = TYPES;
+    private volatile boolean closed;
+    private volatile String dropReason;
+
+    public EventsSocket(EventBus bus, Predicate<WsSession> trusted) {
+        this.bus = bus;
+        this.trusted = trusted;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        Parameters query = prologue.query();
+        if (query.contains("type")) {
+            Set<String> wanted = new LinkedHashSet<>();
+            for (String value : query.all("type")) {
+                for (String t : value.split(",")) {
+                    String type = t.trim();
+                    if (type.isEmpty()) {
+                        continue;
+                    }
+                    if (!TYPES.contains(type)) {
+                        throw new WsUpgradeException("Unknown event type \"" + type + "\" (operation, lifecycle, logging)");
+                    }
+                    wanted.add(type);
+                }
+            }
+            if (!wanted.isEmpty()) {
+                types = Set.copyOf(wanted);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        if (!trusted.test(session)) {
+            session.close(WsCloseCodes.VIOLATED_POLICY, "not authorized");
+            return;
+        }
+        bus.subscribe(this);
+        Thread.ofVirtual().name("events-sender").start(() -> sendLoop(session));
+    }
+
+    private void sendLoop(WsSession session) {
+        try {
+            while (!closed) {
+                Event e = queue.poll(1, TimeUnit.SECONDS);
+                if (e != null) {
+                    session.send(Json.lenient().writeValueAsString(e), true);
+                } else if (dropReason != null) {
+                    session.close(WsCloseCodes.TRY_AGAIN_LATER, dropReason);
+                    break;
+                }
+            }
+        } catch (Exception e) {
+            // the peer went away: stop sending
+        } finally {
+            closed = true;
+            bus.unsubscribe(this);
+        }
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        closed = true;
+        bus.unsubscribe(this);
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        closed = true;
+        bus.unsubscribe(this);
+    }
+
+    @Override
+    public Set<String> types() {
+        return types;
+    }
+
+    @Override
+    public boolean offer(Event event) {
+        return !closed && queue.offer(event);
+    }
+
+    @Override
+    public void dropped(String reason) {
+        dropReason = reason;
+    }
+}

@@ -1,0 +1,155 @@
+package io.jlxd.daemon.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.jlxd.api.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * One API request as handlers see it: path parameters, query, headers, a size-limited body, and who is calling.
+ */
+public final class ApiRequest {
+    /** Default limit of a JSON request body. */
+    public static final long DEFAULT_BODY_LIMIT = 8L * 1024 * 1024;
+
+    private final String method;
+    private final String path;
+    private final Map<String, String> params;
+    private final Map<String, String> query;
+    private final Function<String, Optional<String>> headers;
+    private final long contentLength;
+    private final InputStream body;
+    private final Caller caller;
+
+    /** Who sent a request. */
+    public record Caller(boolean trusted, String protocol, String address, java.security.cert.X509Certificate certificate) {
+        public static Caller unix() {
+            return new Caller(true, "unix", "@", null);
+        }
+    }
+
+    public ApiRequest(String method, String path, Map<String, String> params, Map<String, String> query,
+                      Function<String, Optional<String>> headers, long contentLength, InputStream body, Caller caller) {
+        this.method = method;
+        this.path = path;
+        this.params = params;
+        this.query = query;
+        this.headers = headers;
+        this.contentLength = contentLength;
+        this.body = body;
+        this.caller = caller;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public String param(String name) {
+        String v = params.get(name);
+        if (v == null) {
+            throw new IllegalStateException("no path parameter " + name);
+        }
+        return v;
+    }
+
+    public Optional<String> query(String name) {
+        return Optional.ofNullable(query.get(name));
+    }
+
+    /** An integer query parameter, 400 when it is not one. */
+    public long queryLong(String name, long fallback) {
+        Optional<String> v = query(name);
+        if (v.isEmpty() || v.get().isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.get());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Invalid value for query parameter \"" + name + "\": \"" + v.get() + "\" is not an integer");
+        }
+    }
+
+    /** LXD's recursion level (0, 1 or 2). */
+    public int recursion(int max) {
+        long r = queryLong("recursion", 0);
+        if (r < 0 || r > max) {
+            throw ApiException.badRequest("Invalid value for query parameter \"recursion\": must be 0.." + max);
+        }
+        return (int) r;
+    }
+
+    public Optional<String> header(String name) {
+        return headers.apply(name);
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    /** The raw body, refused with 413 when larger than the limit. */
+    public byte[] bodyBytes(long limit) {
+        if (contentLength > limit) {
+            throw ApiException.tooLarge("Request body too large: " + contentLength + " bytes, limit is " + limit);
+        }
+        try {
+            byte[] data = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (data.length > limit) {
+                throw ApiException.tooLarge("Request body too large: limit is " + limit + " bytes");
+            }
+            return data;
+        } catch (IOException e) {
+            throw ApiException.badRequest("Cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    /** The body parsed strictly as JSON into a wire type: unknown fields and malformed JSON give 400. */
+    public <T> T bodyAs(Class<T> type) {
+        byte[] data = bodyBytes(DEFAULT_BODY_LIMIT);
+        if (data.length == 0) {
+            throw ApiException.badRequest("Request body required (JSON)");
+        }
+        try {
+            T value = Json.strict().readValue(data, type);
+            if (value == null) {
+                throw ApiException.badRequest("Request body must be a JSON object, not null");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.badRequest("Unknown field \"" + e.getPropertyName() + "\" in request body");
+        } catch (MismatchedInputException e) {
+            String where = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            throw ApiException.badRequest("Invalid request body" + (where.isEmpty() ? "" : " at \"" + where + "\"") + ": "
+                    + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("Invalid JSON in request body: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("Cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    /** Checks If-Match against the current ETag of the resource (412 on mismatch, no header = no check). */
+    public void checkEtag(String current) {
+        Optional<String> expected = header("If-Match");
+        if (expected.isEmpty() || expected.get().isBlank()) {
+            return;
+        }
+        String want = expected.get().trim();
+        if (want.startsWith("\"") && want.endsWith("\"") && want.length() >= 2) {
+            want = want.substring(1, want.length() - 1);
+        }
+        if (!want.equals(current)) {
+            throw ApiException.preconditionFailed("ETag doesn't match: " + want + " vs " + current);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.jlxd.daemon.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.jlxd.api.ErrorMessages;
+import io.jlxd.api.Json;
+import io.jlxd.api.Response;
+import io.jlxd.api.config.ConfigException;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one Helidon handler of a listener: routes every request through the endpoint table, checks access, runs
+ * the handler and writes LXD's envelope. Errors of any kind end as an error envelope, never as a bare page.
+ */
+public final class Dispatcher implements Handler {
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
+    private final Router router;
+    private final CallerResolver callers;
+
+    /** Decides who the caller of a request is (trusted or not) for this listener. */
+    @FunctionalInterface
+    public interface CallerResolver {
+        ApiRequest.Caller resolve(ServerRequest request);
+    }
+
+    public Dispatcher(Router router, CallerResolver callers) {
+        this.router = router;
+        this.callers = callers;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        Method method = req.prologue().method();
+        String path = req.path().path();
+        Reply reply;
+        try {
+            reply = route(req, method, path);
+        } catch (ApiException e) {
+            reply = error(e.status(), e.getMessage());
+        } catch (ConfigException e) {
+            reply = error(400, e.getMessage());
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, method.text() + " " + path + " failed", e);
+            reply = error(500, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        write(res, reply);
+    }
+
+    private Reply route(ServerRequest req, Method method, String path) throws Exception {
+        Router.Match match = router.match(method, path);
+        ApiRequest.Caller caller = callers.resolve(req);
+        return switch (match) {
+            case Router.NotFound ignored -> throw ApiException.notFound("Not Found: " + path);
+            case Router.WrongMethod wrong -> {
+                Reply.Raw raw = errorRaw(405, "Method " + method.text() + " not allowed on " + path);
+                yield new Reply.Raw(raw.status(), raw.contentType(), raw.body(), Map.of("Allow", String.join(", ", wrong.allowed())));
+            }
+            case Router.Found found -> {
+                if (found.endpoint().access() == Access.TRUSTED && !caller.trusted()) {
+                    throw ApiException.forbidden("not authorized");
+                }
+                yield found.endpoint().handler().handle(toApiRequest(req, method, path, found.params(), caller));
+            }
+        };
+    }
+
+    private static ApiRequest toApiRequest(ServerRequest req, Method method, String path, Map<String, String> params,
+                                           ApiRequest.Caller caller) {
+        Map<String, String> query = new HashMap<>();
+        for (String name : req.query().names()) {
+            query.put(name, req.query().first(name).orElse(""));
+        }
+        long length = req.headers().contentLength().orElse(-1L);
+        return new ApiRequest(method.text(), path, params, query,
+                name -> req.headers().first(HeaderNames.create(name)), length,
+                req.content().hasEntity() ? req.content().inputStream() : java.io.InputStream.nullInputStream(), caller);
+    }
+
+    private static Reply error(int status, String message) {
+        return errorRaw(status, message);
+    }
+
+    private static Reply.Raw errorRaw(int status, String message) {
+        return new Reply.Raw(status, "application/json", bytes(Response.error(status, message == null ? ErrorMessages.reason(status) : message)), Map.of());
+    }
+
+    private static void write(ServerResponse res, Reply reply) {
+        switch (reply) {
+            case Reply.Sync sync -> {
+                if (sync.etag() != null) {
+                    res.header(HeaderNames.ETAG, "\"" + sync.etag() + "\"");
+                }
+                send(res, 200, "application/json", bytes(Response.sync(sync.metadata())));
+            }
+            case Reply.Async async -> {
+                String location = Response.async(async.operation()).operation();
+                res.header(HeaderNames.LOCATION, location);
+                send(res, 202, "application/json", bytes(Response.async(async.operation())));
+            }
+            case Reply.Raw raw -> {
+                raw.headers().forEach(res::header);
+                send(res, raw.status(), raw.contentType(), raw.body());
+            }
+        }
+    }
+
+    private static void send(ServerResponse res, int status, String contentType, byte[] body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        res.send(body);
+    }
+
+    private static byte[] bytes(Object value) {
+        try {
+            return Json.lenient().writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode the response", e);
+        }
+    }
+}

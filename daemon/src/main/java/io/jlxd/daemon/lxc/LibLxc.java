@@ -1,0 +1,54 @@
+package io.jlxd.daemon.lxc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.Optional;
+
+/**
+ * liblxc through the Foreign Function &amp; Memory API. Only calls that do not fork the caller belong here
+ * (version, config, state, freeze, stop); start and attach fork, so they go through lxc-start / lxc-attach.
+ */
+public final class LibLxc {
+    public static final String LIBRARY = "liblxc.so.1";
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static volatile Optional<SymbolLookup> lookup;
+
+    private LibLxc() {
+    }
+
+    /** The library, or empty when liblxc is not installed. */
+    static Optional<SymbolLookup> library() {
+        Optional<SymbolLookup> l = lookup;
+        if (l == null) {
+            synchronized (LibLxc.class) {
+                if (lookup == null) {
+                    try {
+                        lookup = Optional.of(SymbolLookup.libraryLookup(LIBRARY, Arena.global()));
+                    } catch (IllegalArgumentException e) {
+                        lookup = Optional.empty();
+                    }
+                }
+                l = lookup;
+            }
+        }
+        return l;
+    }
+
+    /** {@code lxc_get_version()}: "5.0.2", or empty when liblxc is missing. */
+    public static Optional<String> version() {
+        return library().flatMap(lib -> lib.find("lxc_get_version")).map(sym -> {
+            MethodHandle h = LINKER.downcallHandle(sym, FunctionDescriptor.of(ValueLayout.ADDRESS));
+            try {
+                MemorySegment s = (MemorySegment) h.invokeExact();
+                return s.reinterpret(256).getString(0);
+            } catch (Throwable t) {
+                throw new IllegalStateException("lxc_get_version failed", t);
+            }
+        });
+    }
+}

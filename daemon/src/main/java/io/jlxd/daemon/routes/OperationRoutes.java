@@ -1,0 +1,57 @@
+package io.jlxd.daemon.routes;
+
+import io.jlxd.api.Operation;
+import io.jlxd.api.Paths;
+import io.jlxd.daemon.http.ApiException;
+import io.jlxd.daemon.http.ApiRequest;
+import io.jlxd.daemon.http.Reply;
+import io.jlxd.daemon.ops.Op;
+import io.jlxd.daemon.ops.Operations;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /1.0/operations}: list, show, cancel and wait for background operations. */
+public final class OperationRoutes {
+    private final Operations operations;
+
+    public OperationRoutes(Operations operations) {
+        this.operations = operations;
+    }
+
+    /** Grouped by lower-case status, as LXD does; URLs at recursion 0, objects at 1. */
+    public Reply list(ApiRequest req) {
+        int recursion = req.recursion(1);
+        Map<String, List<Object>> groups = new LinkedHashMap<>();
+        List<Op> all = new ArrayList<>(operations.all());
+        all.sort(Comparator.comparing((Op o) -> o.view().createdAt()));
+        for (Op op : all) {
+            Operation view = op.view();
+            groups.computeIfAbsent(view.status().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+                    .add(recursion == 0 ? Paths.operation(view.id()) : view);
+        }
+        return Reply.sync(groups);
+    }
+
+    public Reply get(ApiRequest req) {
+        return Reply.sync(operations.get(req.param("id")).view());
+    }
+
+    public Reply delete(ApiRequest req) {
+        operations.cancel(req.param("id"));
+        return Reply.empty();
+    }
+
+    public Reply await(ApiRequest req) throws InterruptedException {
+        String raw = req.query("timeout").orElse("-1");
+        double timeout;
+        try {
+            timeout = raw.isEmpty() ? -1 : Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Invalid value for query parameter \"timeout\": \"" + raw + "\" is not a number");
+        }
+        return Reply.sync(operations.await(req.param("id"), timeout));
+    }
+}

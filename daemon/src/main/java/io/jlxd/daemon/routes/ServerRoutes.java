@@ -1,0 +1,83 @@
+package io.jlxd.daemon.routes;
+
+import io.jlxd.api.ApiExtensions;
+import io.jlxd.api.Server;
+import io.jlxd.api.ServerEnvironment;
+import io.jlxd.api.ServerPut;
+import io.jlxd.daemon.events.EventBus;
+import io.jlxd.daemon.host.HostInfo;
+import io.jlxd.daemon.host.HostProbes;
+import io.jlxd.daemon.http.ApiRequest;
+import io.jlxd.daemon.http.Etag;
+import io.jlxd.daemon.http.Reply;
+import io.jlxd.daemon.server.HttpsListener;
+import io.jlxd.daemon.server.ServerConfig;
+import io.jlxd.daemon.tls.ServerCertificate;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /} and {@code /1.0}: server information and server configuration. */
+public final class ServerRoutes {
+    public static final String VERSION = "0.1.0";
+
+    private final ServerConfig config;
+    private final HostInfo host;
+    private final HostProbes probes;
+    private final ServerCertificate certificate;
+    private final HttpsListener https;
+    private final EventBus events;
+
+    public ServerRoutes(ServerConfig config, HostInfo host, HostProbes probes, ServerCertificate certificate,
+                        HttpsListener https, EventBus events) {
+        this.config = config;
+        this.host = host;
+        this.probes = probes;
+        this.certificate = certificate;
+        this.https = https;
+        this.events = events;
+    }
+
+    public Reply root(ApiRequest req) {
+        return Reply.sync(List.of("/1.0"));
+    }
+
+    public Reply get(ApiRequest req) {
+        if (!req.caller().trusted()) {
+            return Reply.sync(new Server(null, ApiExtensions.ALL, "stable", "1.0", "untrusted", List.of("tls"), false, null));
+        }
+        Map<String, String> current = config.get();
+        HostProbes.Facts facts = probes.facts();
+        ServerEnvironment env = new ServerEnvironment(
+                https.addresses(), List.of(host.architecture()), certificate.pem(), certificate.fingerprint(),
+                "lxc", facts.lxcVersion(), facts.firewall(), "Linux", host.architecture(), host.kernelVersion(),
+                host.osName(), host.osVersion(), "default", "jlxd", false, "full-mesh", host.hostname(),
+                ProcessHandle.current().pid(), VERSION, "dir", facts.storageDrivers().getFirst().version(),
+                facts.storageDrivers(), facts.criuVersion());
+        return Reply.sync(new Server(current, ApiExtensions.ALL, "stable", "1.0", "trusted", List.of("tls"), false, env),
+                etag(current));
+    }
+
+    public Reply put(ApiRequest req) throws Exception {
+        ServerPut body = req.bodyAs(ServerPut.class);
+        synchronized (config) {
+            req.checkEtag(etag(config.get()));
+            config.replace(body.config() == null ? Map.of() : body.config());
+        }
+        events.lifecycle("config-updated", "/1.0", null);
+        return Reply.empty();
+    }
+
+    public Reply patch(ApiRequest req) throws Exception {
+        ServerPut body = req.bodyAs(ServerPut.class);
+        synchronized (config) {
+            req.checkEtag(etag(config.get()));
+            config.patch(body.config() == null ? Map.of() : body.config());
+        }
+        events.lifecycle("config-updated", "/1.0", null);
+        return Reply.empty();
+    }
+
+    private static String etag(Map<String, String> current) {
+        return Etag.of(current);
+    }
+}

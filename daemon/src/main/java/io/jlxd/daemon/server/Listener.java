@@ -1,0 +1,37 @@
+package io.jlxd.daemon.server;
+
+import io.helidon.common.tls.Tls;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
+import io.helidon.websocket.WsSession;
+import io.jlxd.api.Paths;
+import io.jlxd.daemon.events.EventBus;
+import io.jlxd.daemon.events.EventsSocket;
+import io.jlxd.daemon.http.Dispatcher;
+import io.jlxd.daemon.http.Router;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/** Builds one Helidon server (a listener) that serves the whole API on one address: the Unix socket or HTTPS. */
+public final class Listener {
+    private Listener() {
+    }
+
+    public static WebServer start(SocketAddress address, Tls tls, Router router, Dispatcher.CallerResolver callers,
+                                  EventBus events, Predicate<WsSession> wsTrusted) {
+        Dispatcher dispatcher = new Dispatcher(router, callers);
+        io.helidon.webserver.WebServerConfig.Builder b = WebServer.builder()
+                .bindAddress(address)
+                .shutdownHook(false)
+                .maxPayloadSize(-1)
+                .idleConnectionTimeout(Duration.ofMinutes(10))
+                .routing(HttpRouting.builder().any(dispatcher))
+                .addRouting(WsRouting.builder().endpoint(Paths.EVENTS, () -> new EventsSocket(events, wsTrusted)));
+        if (tls != null) {
+            b.tls(tls);
+        }
+        return b.build().start();
+    }
+}
