@@ -47,6 +47,7 @@ CRIU_BUILD_PKGS=(build-essential pkg-config patch xz-utils libprotobuf-c-dev
 
 START_SECONDS=$SECONDS
 SUMMARY=()
+TAIL_SUMMARY=() # rows printed after the host tools
 TEST_ROOT=""
 TEST_PGIDS=()
 
@@ -104,8 +105,7 @@ under /usr/lib/jvm first."
   mv=$(JAVA_HOME=$jdk mvn -B -v 2>&1 | sed -nE '1{s/\x1b\[[0-9;]*m//g;p}') ||
     die "mvn -v failed with JAVA_HOME=$jdk"
   [[ $mv == "Apache Maven "* ]] || die "mvn -v with JAVA_HOME=$jdk printed: $mv"
-  ok "java $jv ($jdk)"
-  ok "maven ${mv#Apache Maven } (runs with JAVA_HOME=$jdk)"
+  TAIL_SUMMARY+=("ok  java $jv ($jdk)" "ok  maven ${mv#Apache Maven } (runs with JAVA_HOME=$jdk)")
 }
 
 # --------------------------------------------------------------------- packages
@@ -123,11 +123,15 @@ install_packages() {
     return
   fi
   log "packages: installing ${missing[*]}"
+  local aptlog=${CACHE%/*}/apt-install.log
+  mkdir -p "${aptlog%/*}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq || die "apt-get update failed"
-  apt-get install -y -qq --no-install-recommends \
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-    "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+    "${missing[@]}"; } >"$aptlog" 2>&1; then
+    tail -n 20 "$aptlog" >&2
+    die "apt-get update/install of ${missing[*]} failed (log: $aptlog)"
+  fi
   for p in "${missing[@]}"; do
     pkg_installed "$p" || die "package $p still not installed after apt-get install"
   done
@@ -328,7 +332,7 @@ ensure_subids() {
     fi
     [[ $(grep -cxF "$SUBID_LINE" "$f") -eq 1 ]] || die "$f lists $SUBID_LINE more than once"
   done
-  ok "subuid/subgid $SUBID_LINE"
+  TAIL_SUMMARY+=("ok  subuid/subgid $SUBID_LINE")
 }
 
 # ---------------------------------------------------------------- verification
@@ -411,11 +415,11 @@ criu_roundtrip() {
   if [[ $uid != 0 ]]; then
     cmd+=(setpriv --reuid="$uid" --regid="$uid" --clear-groups)
   fi
-  # shellcheck disable=SC2016 # expanded by the test shell, not here
   # Only builtins, so the loop has no children that would outlive it as orphans after the dump
   # (this host's init reaps orphans only every second or so, and restore needs the pid number
   # free): the count is appended to a file, the pause is a read with timeout on a FIFO that
   # never gets data.
+  # shellcheck disable=SC2016 # expanded by the test shell, not here
   cmd+=(bash -c 'echo $$ > pid; exec 3<>tick; i=0; while :; do i=$((i+1)); echo $i >> counter; read -r -t 0.05 -u 3 || :; done')
   # The subshell stays the test process's parent and reaps it after the dump (no zombie holds the pid).
   # (The "exit" keeps bash from exec'ing the command in place of the subshell; 2>/dev/null hides
@@ -461,6 +465,7 @@ $(ps -o pid,pgid,sid,stat,user,args -g "$pid" 2>&1 | sed -n '2,$p' | xargs)"
   fi
   kill -KILL -- "-$pid" 2>/dev/null || true
   wait_for 5 pid_gone "$pid" || die "could not kill restored $label test process $pid"
+  TEST_PGIDS=() # gone: never signal that number again, it may be reused
   log "criu: $label (uid $uid): dumped at count $c_dump, restored, counted on to $c_new; rlimits kept (read via $how)"
 }
 
@@ -491,6 +496,7 @@ main() {
   ensure_subids
   verify_tools
   verify_criu
+  SUMMARY+=("${TAIL_SUMMARY[@]}")
   printf '\njlxd host setup: all checks passed in %ss\n' "$((SECONDS - START_SECONDS))"
   printf '  %s\n' "${SUMMARY[@]}"
 }

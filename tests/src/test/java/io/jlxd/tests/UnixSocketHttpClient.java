@@ -57,9 +57,8 @@ public final class UnixSocketHttpClient {
         return new DefaultHttpClient(manager);
     }
 
-    /** REST Assured's HTTP client configuration for the Unix socket; one reused client (and connection pool). */
-    public static HttpClientConfig config(Path socket) {
-        DefaultHttpClient client = create(socket);
+    /** REST Assured's HTTP client configuration that reuses {@code client} (and its connection pool). */
+    public static HttpClientConfig config(AbstractHttpClient client) {
         return HttpClientConfig.httpClientConfig().reuseHttpClientInstance().httpClientFactory(() -> client);
     }
 }

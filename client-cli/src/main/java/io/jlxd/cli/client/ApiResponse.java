@@ -20,6 +20,19 @@ public record ApiResponse(HttpResponse http, JsonNode json, Response envelope) {
      * that is not an envelope is a protocol error.
      */
     public static ApiResponse parse(HttpResponse http) throws IOException {
+        ApiResponse response = parseOrNull(http);
+        if (response == null) {
+            throw new ApiException(http.status(), "invalid answer from the server (HTTP " + http.status()
+                    + "): not an API response");
+        }
+        return response;
+    }
+
+    /**
+     * Like {@link #parse} but returns null for a successful answer that is not an envelope (a raw file, say),
+     * so that {@code jlxc query} can print it as is.
+     */
+    public static ApiResponse parseOrNull(HttpResponse http) throws IOException {
         JsonNode json = null;
         Response envelope = null;
         if (http.body().length > 0) {
@@ -36,8 +49,7 @@ public record ApiResponse(HttpResponse http, JsonNode json, Response envelope) {
             if (http.status() >= 400) {
                 throw new ApiException(http.status(), httpError(http));
             }
-            throw new ApiException(http.status(), "invalid answer from the server (HTTP " + http.status()
-                    + "): not an API response");
+            return null;
         }
         if (envelope.isError() || http.status() >= 400) {
             int code = envelope.errorCode() != 0 ? envelope.errorCode() : http.status();

@@ -73,20 +73,23 @@ public final class JlxdClient implements Closeable {
 
     /**
      * Waits for an operation ({@code GET .../wait?timeout=N}); {@code timeoutSeconds < 0} waits without limit.
-     * Accepts an id or an operation URL. Returns the operation's JSON (its status may still be running after a
-     * timeout).
+     * Accepts an id or an operation URL (whose query, such as {@code project=}, is kept). Returns the answer,
+     * whose metadata is the operation (its status may still be running after a timeout).
      */
-    public JsonNode waitOperation(String operation, long timeoutSeconds) throws IOException {
-        String url = operation.startsWith("/") ? operation : Paths.operation(operation);
-        int query = url.indexOf('?');
-        String path = query < 0 ? url : url.substring(0, query);
-        String target = path + "/wait" + (timeoutSeconds >= 0 ? "?timeout=" + timeoutSeconds : "");
-        return get(target).metadata();
+    public ApiResponse await(String operation, long timeoutSeconds) throws IOException {
+        String url = operation.startsWith("/") ? operation : Paths.operation(PathEscape.segment(operation));
+        int q = url.indexOf('?');
+        String path = q < 0 ? url : url.substring(0, q);
+        String query = q < 0 ? "" : url.substring(q + 1);
+        if (timeoutSeconds >= 0) {
+            query = (query.isEmpty() ? "" : query + "&") + "timeout=" + timeoutSeconds;
+        }
+        return get(path + "/wait" + (query.isEmpty() ? "" : "?" + query));
     }
 
     /** Waits for an operation to end and throws its error if it failed. */
     public Operation waitSuccess(String operation) throws IOException {
-        Operation op = convert(waitOperation(operation, -1), Operation.class);
+        Operation op = convert(await(operation, -1).metadata(), Operation.class);
         if (op.err() != null && !op.err().isEmpty()) {
             throw new ApiException(400, op.err());
         }

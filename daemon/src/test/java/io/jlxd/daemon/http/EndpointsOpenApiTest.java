@@ -1,0 +1,45 @@
+package io.jlxd.daemon.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.jlxd.daemon.routes.CertificateRoutes;
+import io.jlxd.daemon.routes.OperationRoutes;
+import io.jlxd.daemon.routes.ServerRoutes;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The endpoint table and openapi.yaml describe exactly the same endpoints: neither may drift from the other. */
+class EndpointsOpenApiTest {
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "patch", "delete", "head", "options");
+
+    @Test
+    void everyEndpointIsDocumentedAndEveryDocumentedEndpointExists() throws Exception {
+        Set<String> table = new TreeSet<>();
+        for (Endpoint e : Endpoints.all(new Endpoints.Routes(
+                new ServerRoutes(null, null, null, null, null, null),
+                new OperationRoutes(null),
+                new CertificateRoutes(null, null, null, null, null)))) {
+            table.add(e.method().text() + " " + e.path());
+        }
+        JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).toFile());
+        Set<String> documented = new TreeSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = spec.path("paths").properties().iterator(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> p = paths.next();
+            for (Iterator<String> ops = p.getValue().fieldNames(); ops.hasNext(); ) {
+                String op = ops.next();
+                if (METHODS.contains(op)) {
+                    documented.add(op.toUpperCase(Locale.ROOT) + " " + p.getKey());
+                }
+            }
+        }
+        assertEquals(table, documented, "the endpoint table (Endpoints.java) and openapi.yaml differ");
+    }
+}

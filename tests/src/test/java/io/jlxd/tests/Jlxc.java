@@ -1,0 +1,77 @@
+package io.jlxd.tests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real CLI: {@code <jlxd.java> -jar <jlxc.jar> args...} with {@code JLXD_DIR=<datadir>}. */
+public final class Jlxc {
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private Jlxc() {
+    }
+
+    /** Exit code, stdout and stderr of one run. */
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return String.join(" ", command) + "\n  exit " + exitCode + "\n  stdout: " + stdout + "\n  stderr: " + stderr;
+        }
+    }
+
+    public static Result run(Path dataDir, String... args) {
+        return run(dataDir, TIMEOUT, args);
+    }
+
+    public static Result run(Path dataDir, Duration timeout, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(TestEnv.java());
+        cmd.add("-jar");
+        cmd.add(TestEnv.cliJar().toString());
+        cmd.addAll(List.of(args));
+        Path out = null;
+        Path err = null;
+        try {
+            out = Files.createTempFile("jlxc-", ".stdout");
+            err = Files.createTempFile("jlxc-", ".stderr");
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("JLXD_DIR", dataDir.toString());
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("jlxc " + String.join(" ", args) + " did not finish within " + timeout.toSeconds()
+                        + " s\n  stdout: " + Files.readString(out) + "\n  stderr: " + Files.readString(err));
+            }
+            return new Result(List.copyOf(cmd.subList(3, cmd.size())), p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // temp file
+            }
+        }
+    }
+}

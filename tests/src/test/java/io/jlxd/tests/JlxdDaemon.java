@@ -1,0 +1,233 @@
+package io.jlxd.tests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real daemon as a separate process: {@code <jlxd.java> --enable-native-access=ALL-UNNAMED -jar <jlxd.jar>
+ * --datadir <tmp> --verbose} on a fresh temporary data directory. {@link #start()} returns once {@code GET /1.0}
+ * answers on the socket; {@link #stop()} sends SIGTERM (then SIGKILL after a bound); {@link #close()} also deletes
+ * the temporary directory. The daemon's stdout and stderr go to files next to (not inside) the data directory.
+ */
+public final class JlxdDaemon implements AutoCloseable {
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path root;
+    private final Path dataDir;
+    private final Path stdoutLog;
+    private final Path stderrLog;
+    private Process process;
+    private int starts;
+
+    private JlxdDaemon(Path root) throws IOException {
+        this.root = root;
+        this.dataDir = Files.createDirectory(root.resolve("data"));
+        this.stdoutLog = root.resolve("daemon.stdout");
+        this.stderrLog = root.resolve("daemon.stderr");
+    }
+
+    /** A daemon on a fresh temporary data directory, started and ready. */
+    public static JlxdDaemon start() {
+        JlxdDaemon d;
+        try {
+            d = new JlxdDaemon(Files.createTempDirectory("jlxd-e2e-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            d.startProcess();
+        } catch (RuntimeException | Error e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    /** The command line that starts a daemon on {@code dataDir}. */
+    public static List<String> command(Path dataDir) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(TestEnv.java());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-jar");
+        cmd.add(TestEnv.daemonJar().toString());
+        cmd.add("--datadir");
+        cmd.add(dataDir.toString());
+        cmd.add("--verbose");
+        return cmd;
+    }
+
+    /** Starts the process (again) on the same data directory and waits until it is ready. */
+    public synchronized void startProcess() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("the daemon is already running (pid " + process.pid() + ")");
+        }
+        starts++;
+        try {
+            Files.writeString(stderrLog, "---- start " + starts + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(command(dataDir))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutLog.toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(stderrLog.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the daemon", e);
+        }
+        awaitReady();
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String last = "no attempt";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("jlxd exited with code " + process.exitValue() + " before it was ready"
+                        + "\n---- stderr:\n" + stderr());
+            }
+            if (Files.exists(socket())) {
+                try {
+                    RawHttp.Answer a = RawHttp.request(socket(), "GET", "/1.0", null, 5000);
+                    if (a.status() == 200) {
+                        return;
+                    }
+                    last = "GET /1.0 answered " + a.status() + ": " + a.bodyText();
+                } catch (IOException e) {
+                    last = "GET /1.0 failed: " + e;
+                }
+            } else {
+                last = "no socket " + socket();
+            }
+            sleep(100);
+        }
+        String err = stderr();
+        kill();
+        throw new AssertionError("jlxd was not ready within " + START_TIMEOUT.toSeconds() + " s (" + last + ")"
+                + "\n---- stderr:\n" + err);
+    }
+
+    /** SIGTERM, wait up to {@link #STOP_TIMEOUT}, then SIGKILL. Returns the exit code (or -1 if killed). */
+    public synchronized int stop() {
+        if (process == null) {
+            throw new IllegalStateException("never started");
+        }
+        if (!process.isAlive()) {
+            return process.exitValue();
+        }
+        process.destroy(); // SIGTERM on Linux
+        try {
+            if (process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill();
+        return -1;
+    }
+
+    /** SIGTERM then start again on the same data directory. Returns the exit code of the stopped process. */
+    public int restart() {
+        int code = stop();
+        startProcess();
+        return code;
+    }
+
+    private void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public synchronized long pid() {
+        return process.pid();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path socket() {
+        return dataDir.resolve("unix.socket");
+    }
+
+    /** Everything the daemon wrote to stderr so far (all starts). */
+    public String stderr() {
+        return read(stderrLog);
+    }
+
+    public String stdout() {
+        return read(stdoutLog);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(cannot read " + p + ": " + e + ")";
+        }
+    }
+
+    /** Stops the daemon if it runs and deletes the temporary directory. */
+    @Override
+    public synchronized void close() {
+        try {
+            if (process != null && process.isAlive()) {
+                stop();
+            }
+        } finally {
+            deleteTree(root);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("warning: cannot delete " + dir + ": " + e);
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
