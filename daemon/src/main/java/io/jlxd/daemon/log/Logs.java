@@ -25,6 +25,7 @@ public final class Logs {
     /** Strong references: java.util.logging forgets the level of a logger nobody holds. */
     private static final Logger HELIDON = Logger.getLogger("io.helidon");
     private static final Logger FLYWAY = Logger.getLogger("org.flywaydb");
+    private static final Logger JLXD = Logger.getLogger("io.jlxd");
 
     private Logs() {
     }
@@ -33,7 +34,8 @@ public final class Logs {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         Level level = verbose ? Level.FINE : Level.INFO;
-        root.setLevel(level);
+        root.setLevel(Level.INFO);
+        JLXD.setLevel(level);
         Formatter f = new LineFormatter();
         ConsoleHandler console = new ConsoleHandler();
         console.setFormatter(f);

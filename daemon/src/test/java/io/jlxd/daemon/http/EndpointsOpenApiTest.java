@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** The endpoint table and openapi.yaml describe exactly the same endpoints: neither may drift from the other. */
+/** The endpoint table, openapi.yaml and docs/api.md list exactly the same endpoints: none may drift. */
 class EndpointsOpenApiTest {
     private static final Set<String> METHODS = Set.of("get", "put", "post", "patch", "delete", "head", "options");
 
@@ -41,5 +41,13 @@ class EndpointsOpenApiTest {
             }
         }
         assertEquals(table, documented, "the endpoint table (Endpoints.java) and openapi.yaml differ");
+
+        Set<String> inDocs = new TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| (GET|PUT|POST|PATCH|DELETE) \\| `([^`]+)` \\|")
+                .matcher(java.nio.file.Files.readString(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).resolveSibling("docs/api.md")));
+        while (m.find()) {
+            inDocs.add(m.group(1) + " " + m.group(2));
+        }
+        assertEquals(table, inDocs, "the endpoint table (Endpoints.java) and docs/api.md differ");
     }
 }
