@@ -31,6 +31,6 @@ public final class ConfigDocs {
     }
 
     public static void main(String[] args) {
-        System.out.print(render(List.of(ServerConfigKeys.SCHEMA)));
+        System.out.print(render(List.of(ServerConfigKeys.SCHEMA, InstanceConfigKeys.SCHEMA)));
     }
 }

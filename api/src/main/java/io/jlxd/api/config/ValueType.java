@@ -38,6 +38,45 @@ public enum ValueType {
             }
         }
     },
+    /** A memory size: bytes with an optional unit (kB, MB, GB, KiB, MiB, GiB, ...) or a percentage of the host's. */
+    MEMORY {
+        @Override
+        void check(String value) {
+            Sizes.parseMemory(value);
+        }
+    },
+    /** A CPU limit: a count ("2") or a CPU set ("0-1,3"). */
+    CPU {
+        @Override
+        void check(String value) {
+            if (!value.matches("[1-9]\\d{0,3}") && !value.matches("\\d+(-\\d+)?(,\\d+(-\\d+)?)*")) {
+                throw new IllegalArgumentException("neither a number of CPUs (\"2\") nor a CPU set (\"0-1,3\")");
+            }
+        }
+    },
+    /** Extra LXC configuration: "lxc.key = value" lines; keys jlxd owns or that break CRIU are refused. */
+    RAW_LXC {
+        @Override
+        void check(String value) {
+            for (String line : value.split("\n")) {
+                String l = line.trim();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                int eq = l.indexOf('=');
+                String key = eq < 0 ? "" : l.substring(0, eq).trim();
+                if (!key.startsWith("lxc.")) {
+                    throw new IllegalArgumentException("not \"lxc.key = value\" lines (line \"" + l + "\")");
+                }
+                if (key.startsWith("lxc.apparmor.")) {
+                    throw new IllegalArgumentException("refused: " + key + " (no AppArmor on this host; it breaks CRIU restore)");
+                }
+                if (key.startsWith("lxc.rootfs.") || key.equals("lxc.uts.name") || key.startsWith("lxc.idmap")) {
+                    throw new IllegalArgumentException("refused: " + key + " is managed by jlxd");
+                }
+            }
+        }
+    },
     /** A listen address: "host:port", "[v6]:port", ":port" or "host" (port 8443 then). */
     LISTEN_ADDRESS {
         @Override

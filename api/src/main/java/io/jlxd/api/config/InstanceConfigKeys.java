@@ -1,0 +1,41 @@
+package io.jlxd.api.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Instance (and profile) configuration keys. {@code volatile.*} keys belong to the daemon: they are stored with
+ * the instance but a user cannot set them.
+ */
+public final class InstanceConfigKeys {
+    public static final String VOLATILE_PREFIX = "volatile.";
+
+    public static final ConfigSchema SCHEMA = new ConfigSchema("instance", List.of(
+            new ConfigKey("limits.cpu", ValueType.CPU, "", "CPUs the instance may use: a count (2) or a set (0-1,3)"),
+            new ConfigKey("limits.memory", ValueType.MEMORY, "", "Memory limit: a size (512MiB) or a percentage of the host's (50%)"),
+            new ConfigKey("limits.processes", ValueType.INTEGER, "", "Maximum number of processes (pids.max)"),
+            new ConfigKey("security.privileged", ValueType.BOOL, "false", "Run without a user namespace (container root is host root)"),
+            new ConfigKey("security.nesting", ValueType.BOOL, "false", "Allow nested containers inside the instance"),
+            new ConfigKey("boot.autostart", ValueType.BOOL, "", "Start the instance when the daemon starts (unset: if it was running)"),
+            new ConfigKey("boot.autostart.delay", ValueType.INTEGER, "0", "Seconds to wait after starting this instance before starting the next"),
+            new ConfigKey("boot.stop.priority", ValueType.INTEGER, "0", "Order of stopping at host shutdown (higher first)"),
+            new ConfigKey("environment.*", ValueType.STRING, "", "Environment variable for init and exec"),
+            new ConfigKey("raw.lxc", ValueType.RAW_LXC, "", "Extra LXC configuration lines (lxc.key = value)"),
+            new ConfigKey("user.*", ValueType.STRING, "", "Free-form user key, stored and returned as is")));
+
+    private InstanceConfigKeys() {
+    }
+
+    /** Validates config written by a user: schema keys only, and no daemon-owned volatile keys. */
+    public static void validateUser(Map<String, String> config) {
+        if (config == null) {
+            return;
+        }
+        for (String key : config.keySet()) {
+            if (key.startsWith(VOLATILE_PREFIX)) {
+                throw new ConfigException("Key \"" + key + "\" is owned by the daemon (volatile.*) and cannot be set");
+            }
+        }
+        SCHEMA.validate(config);
+    }
+}
