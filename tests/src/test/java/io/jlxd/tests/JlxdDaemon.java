@@ -93,7 +93,7 @@ public final class JlxdDaemon implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("jlxd exited with code " + process.exitValue() + " before it was ready"
-                        + "\n---- stderr:\n" + stderr());
+                        + "\n---- stderr (end):\n" + tail(stderr()));
             }
             if (Files.exists(socket())) {
                 try {
@@ -113,7 +113,7 @@ public final class JlxdDaemon implements AutoCloseable {
         String err = stderr();
         kill();
         throw new AssertionError("jlxd was not ready within " + START_TIMEOUT.toSeconds() + " s (" + last + ")"
-                + "\n---- stderr:\n" + err);
+                + "\n---- stderr (end):\n" + tail(err));
     }
 
     /** SIGTERM, wait up to {@link #STOP_TIMEOUT}, then SIGKILL. Returns the exit code (or -1 if killed). */
@@ -177,6 +177,11 @@ public final class JlxdDaemon implements AutoCloseable {
 
     public String stdout() {
         return read(stdoutLog);
+    }
+
+    /** The last 8000 characters of a log, for failure messages. */
+    public static String tail(String log) {
+        return log.length() <= 8000 ? log : "..." + log.substring(log.length() - 8000);
     }
 
     private static String read(Path p) {

@@ -12,6 +12,7 @@ import org.apache.http.conn.scheme.SchemeSocketFactory;
 import org.apache.http.impl.client.AbstractHttpClient;
 import org.apache.http.impl.client.DefaultHttpClient;
 import org.apache.http.impl.conn.PoolingClientConnectionManager;
+import org.apache.http.params.HttpConnectionParams;
 import org.apache.http.params.HttpParams;
 
 /**
@@ -21,6 +22,8 @@ import org.apache.http.params.HttpParams;
  */
 @SuppressWarnings("deprecation")
 public final class UnixSocketHttpClient {
+    /** Bound on any single read of an answer (the longest documented wait in the tests is a few seconds). */
+    public static final int READ_TIMEOUT_MS = 120_000;
     private UnixSocketHttpClient() {
     }
 
@@ -54,7 +57,10 @@ public final class UnixSocketHttpClient {
         SchemeRegistry registry = new SchemeRegistry();
         registry.register(new Scheme("http", 80, new UnixSchemeSocketFactory(socket)));
         ClientConnectionManager manager = new PoolingClientConnectionManager(registry);
-        return new DefaultHttpClient(manager);
+        DefaultHttpClient client = new DefaultHttpClient(manager);
+        // No request of the tests may hang forever: a read that waits longer than this fails the test.
+        HttpConnectionParams.setSoTimeout(client.getParams(), READ_TIMEOUT_MS);
+        return client;
     }
 
     /** REST Assured's HTTP client configuration that reuses {@code client} (and its connection pool). */
