@@ -14,18 +14,24 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * the lenient one ignores them (clients must accept fields added by newer API extensions).
  */
 public final class Json {
-    private static final ObjectMapper STRICT = build(true);
-    private static final ObjectMapper LENIENT = build(false);
-
     private Json() {
     }
 
+    /** Built on first use only: a CLI call needs just the lenient one, and building a mapper costs start-up time. */
+    private static final class Strict {
+        static final ObjectMapper MAPPER = build(true);
+    }
+
+    private static final class Lenient {
+        static final ObjectMapper MAPPER = build(false);
+    }
+
     public static ObjectMapper strict() {
-        return STRICT;
+        return Strict.MAPPER;
     }
 
     public static ObjectMapper lenient() {
-        return LENIENT;
+        return Lenient.MAPPER;
     }
 
     private static ObjectMapper build(boolean strict) {

@@ -37,10 +37,6 @@ public final class CliContext implements AutoCloseable {
         return client;
     }
 
-    public Map<String, String> env() {
-        return env;
-    }
-
     public InputStream in() {
         return in;
     }

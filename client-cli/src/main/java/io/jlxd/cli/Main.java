@@ -15,12 +15,14 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine;
 
 /**
- * Entry point of {@code jlxc}. Builds the command tree (new command families are added in {@link #commands}),
+ * Entry point of {@code jlxc}. Builds the command tree (new command families are added to {@link #FAMILIES}),
  * runs it, and maps failures to lxc's conventions: {@code Error: <message>} on stderr, exit code 1, usage errors 2.
  */
 public final class Main {
@@ -30,38 +32,57 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * The command families by name, in the order "jlxc --help" lists them. Add new families (instances, images,
+     * storage...) here: each is a picocli {@code @Command} class constructed with the {@link CliContext}.
+     */
+    static final Map<String, Function<CliContext, Object>> FAMILIES = families();
+
+    private static Map<String, Function<CliContext, Object>> families() {
+        Map<String, Function<CliContext, Object>> f = new LinkedHashMap<>();
+        f.put("config", ConfigCommand::new);
+        f.put("info", InfoCommand::new);
+        f.put("monitor", MonitorCommand::new);
+        f.put("operation", OperationCommand::new);
+        f.put("query", QueryCommand::new);
+        f.put("version", VersionCommand::new);
+        return Collections.unmodifiableMap(f);
+    }
+
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 14),
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         int code = run(args, System.getenv(), System.in, out, err);
-        System.exit(code);
+        // Streams are flushed and nothing else runs: halt, which unlike exit() doesn't start the JDK's logging
+        // (Runtime.exit is logged) only to throw it away.
+        Runtime.getRuntime().halt(code);
     }
 
     /** Runs one command line with the given environment and streams; returns the exit code. */
     public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         try (CliContext ctx = new CliContext(env, in, out, err)) {
-            return commandLine(ctx).execute(args);
+            return commandLine(ctx, args).execute(args);
         }
     }
 
-    /** The command families, in the order "jlxc --help" lists them. */
-    static List<Object> commands(CliContext ctx) {
-        return List.of(
-                new ConfigCommand(ctx),
-                new InfoCommand(ctx),
-                new MonitorCommand(ctx),
-                new OperationCommand(ctx),
-                new QueryCommand(ctx),
-                new VersionCommand(ctx));
-    }
-
-    static CommandLine commandLine(CliContext ctx) {
+    /**
+     * The command line for {@code args}. picocli reflects over every registered command, which is most of the
+     * start-up cost, so when the arguments name a family only that one is registered; otherwise (no command,
+     * help, a typo) all of them are, for the usage and the suggestions.
+     */
+    static CommandLine commandLine(CliContext ctx, String[] args) {
         CommandLine cl = new CommandLine(new RootCommand(ctx));
-        for (Object command : commands(ctx)) {
-            cl.addSubcommand(command);
+        String wanted = commandName(args);
+        boolean all = wanted == null || !FAMILIES.containsKey(wanted);
+        FAMILIES.forEach((name, factory) -> {
+            if (all || name.equals(wanted)) {
+                cl.addSubcommand(factory.apply(ctx));
+            }
+        });
+        if (all) {
+            cl.addSubcommand(new HelpCommand(ctx));
         }
-        cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(ctx.out(), true));
         cl.setErr(new PrintWriter(ctx.err(), true));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -72,7 +93,7 @@ public final class Main {
             }
             return EXIT_ERROR;
         });
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, ignored) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("Error: " + ex.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
@@ -81,6 +102,22 @@ public final class Main {
             return EXIT_USAGE;
         });
         return cl;
+    }
+
+    /** The first argument that is not a global option (nor the value of --format), or null. */
+    static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                return i + 1 < args.length ? args[i + 1] : null;
+            }
+            if (arg.equals("--format")) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return null;
     }
 
     /** What the user sees for a failure: the server's or our message, or the exception for real bugs. */

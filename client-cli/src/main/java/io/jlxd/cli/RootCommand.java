@@ -7,7 +7,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code jlxc} itself: the global options (inherited by every subcommand) and the usage when run alone. */
-@Command(name = "jlxc", mixinStandardHelpOptions = true, versionProvider = ClientVersion.class,
+@Command(name = "jlxc", versionProvider = ClientVersion.class,
         description = "Command line client for jlxd, an LXD-compatible system container manager.",
         footer = {"", "Use \"jlxc COMMAND --help\" for more information about a command."})
 public final class RootCommand implements Runnable {
@@ -20,9 +20,14 @@ public final class RootCommand implements Runnable {
         this.ctx = ctx;
     }
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Print help")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Print version number")
+    boolean version;
+
     @Option(names = "--format", scope = ScopeType.INHERIT, paramLabel = "FORMAT",
-            description = "Output format: table, csv, json or yaml for lists (\",header\"/\",noheader\" for table"
-                    + " and csv); yaml or json for single objects")
+            description = "Format (table|csv|json|yaml; lists take \",header\"/\",noheader\")")
     void setFormat(String format) {
         ctx.setFormat(format);
     }

@@ -7,7 +7,10 @@ import io.jlxd.cli.client.ws.WebSocket;
 import java.io.Closeable;
 import java.io.IOException;
 
-/** The {@code /1.0/events} WebSocket as a sequence of JSON events ({@code type, timestamp, location, project, metadata}). */
+/**
+ * The {@code /1.0/events} WebSocket as a sequence of JSON events
+ * ({@code type, timestamp, location, project, metadata}).
+ */
 public final class EventStream implements Closeable {
     private final WebSocket socket;
 
@@ -26,10 +29,6 @@ public final class EventStream implements Closeable {
                 return Json.lenient().readTree(message.data());
             }
         }
-    }
-
-    public WebSocket socket() {
-        return socket;
     }
 
     @Override

@@ -37,10 +37,6 @@ public final class JlxdClient implements Closeable {
         this.userAgent = userAgent;
     }
 
-    public Transport transport() {
-        return transport;
-    }
-
     /** Sends a request and returns the raw HTTP response, whatever it is. */
     public HttpResponse exchange(String method, String path, byte[] body, String contentType, String ifMatch)
             throws IOException {

@@ -14,7 +14,4 @@ public interface Transport {
 
     /** The value of the HTTP {@code Host} header for this endpoint. */
     String authority();
-
-    /** The endpoint as shown to people, for error messages. */
-    String describe();
 }

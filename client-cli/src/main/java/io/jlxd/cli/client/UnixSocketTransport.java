@@ -31,10 +31,6 @@ public final class UnixSocketTransport implements Transport {
         return new UnixSocketTransport(Path.of(dir, SOCKET_NAME));
     }
 
-    public Path socket() {
-        return socket;
-    }
-
     @Override
     public Connection open() throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -50,11 +46,6 @@ public final class UnixSocketTransport implements Transport {
     @Override
     public String authority() {
         return "unix.socket";
-    }
-
-    @Override
-    public String describe() {
-        return "unix:" + socket;
     }
 
     private static String reason(IOException e) {

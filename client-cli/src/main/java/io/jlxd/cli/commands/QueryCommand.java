@@ -85,7 +85,8 @@ public final class QueryCommand implements Callable<Integer> {
             ctx.out().println(JsonText.pretty(response.json()));
         } else {
             JsonNode metadata = response.metadata();
-            boolean empty = metadata.isNull() || metadata.isMissingNode() || (metadata.isObject() && metadata.isEmpty());
+            boolean empty = metadata.isNull() || metadata.isMissingNode()
+                    || (metadata.isObject() && metadata.isEmpty());
             if (!empty) {
                 ctx.out().println(JsonText.pretty(metadata));
             }

@@ -29,7 +29,8 @@ public record OutputFormat(Kind kind, boolean header) {
             switch (parts[i]) {
                 case "header" -> header = true;
                 case "noheader" -> header = false;
-                default -> throw new CliException("Invalid format \"" + text + "\": unknown option \"" + parts[i] + "\"");
+                default -> throw new CliException(
+                        "Invalid format \"" + text + "\": unknown option \"" + parts[i] + "\"");
             }
         }
         if (parts.length > 1 && (kind == Kind.JSON || kind == Kind.YAML)) {

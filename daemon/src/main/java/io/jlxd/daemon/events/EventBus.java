@@ -59,13 +59,18 @@ public final class EventBus {
         }
     }
 
-    /** A lifecycle event ({@code instance-started}, {@code config-updated}...). */
-    public void lifecycle(String action, String source, java.util.Map<String, Object> context) {
-        publish(Event.LIFECYCLE, new Lifecycle(action, source, context == null ? java.util.Map.of() : context));
+    /** A lifecycle event ({@code instance-started}, {@code config-updated}...) caused by a requestor (null: the daemon). */
+    public void lifecycle(String action, String source, java.util.Map<String, Object> context, Requestor requestor) {
+        publish(Event.LIFECYCLE, new Lifecycle(action, source, context == null ? java.util.Map.of() : context,
+                requestor == null ? new Requestor("", "", "") : requestor));
     }
 
     /** The metadata of a lifecycle event. */
-    public record Lifecycle(String action, String source, java.util.Map<String, Object> context) {
+    public record Lifecycle(String action, String source, java.util.Map<String, Object> context, Requestor requestor) {
+    }
+
+    /** Who asked for the change: username (certificate fingerprint over HTTPS), protocol (unix, tls), address. */
+    public record Requestor(String username, String protocol, String address) {
     }
 
     public void close() {

@@ -32,6 +32,13 @@ public final class ApiRequest {
         public static Caller unix() {
             return new Caller(true, "unix", "@", null);
         }
+
+        /** The caller as lifecycle events name it. */
+        public io.jlxd.daemon.events.EventBus.Requestor requestor() {
+            String user = certificate == null ? (protocol.equals("unix") ? "root" : "")
+                    : io.jlxd.daemon.tls.ServerCertificate.fingerprint(certificate);
+            return new io.jlxd.daemon.events.EventBus.Requestor(user, protocol, address);
+        }
     }
 
     public ApiRequest(String method, String path, Map<String, String> params, Map<String, String> query,
@@ -129,13 +136,33 @@ public final class ApiRequest {
         } catch (MismatchedInputException e) {
             String where = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
-            throw ApiException.badRequest("Invalid request body" + (where.isEmpty() ? "" : " at \"" + where + "\"") + ": "
-                    + e.getOriginalMessage());
+            throw ApiException.badRequest("Invalid request body" + (where.isEmpty() ? "" : " at \"" + where + "\"")
+                    + ": expected " + jsonKind(e.getTargetType()));
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("Invalid JSON in request body: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw ApiException.badRequest("Cannot read the request body: " + e.getMessage());
         }
+    }
+
+    /** What a Java type looks like in JSON, for error messages that name no Java classes. */
+    static String jsonKind(Class<?> type) {
+        if (type == null) {
+            return "another JSON type";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
     }
 
     /** Checks If-Match against the current ETag of the resource (412 on mismatch, no header = no check). */

@@ -51,7 +51,7 @@ public final class Dispatcher implements Handler {
             LOG.log(Level.WARNING, method.text() + " " + path + " failed", e);
             reply = error(500, e.getMessage() == null ? e.toString() : e.getMessage());
         }
-        write(res, reply);
+        write(res, reply, method.equals(Method.HEAD));
     }
 
     private Reply route(ServerRequest req, Method method, String path) throws Exception {
@@ -92,30 +92,36 @@ public final class Dispatcher implements Handler {
         return new Reply.Raw(status, "application/json", bytes(Response.error(status, message == null ? ErrorMessages.reason(status) : message)), Map.of());
     }
 
-    private static void write(ServerResponse res, Reply reply) {
+    private static void write(ServerResponse res, Reply reply, boolean head) {
         switch (reply) {
             case Reply.Sync sync -> {
                 if (sync.etag() != null) {
                     res.header(HeaderNames.ETAG, "\"" + sync.etag() + "\"");
                 }
-                send(res, 200, "application/json", bytes(Response.sync(sync.metadata())));
+                send(res, 200, "application/json", bytes(Response.sync(sync.metadata())), head);
             }
             case Reply.Async async -> {
                 String location = Response.async(async.operation()).operation();
                 res.header(HeaderNames.LOCATION, location);
-                send(res, 202, "application/json", bytes(Response.async(async.operation())));
+                send(res, 202, "application/json", bytes(Response.async(async.operation())), head);
             }
             case Reply.Raw raw -> {
                 raw.headers().forEach(res::header);
-                send(res, raw.status(), raw.contentType(), raw.body());
+                send(res, raw.status(), raw.contentType(), raw.body(), head);
             }
         }
     }
 
-    private static void send(ServerResponse res, int status, String contentType, byte[] body) {
+    /** Sends the answer; a HEAD request gets the status and headers only (a body would corrupt a kept-alive connection). */
+    private static void send(ServerResponse res, int status, String contentType, byte[] body, boolean head) {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, contentType);
-        res.send(body);
+        if (head) {
+            res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
+            res.send();
+        } else {
+            res.send(body);
+        }
     }
 
     private static byte[] bytes(Object value) {

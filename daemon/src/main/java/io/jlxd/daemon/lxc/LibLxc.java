@@ -12,6 +12,10 @@ import java.util.Optional;
 /**
  * liblxc through the Foreign Function &amp; Memory API. Only calls that do not fork the caller belong here
  * (version, config, state, freeze, stop); start and attach fork, so they go through lxc-start / lxc-attach.
+ *
+ * <p>The container handle ({@code struct lxc_container} and its function pointers) is bound in
+ * {@code io.jlxd.daemon.instance.driver.LiblxcContainer}, which looks its entry points up through
+ * {@link #function(String, FunctionDescriptor)}.
  */
 public final class LibLxc {
     public static final String LIBRARY = "liblxc.so.1";
@@ -37,6 +41,22 @@ public final class LibLxc {
             }
         }
         return l;
+    }
+
+    /** Whether liblxc could be loaded. */
+    public static boolean available() {
+        return library().isPresent();
+    }
+
+    /**
+     * A downcall handle for the exported liblxc function {@code name}.
+     *
+     * @throws IllegalStateException when liblxc is not installed or does not export {@code name}
+     */
+    public static MethodHandle function(String name, FunctionDescriptor descriptor) {
+        SymbolLookup lib = library().orElseThrow(() -> new IllegalStateException(LIBRARY + " is not installed"));
+        MemorySegment sym = lib.find(name).orElseThrow(() -> new IllegalStateException(LIBRARY + " has no symbol " + name));
+        return LINKER.downcallHandle(sym, descriptor);
     }
 
     /** {@code lxc_get_version()}: "5.0.2", or empty when liblxc is missing. */

@@ -65,7 +65,7 @@ public final class CertificateRoutes {
     public Reply delete(ApiRequest req) {
         Certificate c = find(req.param("fingerprint"));
         trust.remove(c.fingerprint());
-        events.lifecycle("certificate-deleted", Paths.CERTIFICATES + "/" + c.fingerprint(), null);
+        events.lifecycle("certificate-deleted", Paths.CERTIFICATES + "/" + c.fingerprint(), null, req.caller().requestor());
         return Reply.empty();
     }
 
@@ -88,7 +88,7 @@ public final class CertificateRoutes {
             throw ApiException.badRequest("Either \"certificate\" or \"token\": true is required");
         }
         X509Certificate cert = parse(body.certificate());
-        add(cert, nameOf(body, cert), type, body.description());
+        add(cert, nameOf(body, cert), type, body.description(), req.caller());
         return Reply.empty();
     }
 
@@ -138,18 +138,18 @@ public final class CertificateRoutes {
         @SuppressWarnings("unchecked")
         Map<String, Object> request = (Map<String, Object>) op.metadata().get("request");
         String name = body.name() != null && !body.name().isBlank() ? body.name() : String.valueOf(request.get("name"));
-        add(cert, name, String.valueOf(request.get("type")), body.description());
+        add(cert, name, String.valueOf(request.get("type")), body.description(), req.caller());
         operations.complete(op);
         return Reply.empty();
     }
 
-    private void add(X509Certificate cert, String name, String type, String description) {
+    private void add(X509Certificate cert, String name, String type, String description, ApiRequest.Caller caller) {
         String pem = pem(cert);
         String fp = ServerCertificate.fingerprint(cert);
         if (!trust.add(new Certificate(name, type, false, List.of(), pem, fp, description == null ? "" : description))) {
             throw ApiException.conflict("Certificate already in trust store");
         }
-        events.lifecycle("certificate-created", Paths.CERTIFICATES + "/" + fp, null);
+        events.lifecycle("certificate-created", Paths.CERTIFICATES + "/" + fp, null, caller.requestor());
     }
 
     private Certificate find(String fingerprint) {

@@ -63,7 +63,7 @@ public final class ServerRoutes {
             req.checkEtag(etag(config.get()));
             config.replace(body.config() == null ? Map.of() : body.config());
         }
-        events.lifecycle("config-updated", "/1.0", null);
+        events.lifecycle("config-updated", "/1.0", null, req.caller().requestor());
         return Reply.empty();
     }
 
@@ -73,7 +73,7 @@ public final class ServerRoutes {
             req.checkEtag(etag(config.get()));
             config.patch(body.config() == null ? Map.of() : body.config());
         }
-        events.lifecycle("config-updated", "/1.0", null);
+        events.lifecycle("config-updated", "/1.0", null, req.caller().requestor());
         return Reply.empty();
     }
 

@@ -46,7 +46,7 @@ class EventBusTest {
         bus.subscribe(ops);
         bus.subscribe(life);
         bus.publish(Event.OPERATION, "x");
-        bus.lifecycle("config-updated", "/1.0", null);
+        bus.lifecycle("config-updated", "/1.0", null, null);
         assertEquals(1, ops.got.size());
         assertEquals("host1", ops.got.getFirst().location());
         assertEquals(1, life.got.size());

@@ -23,10 +23,6 @@ public final class HttpExecutor implements Closeable {
         this.transport = transport;
     }
 
-    public Transport transport() {
-        return transport;
-    }
-
     public HttpResponse execute(HttpRequest request) throws IOException {
         Connection reused = null;
         if (idle != null) {

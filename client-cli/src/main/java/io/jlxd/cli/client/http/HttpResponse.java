@@ -16,11 +16,4 @@ public record HttpResponse(ResponseHead head, byte[] body) {
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }
-
-    /** True for a JSON content type ({@code application/json}, possibly with parameters). */
-    public boolean isJson() {
-        return headers().first("Content-Type")
-                .map(ct -> ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))
-                .orElse(false);
-    }
 }

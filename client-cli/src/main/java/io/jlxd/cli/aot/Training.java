@@ -1,0 +1,77 @@
+package io.jlxd.cli.aot;
+
+import io.jlxd.cli.Main;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The AOT cache training workload ({@code scripts/build-cli-aot.sh}): runs the usual commands in-process, against
+ * a {@link CannedDaemon} (so HTTP, JSON, YAML, tables and the event WebSocket are all exercised), against a missing
+ * socket (the error path), with usage errors, and, if a real daemon answers at {@code $JLXD_DIR}, read-only
+ * commands against it. Output is discarded; the JVM records the classes and profiles it used.
+ */
+public final class Training {
+    private static final List<List<String>> CANNED = List.of(
+            List.of("--help"), List.of("--version"), List.of("help", "config"), List.of("config", "set", "--help"),
+            List.of("version"), List.of("info"), List.of("info", "--format", "json"),
+            List.of("config", "show"), List.of("config", "get", "user.foo"),
+            List.of("config", "set", "user.a=b", "user.c=d"), List.of("config", "set", "user.a", "b"),
+            List.of("config", "unset", "user.a"),
+            List.of("operation", "list"), List.of("operation", "list", "--format", "csv"),
+            List.of("operation", "list", "--format", "json"), List.of("operation", "list", "--format", "yaml"),
+            List.of("operation", "show", CannedJlxd.RUNNING_ID), List.of("operation", "delete", CannedJlxd.RUNNING_ID),
+            List.of("query", "/1.0"), List.of("query", "--raw", "/1.0/operations?recursion=1"),
+            List.of("query", "-X", "POST", "-d", "{\"name\":\"x\",\"token\":true}", "--wait", "/1.0/certificates"),
+            List.of("query", "-X", "PATCH", "-d", "-", "/1.0"), List.of("query", "/1.0/nowhere"),
+            List.of("monitor"), List.of("monitor", "--pretty", "--type", "operation,lifecycle"),
+            List.of("operation", "list", "--bogus"), List.of("nosuchcommand"));
+    private static final List<List<String>> OFFLINE = List.of(
+            List.of("version"), List.of("info"), List.of("operation", "list"), List.of("config", "get", "x"));
+    private static final List<List<String>> LIVE = List.of(
+            List.of("version"), List.of("info"), List.of("config", "show"), List.of("operation", "list"),
+            List.of("query", "/1.0"));
+
+    private Training() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        Path dir = Files.createTempDirectory("jlxc-aot");
+        int runs = 0;
+        try (CannedDaemon daemon = CannedDaemon.start(dir.resolve("unix.socket"), new CannedJlxd())) {
+            Map<String, String> canned = Map.of("JLXD_DIR", dir.toString());
+            Map<String, String> offline = Map.of("JLXD_DIR", dir.resolve("absent").toString());
+            for (int i = 0; i < rounds; i++) {
+                runs += runAll(CANNED, canned) + runAll(OFFLINE, offline);
+            }
+            String live = System.getenv("JLXD_DIR");
+            Path socket = Path.of(live == null || live.isBlank() ? "/var/lib/jlxd" : live, "unix.socket");
+            if (Files.exists(socket)) {
+                runs += runAll(LIVE, Map.of("JLXD_DIR", socket.getParent().toString()));
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.out.println("jlxc AOT training: " + runs + " command runs");
+    }
+
+    private static int runAll(List<List<String>> commands, Map<String, String> env) {
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        for (List<String> command : commands) {
+            byte[] stdin = "{\"config\":{\"user.q\":\"1\"}}".getBytes(StandardCharsets.UTF_8);
+            Main.run(command.toArray(String[]::new), env, new ByteArrayInputStream(stdin), sink, sink);
+        }
+        return commands.size();
+    }
+}

@@ -1,0 +1,58 @@
+package io.jlxd.daemon.instance.driver;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+
+/**
+ * Runs system containers: what the instances API calls. Names are LXC container names
+ * ({@link ContainerSpec#name()}). Every method may block (start waits for RUNNING, stop for STOPPED); call them
+ * from the operation's worker thread, not an event loop.
+ *
+ * <p>Operations on one container are serialized by the implementation; {@link #state} and {@link #initPid} never
+ * wait for them.
+ */
+public interface ContainerDriver {
+    /** Where the containers' directories live ({@code <lxcpath>/<name>/config}, {@code lxc.log}). */
+    Path lxcPath();
+
+    /**
+     * Writes (or rewrites) the container's LXC config from {@code spec}. It takes effect at the next start; the
+     * rootfs is not touched (shift it first for an unprivileged container, see {@link RootfsShifter}).
+     */
+    void define(ContainerSpec spec) throws DriverException;
+
+    /** Whether the container has a config. */
+    boolean exists(String name);
+
+    /** Starts it and returns once it is RUNNING; the error carries liblxc's messages from lxc.log. */
+    void start(String name) throws DriverException;
+
+    /**
+     * Stops it. {@code force}: kill at once. Otherwise send the halt signal ({@code lxc.signal.halt}; a frozen
+     * container is thawed first), wait up to {@code timeout} for init to exit, then kill. Returns once the
+     * container is STOPPED and its monitor has exited. A negative {@code timeout} waits without limit (the API
+     * layer maps LXD's "-1" to its own bound).
+     */
+    StopResult stop(String name, boolean force, Duration timeout) throws DriverException;
+
+    /** Freezes every task of the container (cgroup freezer). */
+    void freeze(String name) throws DriverException;
+
+    /** Thaws it. */
+    void unfreeze(String name) throws DriverException;
+
+    ContainerState state(String name) throws DriverException;
+
+    /** Host pid of the container's init, empty when it is not running. */
+    OptionalInt initPid(String name) throws DriverException;
+
+    /** Runs a command in the (RUNNING) container through lxc-attach; only fds 0-2 cross into the container. */
+    ExecProcess exec(String name, ExecRequest request) throws DriverException;
+
+    /**
+     * Removes a stopped container's directory (config, logs) and the cgroups and lock file liblxc may have left.
+     * The rootfs belongs to storage and is not touched.
+     */
+    void delete(String name) throws DriverException;
+}

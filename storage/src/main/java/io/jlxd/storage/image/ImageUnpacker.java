@@ -1,0 +1,900 @@
+package io.jlxd.storage.image;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Unpacks an image (unified tarball, or split metadata + rootfs pair) into a directory, the way LXD lays out an
+ * instance: {@code target/metadata.yaml}, {@code target/templates/}, {@code target/rootfs/}.
+ *
+ * <h2>Safety</h2>
+ * The archive is untrusted. Every entry is written relative to an open directory file descriptor, one
+ * component at a time, with {@code O_NOFOLLOW}/{@code AT_SYMLINK_NOFOLLOW}: nothing is ever written through a
+ * symlink, whether the archive placed it or not. Refused, with an {@link InvalidImageException} naming the
+ * entry:
+ * <ul>
+ * <li>absolute member names and any {@code ..} component (for hardlink targets too);</li>
+ * <li>an entry whose parent directory is a symlink or a file (e.g. {@code rootfs/evil -> /etc} followed by
+ *     {@code rootfs/evil/passwd});</li>
+ * <li>relative symlinks that climb above rootfs/ ({@code rootfs/etc/x -> ../../../../etc}). Absolute symlink
+ *     targets are normal in a root file system ({@code /sbin/init -> /lib/systemd/systemd}); they are resolved
+ *     inside the container, and this class never follows them;</li>
+ * <li>hardlinks to anything that is not an earlier entry inside rootfs/, or to a directory;</li>
+ * <li>symlinks, hardlinks and special files outside rootfs/ (metadata.yaml and templates/ must be regular files);</li>
+ * <li>character/block devices and fifos anywhere but under rootfs/dev/; there, LXD images carry none and
+ *     liblxc's autodev mounts a fresh /dev over the directory, so by default they are skipped
+ *     ({@link DevicePolicy});</li>
+ * <li>an entry replacing a directory, ids outside the container's id range, more data than
+ *     {@link Options#maxBytes()}, paths deeper than {@value #MAX_DEPTH} directories, and everything
+ *     {@link TarReader} refuses (corrupt or truncated archives, oversized headers, sparse files).</li>
+ * </ul>
+ *
+ * <h2>What is kept</h2>
+ * File types, permission bits including setuid/setgid/sticky, numeric ownership (shifted by {@link IdShift}
+ * for unprivileged containers: chown happens before chmod, so setuid bits survive it, and file capabilities are
+ * written after it), modification times (symlinks and directories included), symlinks, hardlinks, and the
+ * extended attributes {@code user.*}, {@code security.capability} and POSIX ACLs
+ * ({@code system.posix_acl_access/default}) from pax {@code SCHILY.xattr} records, as GNU tar --xattrs writes
+ * them (the root id of a v3 capability and the named users and groups of an ACL are shifted too). Other
+ * xattrs ({@code trusted.*} could steer overlayfs, {@code security.selinux} and {@code security.ima} belong to
+ * the host's policy) are skipped and counted. Xattrs of symlinks are not restored. metadata.yaml and templates/ belong to host root
+ * and lose setuid bits whatever the archive says.
+ *
+ * <h2>Atomicity</h2>
+ * Everything is extracted into a private (0700) sibling directory {@code .NAME.jlxd-unpack-RANDOM}, renamed onto
+ * the target (which must not exist) only when complete. Any failure, cancellation or interruption removes it:
+ * the target is either complete or absent. A crash of the JVM can leave the sibling behind:
+ * {@link #removeStale(Path)} at daemon start removes those.
+ */
+public final class ImageUnpacker {
+    /** Deepest directory nesting accepted (real root file systems stay under 30). */
+    public static final int MAX_DEPTH = 128;
+    static final String STAGING_MARKER = ".jlxd-unpack-";
+    private static final int WARNINGS_KEPT = 20;
+    private static final String CAPABILITY = "security.capability";
+    private static final String ACL_ACCESS = "system.posix_acl_access";
+    private static final String ACL_DEFAULT = "system.posix_acl_default";
+    /** Data after the end of the archive read to verify the compressed stream's trailer (padding is ~10 KiB). */
+    private static final long TRAILING_CHECKED = 16 << 20;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private ImageUnpacker() {
+    }
+
+    /** What to do with character/block devices and fifos found under rootfs/dev/ (refused anywhere else). */
+    public enum DevicePolicy {
+        /** Refuse the image. */
+        REFUSE,
+        /** Skip them and count them in {@link Result#devicesSkipped()} (default: autodev populates /dev). */
+        SKIP_IN_DEV,
+        /** Create them (privileged containers without autodev; needs CAP_MKNOD). */
+        CREATE_IN_DEV
+    }
+
+    /**
+     * How container ids map to host ids: an id {@code n} of the image becomes {@code n + offset} on disk;
+     * ids at or above {@code size} are refused. {@link #NONE} keeps ids unchanged (privileged containers).
+     */
+    public record IdShift(long uidOffset, long gidOffset, long size) {
+        public static final IdShift NONE = new IdShift(0, 0, 0);
+
+        public IdShift {
+            if (uidOffset < 0 || gidOffset < 0 || size < 0 || uidOffset + size > 0xffffffffL
+                    || gidOffset + size > 0xffffffffL) {
+                throw new IllegalArgumentException("invalid id shift " + uidOffset + "/" + gidOffset + "/" + size);
+            }
+            if (size == 0 && (uidOffset != 0 || gidOffset != 0)) {
+                throw new IllegalArgumentException("an id shift needs a range size");
+            }
+        }
+
+        /** The same host base for uids and gids, like {@code lxc.idmap = u 0 BASE SIZE} / {@code g 0 BASE SIZE}. */
+        public static IdShift of(long base, long size) {
+            return new IdShift(base, base, size);
+        }
+
+        public boolean isNone() {
+            return size == 0;
+        }
+    }
+
+    /**
+     * @param idShift    ownership shift (default none)
+     * @param devices    special files under rootfs/dev/ (default skipped)
+     * @param xattrs     restore user.*, security.capability and POSIX ACL xattrs (default true)
+     * @param progress   bytes of the image files consumed, of their total size
+     * @param cancelled  polled between entries and data chunks; true (or thread interruption) stops the unpack
+     * @param maxBytes   refuse images whose files add up to more than this (default unlimited)
+     * @param maxEntries refuse archives with more entries (default unlimited)
+     * @param targetMode permission bits of the target directory itself (default 0700; 0711 lets an
+     *                   unprivileged container's root traverse it)
+     */
+    public record Options(IdShift idShift, DevicePolicy devices, boolean xattrs, ProgressListener progress,
+            BooleanSupplier cancelled, long maxBytes, long maxEntries, int targetMode) {
+        public Options {
+            Objects.requireNonNull(idShift);
+            Objects.requireNonNull(devices);
+            Objects.requireNonNull(progress);
+            Objects.requireNonNull(cancelled);
+            if (maxBytes <= 0 || maxEntries <= 0 || (targetMode & ~07777) != 0) {
+                throw new IllegalArgumentException("invalid unpack limits or mode");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(IdShift.NONE, DevicePolicy.SKIP_IN_DEV, true, ProgressListener.NONE, () -> false,
+                    Long.MAX_VALUE, Long.MAX_VALUE, 0700);
+        }
+
+        public Options withIdShift(IdShift s) {
+            return new Options(s, devices, xattrs, progress, cancelled, maxBytes, maxEntries, targetMode);
+        }
+
+        public Options withDevices(DevicePolicy d) {
+            return new Options(idShift, d, xattrs, progress, cancelled, maxBytes, maxEntries, targetMode);
+        }
+
+        public Options withXattrs(boolean x) {
+            return new Options(idShift, devices, x, progress, cancelled, maxBytes, maxEntries, targetMode);
+        }
+
+        public Options withProgress(ProgressListener p) {
+            return new Options(idShift, devices, xattrs, p, cancelled, maxBytes, maxEntries, targetMode);
+        }
+
+        public Options withCancellation(BooleanSupplier c) {
+            return new Options(idShift, devices, xattrs, progress, c, maxBytes, maxEntries, targetMode);
+        }
+
+        public Options withLimits(long bytes, long entries) {
+            return new Options(idShift, devices, xattrs, progress, cancelled, bytes, entries, targetMode);
+        }
+
+        public Options withTargetMode(int mode) {
+            return new Options(idShift, devices, xattrs, progress, cancelled, maxBytes, maxEntries, mode);
+        }
+    }
+
+    /**
+     * @param target          the directory now holding metadata.yaml, templates/ and rootfs/
+     * @param metadata        the image's parsed metadata.yaml
+     * @param entries         archive entries processed
+     * @param bytes           bytes of file data written
+     * @param devicesSkipped  special files skipped under rootfs/dev/
+     * @param entriesIgnored  entries outside metadata.yaml, templates/ and rootfs/ (not extracted)
+     * @param xattrsApplied   extended attributes restored
+     * @param xattrsSkipped   extended attributes not restored (namespace not accepted, or unsupported here)
+     * @param warnings        the first few things worth telling the user (what was skipped and why)
+     * @param elapsed         wall time
+     */
+    public record Result(Path target, ImageMetadata metadata, long entries, long bytes, int devicesSkipped,
+            int entriesIgnored, int xattrsApplied, int xattrsSkipped, List<String> warnings, Duration elapsed) {
+        public Result {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ entry points
+
+    /** Unpacks an image as stored ({@link ImageFiles#unified} or {@link ImageFiles#split}). */
+    public static Result unpack(ImageFiles image, Path target, Options options) throws IOException {
+        return image.isSplit() ? unpackSplit(image.metadata(), image.rootfs().orElseThrow(), target, options)
+                : unpackUnified(image.metadata(), target, options);
+    }
+
+    /** Unpacks a unified tarball (metadata.yaml, templates/, rootfs/ in one archive). */
+    public static Result unpackUnified(Path tarball, Path target, Options options) throws IOException {
+        return run(target, options, List.of(new Source(tarball, Layout.UNIFIED)));
+    }
+
+    /** Unpacks a split image: the metadata tarball into target/, the rootfs tarball into target/rootfs/. */
+    public static Result unpackSplit(Path metadataTarball, Path rootfsTarball, Path target, Options options)
+            throws IOException {
+        return run(target, options, List.of(new Source(metadataTarball, Layout.SPLIT_METADATA),
+                new Source(rootfsTarball, Layout.SPLIT_ROOTFS)));
+    }
+
+    /**
+     * Removes what interrupted unpacks (a crash, kill -9) left in {@code parent}: the hidden
+     * {@code .NAME.jlxd-unpack-*} directories. Returns how many were removed.
+     */
+    public static int removeStale(Path parent) throws IOException {
+        int n = 0;
+        if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        try (var list = Files.newDirectoryStream(parent, p -> {
+            String f = p.getFileName().toString();
+            return f.startsWith(".") && f.contains(STAGING_MARKER);
+        })) {
+            for (Path p : list) {
+                removeTree(p);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------------------------------ driver
+
+    private enum Layout {
+        UNIFIED, SPLIT_METADATA, SPLIT_ROOTFS
+    }
+
+    /** Which part of the image an entry belongs to. */
+    private enum Domain {
+        ROOTFS, METADATA, TEMPLATES, IGNORED
+    }
+
+    private record Source(Path file, Layout layout) {
+    }
+
+    private static Result run(Path target, Options options, List<Source> sources) throws IOException {
+        long start = System.nanoTime();
+        if (Thread.currentThread().isInterrupted() || options.cancelled().getAsBoolean()) {
+            throw new ImageCancelledException("image unpack cancelled");
+        }
+        Path t = target.toAbsolutePath().normalize();
+        Path parent = t.getParent();
+        if (parent == null || t.getFileName() == null) {
+            throw new IllegalArgumentException("cannot unpack into " + target);
+        }
+        if (!Files.isDirectory(parent)) {
+            throw new NoSuchFileException(parent.toString(), null, "parent directory of the unpack target does not exist");
+        }
+        if (Files.exists(t, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(t.toString(), null, "unpack target already exists");
+        }
+        long total = 0;
+        for (Source s : sources) {
+            total += Files.size(s.file());
+        }
+        Path staging = parent.resolve("." + t.getFileName() + STAGING_MARKER + HexFormat.of().toHexDigits(RANDOM.nextLong()));
+        Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        boolean done = false;
+        try (NativeFs fs = new NativeFs()) {
+            int rootFd = fs.openDirectory(NativeFs.AT_FDCWD, NativeFs.hostPath(staging), staging.toString());
+            Extraction ex = new Extraction(fs, rootFd, options, total);
+            try {
+                for (Source s : sources) {
+                    ex.extract(s);
+                }
+                ex.finish();
+                fs.fchmod(rootFd, options.targetMode(), t.toString());
+            } finally {
+                ex.closeAll();
+                fs.close(rootFd);
+            }
+            if (ex.metadata == null) {
+                throw new InvalidImageException("the image has no metadata.yaml");
+            }
+            if (!ex.sawRootfs) {
+                throw new InvalidImageException("the image has no rootfs");
+            }
+            ex.checkCancelled();
+            fs.renameNoReplace(NativeFs.hostPath(staging), NativeFs.hostPath(t), t.toString());
+            done = true;
+            options.progress().progress(total, total);
+            return new Result(t, ex.metadata, ex.entries, ex.bytes, ex.devicesSkipped, ex.ignored, ex.xattrsApplied,
+                    ex.xattrsSkipped, ex.warnings, Duration.ofNanos(System.nanoTime() - start));
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            throw new ImageCancelledException("image unpack cancelled (thread interrupted)");
+        } finally {
+            if (!done) {
+                removeTree(staging);
+            }
+        }
+    }
+
+    /** Removes a tree without following symlinks or trusting names to be valid text. */
+    static void removeTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path abs = dir.toAbsolutePath();
+        try (NativeFs fs = new NativeFs()) {
+            int parent = fs.openDirectory(NativeFs.AT_FDCWD, NativeFs.hostPath(abs.getParent()), abs.getParent().toString());
+            try {
+                fs.removeTree(parent, NativeFs.hostPath(abs.getFileName()), abs.toString());
+            } finally {
+                fs.close(parent);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ extraction
+
+    /** One unpack: the staging directory's fd, a cursor of open parent directories, counters. */
+    private static final class Extraction {
+        private final NativeFs fs;
+        private final int rootFd;
+        private final Options o;
+        private final boolean chown; // as root, or when shifting (non-root callers keep their own ids, like tar)
+        private final long totalInput;
+        private long inputBefore; // bytes of earlier sources
+        private final byte[] buf = new byte[NativeFs.ioBufferSize()];
+        private final List<String> cursorPath = new ArrayList<>();
+        private final List<Integer> cursorFds = new ArrayList<>();
+        private final Map<List<String>, long[]> dirTimes = new LinkedHashMap<>();
+        final List<String> warnings = new ArrayList<>();
+        ImageMetadata metadata;
+        boolean sawRootfs;
+        long entries;
+        long bytes;
+        int devicesSkipped;
+        int ignored;
+        int xattrsApplied;
+        int xattrsSkipped;
+
+        Extraction(NativeFs fs, int rootFd, Options o, long totalInput) {
+            this.fs = fs;
+            this.rootFd = rootFd;
+            this.o = o;
+            this.chown = NativeFs.geteuid() == 0 || !o.idShift().isNone();
+            this.totalInput = totalInput;
+        }
+
+        void checkCancelled() throws ImageCancelledException {
+            if (Thread.currentThread().isInterrupted() || o.cancelled().getAsBoolean()) {
+                throw new ImageCancelledException("image unpack cancelled");
+            }
+        }
+
+        void warn(String w) {
+            if (warnings.size() < WARNINGS_KEPT) {
+                warnings.add(w);
+            }
+        }
+
+        void extract(Source s) throws IOException {
+            Compression c = Compression.detect(s.file());
+            Progress counting = new Progress(Files.newInputStream(s.file()), inputBefore);
+            try (TarReader tar = new TarReader(c.decompress(counting))) {
+                TarEntry e;
+                while (true) {
+                    checkCancelled();
+                    e = tar.next();
+                    if (e == null) {
+                        break;
+                    }
+                    if (++entries > o.maxEntries()) {
+                        throw new InvalidImageException("the image has more than " + o.maxEntries() + " entries");
+                    }
+                    apply(e, tar, s.layout());
+                }
+                tar.drain(TRAILING_CHECKED); // lets gzip/xz verify their trailer and checksum
+            }
+            inputBefore += Files.size(s.file());
+        }
+
+        /** Counts the compressed bytes read and reports progress about once per MiB. */
+        private final class Progress extends FilterInputStream {
+            private final long base;
+            private long count;
+            private long reported;
+
+            Progress(InputStream in, long base) {
+                super(in);
+                this.base = base;
+            }
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    add(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    add(n);
+                }
+                return n;
+            }
+
+            private void add(long n) {
+                count += n;
+                if (count - reported >= (1 << 20)) {
+                    reported = count;
+                    o.progress().progress(base + count, totalInput);
+                }
+            }
+        }
+
+        // -------------------------------------------------------------------------------------- one entry
+
+        private void apply(TarEntry e, TarReader tar, Layout layout) throws IOException {
+            String shown = TarEntry.display(e.name());
+            List<String> comps = components(e.name(), "entry " + shown);
+            if (layout == Layout.SPLIT_ROOTFS) {
+                comps.addFirst("rootfs");
+            }
+            if (comps.isEmpty()) {
+                return; // the archive's own root ("./")
+            }
+            Domain d = domain(comps, layout);
+            if (d == Domain.IGNORED) {
+                ignored++;
+                return;
+            }
+            shown = TarEntry.display(String.join("/", comps));
+            TarEntry.Type type = e.type();
+            if (d != Domain.ROOTFS && type != TarEntry.Type.FILE && type != TarEntry.Type.DIRECTORY) {
+                throw refuse(shown, "only regular files and directories are allowed outside rootfs/, this is a "
+                        + type.label());
+            }
+            if (d == Domain.METADATA && type != TarEntry.Type.FILE) {
+                throw refuse(shown, "metadata.yaml must be a regular file");
+            }
+            if (comps.size() == 1 && (d == Domain.ROOTFS || d == Domain.TEMPLATES) && type != TarEntry.Type.DIRECTORY) {
+                throw refuse(shown, comps.getFirst() + " must be a directory, this is a " + type.label());
+            }
+            if (d == Domain.ROOTFS) {
+                sawRootfs = true;
+            }
+            if (type.isSpecial()) {
+                boolean inDev = d == Domain.ROOTFS && comps.size() >= 3 && comps.get(1).equals("dev");
+                String what = type.label() + (type == TarEntry.Type.FIFO ? "" : " " + e.devMajor() + ":" + e.devMinor());
+                if (!inDev) {
+                    throw refuse(shown, what + ": device nodes and fifos are only accepted under rootfs/dev/");
+                }
+                if (o.devices() == DevicePolicy.REFUSE) {
+                    throw refuse(shown, what + ": device nodes are not accepted in images");
+                }
+                if (o.devices() == DevicePolicy.SKIP_IN_DEV) {
+                    devicesSkipped++;
+                    if (devicesSkipped == 1) {
+                        warn("device nodes under rootfs/dev/ skipped (/dev is populated when the container starts)");
+                    }
+                    return;
+                }
+            }
+            long uid = d == Domain.ROOTFS ? shift(e.uid(), o.idShift().uidOffset(), "uid", shown) : 0;
+            long gid = d == Domain.ROOTFS ? shift(e.gid(), o.idShift().gidOffset(), "gid", shown) : 0;
+            int mode = d == Domain.ROOTFS ? e.mode() & 07777 : e.mode() & 0777;
+            if (d == Domain.METADATA && e.size() > ImageMetadata.MAX_BYTES) {
+                throw refuse(shown, "metadata.yaml is " + e.size() + " bytes (limit " + ImageMetadata.MAX_BYTES + ")");
+            }
+            if (type == TarEntry.Type.FILE && e.size() > o.maxBytes() - bytes) {
+                throw new InvalidImageException("the image expands to more than " + o.maxBytes() + " bytes (at "
+                        + shown + ")");
+            }
+
+            int parentFd = walk(comps.subList(0, comps.size() - 1), d, shown);
+            String name = comps.getLast();
+            switch (type) {
+                case DIRECTORY -> directory(parentFd, name, comps, uid, gid, mode, e, d, shown);
+                case FILE -> file(parentFd, name, uid, gid, mode, e, d, tar, shown);
+                case SYMLINK -> symlink(parentFd, name, comps, uid, gid, e, shown);
+                case HARDLINK -> hardlink(parentFd, name, comps, e, layout, shown);
+                case CHAR_DEVICE, BLOCK_DEVICE, FIFO -> special(parentFd, name, uid, gid, mode, e, shown);
+            }
+        }
+
+        private Domain domain(List<String> comps, Layout layout) {
+            String first = comps.getFirst();
+            return switch (first) {
+                case "rootfs" -> layout == Layout.SPLIT_METADATA ? Domain.IGNORED : Domain.ROOTFS;
+                case "templates" -> layout == Layout.SPLIT_ROOTFS ? Domain.ROOTFS : Domain.TEMPLATES;
+                case ImageMetadata.FILE_NAME -> comps.size() == 1 ? Domain.METADATA : Domain.IGNORED;
+                default -> Domain.IGNORED;
+            };
+        }
+
+        private long shift(long id, long offset, String what, String shown) throws InvalidImageException {
+            IdShift s = o.idShift();
+            if (s.isNone()) {
+                if (id > 0xfffffffeL) {
+                    throw refuse(shown, what + " " + id + " is not a valid id");
+                }
+                return id;
+            }
+            if (id >= s.size()) {
+                throw refuse(shown, what + " " + id + " is outside the container's id range 0-" + (s.size() - 1));
+            }
+            return id + offset;
+        }
+
+        /** Opens (creating where missing) the directory {@code dir} below the staging root, never following symlinks. */
+        private int walk(List<String> dir, Domain d, String shown) throws IOException {
+            int common = 0;
+            while (common < cursorPath.size() && common < dir.size() && cursorPath.get(common).equals(dir.get(common))) {
+                common++;
+            }
+            while (cursorPath.size() > common) {
+                fs.close(cursorFds.removeLast());
+                cursorPath.removeLast();
+            }
+            for (int i = common; i < dir.size(); i++) {
+                int parent = i == 0 ? rootFd : cursorFds.getLast();
+                String comp = dir.get(i);
+                String here = TarEntry.display(String.join("/", dir.subList(0, i + 1)));
+                int fd;
+                try {
+                    fd = fs.openDirectory(parent, comp, here);
+                } catch (NativeFs.ErrnoException ex) {
+                    if (ex.errno() != NativeFs.ENOENT) {
+                        throw notADirectory(parent, comp, here, shown, ex);
+                    }
+                    // implicit parent: root-owned (the container's root for rootfs/), 0755
+                    fs.mkdirat(parent, comp, 0755, here);
+                    fd = fs.openDirectory(parent, comp, here);
+                    try {
+                        long owner = d == Domain.ROOTFS ? shift(0, o.idShift().uidOffset(), "uid", here) : 0;
+                        long group = d == Domain.ROOTFS ? shift(0, o.idShift().gidOffset(), "gid", here) : 0;
+                        if (chown) {
+                            fs.fchown(fd, owner, group, here);
+                        }
+                        fs.fchmod(fd, 0755, here);
+                    } catch (IOException x) {
+                        fs.close(fd);
+                        throw x;
+                    }
+                }
+                cursorPath.add(comp);
+                cursorFds.add(fd);
+            }
+            return dir.isEmpty() ? rootFd : cursorFds.getLast();
+        }
+
+        private IOException notADirectory(int parent, String comp, String here, String shown,
+                NativeFs.ErrnoException ex) throws IOException {
+            NativeFs.Stat st = fs.lstatat(parent, comp, here);
+            if (st != null && st.isSymlink()) {
+                return refuse(shown, "refusing to write through the symlink " + here);
+            }
+            if (st != null && !st.isDirectory()) {
+                return refuse(shown, here + " is not a directory");
+            }
+            return ex;
+        }
+
+        /** Deletes whatever non-directory occupies {@code name}; refuses to replace a directory. */
+        private void clear(int parentFd, String name, String shown) throws IOException {
+            NativeFs.Stat st = fs.lstatat(parentFd, name, shown);
+            if (st == null) {
+                return;
+            }
+            if (st.isDirectory()) {
+                throw refuse(shown, "would replace a directory");
+            }
+            fs.unlinkat(parentFd, name, false, shown);
+        }
+
+        private void directory(int parentFd, String name, List<String> comps, long uid, long gid, int mode,
+                TarEntry e, Domain d, String shown) throws IOException {
+            NativeFs.Stat st = fs.lstatat(parentFd, name, shown);
+            if (st != null && !st.isDirectory()) {
+                fs.unlinkat(parentFd, name, false, shown);
+                st = null;
+            }
+            if (st == null) {
+                fs.mkdirat(parentFd, name, 0700, shown);
+            }
+            int fd = fs.openDirectory(parentFd, name, shown);
+            try {
+                if (chown) {
+                    fs.fchown(fd, uid, gid, shown);
+                }
+                fs.fchmod(fd, mode, shown);
+                if (d == Domain.ROOTFS) {
+                    xattrs(fd, e, shown);
+                }
+            } finally {
+                fs.close(fd);
+            }
+            dirTimes.put(List.copyOf(comps), new long[] {e.mtime(), e.mtimeNanos()});
+        }
+
+        private void file(int parentFd, String name, long uid, long gid, int mode, TarEntry e, Domain d,
+                TarReader tar, String shown) throws IOException {
+            byte[] metadataBytes = null;
+            if (d == Domain.METADATA) { // validate before writing anything else
+                metadataBytes = tar.entryStream().readNBytes((int) e.size());
+                metadata = ImageMetadata.parse(metadataBytes);
+            }
+            int fd;
+            try {
+                fd = fs.createFile(parentFd, name, 0600, shown);
+            } catch (NativeFs.ErrnoException ex) {
+                if (ex.errno() != NativeFs.EEXIST) {
+                    throw ex;
+                }
+                clear(parentFd, name, shown);
+                fd = fs.createFile(parentFd, name, 0600, shown);
+            }
+            try {
+                if (metadataBytes != null) {
+                    fs.write(fd, metadataBytes, 0, metadataBytes.length, shown);
+                    bytes += metadataBytes.length;
+                } else {
+                    int n;
+                    while ((n = tar.read(buf, 0, buf.length)) > 0) {
+                        fs.write(fd, buf, 0, n, shown);
+                        bytes += n;
+                        checkCancelled();
+                    }
+                }
+                if (chown) {
+                    fs.fchown(fd, uid, gid, shown);
+                }
+                fs.fchmod(fd, mode, shown); // after chown, which clears setuid/setgid
+                if (d == Domain.ROOTFS) {
+                    xattrs(fd, e, shown);   // after chown, which clears security.capability
+                }
+                fs.futimens(fd, e.mtime(), e.mtimeNanos(), shown);
+            } finally {
+                fs.close(fd);
+            }
+        }
+
+        private void symlink(int parentFd, String name, List<String> comps, long uid, long gid, TarEntry e,
+                String shown) throws IOException {
+            String target = e.linkName();
+            if (target.isEmpty()) {
+                throw refuse(shown, "symlink with an empty target");
+            }
+            if (!target.startsWith("/")) {
+                // relative: resolve lexically from the link's directory; it must stay inside rootfs/
+                int depth = comps.size() - 2; // directories below rootfs/
+                for (String c : target.split("/")) {
+                    if (c.isEmpty() || c.equals(".")) {
+                        continue;
+                    }
+                    depth += c.equals("..") ? -1 : 1;
+                    if (depth < 0) {
+                        throw refuse(shown, "symlink target " + TarEntry.display(target) + " points outside the rootfs");
+                    }
+                }
+            }
+            try {
+                fs.symlinkat(target, parentFd, name, shown);
+            } catch (NativeFs.ErrnoException ex) {
+                if (ex.errno() != NativeFs.EEXIST) {
+                    throw ex;
+                }
+                clear(parentFd, name, shown);
+                fs.symlinkat(target, parentFd, name, shown);
+            }
+            if (chown) {
+                fs.lchownat(parentFd, name, uid, gid, shown);
+            }
+            fs.lutimensat(parentFd, name, e.mtime(), e.mtimeNanos(), shown);
+            if (!e.xattrs().isEmpty()) {
+                xattrsSkipped += e.xattrs().size();
+            }
+        }
+
+        private void hardlink(int parentFd, String name, List<String> comps, TarEntry e, Layout layout,
+                String shown) throws IOException {
+            String link = e.linkName();
+            if (link.startsWith("/")) {
+                throw refuse(shown, "hardlink to the absolute path " + TarEntry.display(link));
+            }
+            List<String> target = components(link, "hardlink " + shown + " -> " + TarEntry.display(link));
+            if (layout == Layout.SPLIT_ROOTFS) {
+                target.addFirst("rootfs");
+            }
+            if (target.size() < 2 || !target.getFirst().equals("rootfs") || layout == Layout.SPLIT_METADATA) {
+                throw refuse(shown, "hardlink target " + TarEntry.display(link) + " is not inside the rootfs");
+            }
+            if (target.equals(comps)) {
+                return; // a link to itself: nothing to do
+            }
+            String targetShown = TarEntry.display(String.join("/", target));
+            int dirFd = rootFd;
+            List<Integer> opened = new ArrayList<>();
+            try {
+                for (String c : target.subList(0, target.size() - 1)) {
+                    try {
+                        dirFd = fs.openDirectory(dirFd, c, targetShown);
+                    } catch (NativeFs.ErrnoException ex) {
+                        if (ex.errno() == NativeFs.ENOENT) {
+                            throw refuse(shown, "hardlink target " + targetShown
+                                    + " does not exist (it must be an earlier entry of the archive)");
+                        }
+                        if (ex.errno() == NativeFs.ELOOP || ex.errno() == NativeFs.ENOTDIR) {
+                            throw refuse(shown, "hardlink target " + targetShown
+                                    + " goes through a symlink or a file");
+                        }
+                        throw ex;
+                    }
+                    opened.add(dirFd);
+                }
+                String targetName = target.getLast();
+                NativeFs.Stat st = fs.lstatat(dirFd, targetName, targetShown);
+                if (st == null) {
+                    throw refuse(shown, "hardlink target " + targetShown
+                            + " does not exist (it must be an earlier entry of the archive)");
+                }
+                if (st.isDirectory()) {
+                    throw refuse(shown, "hardlink to the directory " + targetShown);
+                }
+                try {
+                    fs.linkat(dirFd, targetName, parentFd, name, shown);
+                } catch (NativeFs.ErrnoException ex) {
+                    if (ex.errno() != NativeFs.EEXIST) {
+                        throw ex;
+                    }
+                    NativeFs.Stat existing = fs.lstatat(parentFd, name, shown);
+                    if (existing != null && existing.ino() == st.ino()) {
+                        return; // already that inode
+                    }
+                    clear(parentFd, name, shown);
+                    fs.linkat(dirFd, targetName, parentFd, name, shown);
+                }
+            } finally {
+                for (int fd : opened) {
+                    fs.close(fd);
+                }
+            }
+        }
+
+        private void special(int parentFd, String name, long uid, long gid, int mode, TarEntry e, String shown)
+                throws IOException {
+            int typeBits = switch (e.type()) {
+                case CHAR_DEVICE -> NativeFs.S_IFCHR;
+                case BLOCK_DEVICE -> NativeFs.S_IFBLK;
+                default -> NativeFs.S_IFIFO;
+            };
+            clear(parentFd, name, shown);
+            fs.mknodat(parentFd, name, typeBits | (mode & 0777), e.devMajor(), e.devMinor(), shown);
+            if (chown) {
+                fs.lchownat(parentFd, name, uid, gid, shown);
+            }
+            fs.fchmodat(parentFd, name, mode, shown); // just created by us: not a symlink
+            fs.lutimensat(parentFd, name, e.mtime(), e.mtimeNanos(), shown);
+        }
+
+        private void xattrs(int fd, TarEntry e, String shown) throws IOException {
+            if (e.xattrs().isEmpty()) {
+                return;
+            }
+            if (!o.xattrs()) {
+                xattrsSkipped += e.xattrs().size();
+                return;
+            }
+            for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
+                String name = x.getKey();
+                boolean acl = name.equals(ACL_ACCESS) || name.equals(ACL_DEFAULT);
+                boolean accepted = name.startsWith("user.") || name.equals(CAPABILITY) || acl;
+                if (!accepted) {
+                    xattrsSkipped++;
+                    warn("xattr " + TarEntry.display(name) + " of " + shown + " not restored (namespace not accepted)");
+                    continue;
+                }
+                byte[] value = name.equals(CAPABILITY) ? shiftCapability(x.getValue(), shown)
+                        : acl ? shiftAcl(x.getValue(), shown) : x.getValue();
+                try {
+                    fs.fsetxattr(fd, name, value, shown);
+                    xattrsApplied++;
+                } catch (NativeFs.ErrnoException ex) {
+                    if (ex.errno() != NativeFs.EOPNOTSUPP) {
+                        throw ex;
+                    }
+                    xattrsSkipped++;
+                    warn("xattr " + TarEntry.display(name) + " of " + shown
+                            + " not restored: the file system does not support it");
+                }
+            }
+        }
+
+        /**
+         * A POSIX ACL xattr (version 2 header, then 8-byte entries tag/perm/id): named users and groups are
+         * shifted with the files.
+         */
+        private byte[] shiftAcl(byte[] v, String shown) throws InvalidImageException {
+            var bb = java.nio.ByteBuffer.wrap(v.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (v.length < 4 || (v.length - 4) % 8 != 0 || bb.getInt(0) != 2) {
+                throw refuse(shown, "malformed POSIX ACL xattr");
+            }
+            if (o.idShift().isNone()) {
+                return v;
+            }
+            for (int off = 4; off < v.length; off += 8) {
+                int tag = Short.toUnsignedInt(bb.getShort(off));
+                long id = Integer.toUnsignedLong(bb.getInt(off + 4));
+                if (tag == 0x02) { // ACL_USER
+                    bb.putInt(off + 4, (int) shift(id, o.idShift().uidOffset(), "ACL uid", shown));
+                } else if (tag == 0x08) { // ACL_GROUP
+                    bb.putInt(off + 4, (int) shift(id, o.idShift().gidOffset(), "ACL gid", shown));
+                }
+            }
+            return bb.array();
+        }
+
+        /** A v3 (namespaced) file capability carries the root uid it applies to: shift it with the files. */
+        private byte[] shiftCapability(byte[] v, String shown) throws InvalidImageException {
+            if (v.length < 4) {
+                throw refuse(shown, "malformed security.capability xattr");
+            }
+            int magic = java.nio.ByteBuffer.wrap(v).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0);
+            if ((magic & 0xff000000) != 0x03000000 || v.length != 24 || o.idShift().isNone()) {
+                return v;
+            }
+            var bb = java.nio.ByteBuffer.wrap(v.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long root = Integer.toUnsignedLong(bb.getInt(20));
+            bb.putInt(20, (int) shift(root, o.idShift().uidOffset(), "capability root uid", shown));
+            return bb.array();
+        }
+
+        /** Directory times last: creating entries inside a directory changes its mtime. */
+        void finish() throws IOException {
+            List<Map.Entry<List<String>, long[]>> dirs = new ArrayList<>(dirTimes.entrySet());
+            dirs.sort((a, b) -> String.join("/", a.getKey()).compareTo(String.join("/", b.getKey())));
+            for (Map.Entry<List<String>, long[]> d : dirs) {
+                checkCancelled();
+                String shown = TarEntry.display(String.join("/", d.getKey()));
+                int fd = walk(d.getKey(), Domain.IGNORED, shown); // existing directories only
+                fs.futimens(fd, d.getValue()[0], (int) d.getValue()[1], shown);
+            }
+        }
+
+        void closeAll() {
+            while (!cursorFds.isEmpty()) {
+                fs.close(cursorFds.removeLast());
+            }
+            cursorPath.clear();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ names
+
+    /**
+     * Splits a member name into components, dropping "." and empty ones; refuses absolute names, ".."
+     * and names that are too long or too deep.
+     */
+    static List<String> components(String name, String what) throws InvalidImageException {
+        if (name.indexOf('\0') >= 0) {
+            throw new InvalidImageException("refused " + what + ": NUL byte in the name");
+        }
+        if (name.startsWith("/")) {
+            throw new InvalidImageException("refused " + what + ": absolute path");
+        }
+        if (name.length() >= NativeFs.PATH_MAX) {
+            throw new InvalidImageException("refused " + what + ": name longer than " + NativeFs.PATH_MAX + " bytes");
+        }
+        List<String> out = new ArrayList<>();
+        for (String c : name.split("/")) {
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
+            }
+            if (c.equals("..")) {
+                throw new InvalidImageException("refused " + what + ": '..' component escapes the target");
+            }
+            if (c.length() > NativeFs.NAME_MAX) {
+                throw new InvalidImageException("refused " + what + ": a component is longer than "
+                        + NativeFs.NAME_MAX + " bytes");
+            }
+            out.add(c);
+        }
+        if (out.size() > MAX_DEPTH) {
+            throw new InvalidImageException("refused " + what + ": nested deeper than " + MAX_DEPTH + " directories");
+        }
+        return out;
+    }
+
+    private static InvalidImageException refuse(String entry, String why) {
+        return new InvalidImageException("refused " + entry + ": " + why);
+    }
+}
