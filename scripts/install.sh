@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the built jlxd and jlxc (run `mvn install` first, or use scripts/setup.sh):
 #   /usr/local/lib/jlxd/{daemon,cli}/   jars, dependencies, JDK AOT caches
+#   /usr/local/lib/jlxd/scripts/images/ image builders used by `jlxc image build`
 #   /usr/local/bin/{jlxd,jlxc}          launchers
 #   /etc/systemd/system/jlxd.service    unit (used when systemd runs)
 set -euo pipefail
@@ -18,6 +19,8 @@ cp -r "$root/daemon/target/jlxd.jar" "$root/daemon/target/lib" "$lib.new/daemon/
 cp -r "$root/client-cli/target/jlxc.jar" "$root/client-cli/target/lib" "$lib.new/cli/"
 cp "$root/scripts/jlxd" "$lib.new/daemon/jlxd"
 cp "$root/scripts/jlxc" "$lib.new/cli/jlxc"
+# `jlxc image build` runs the image builders; it finds them above its jar (lib/jlxd/scripts/images).
+mkdir -p "$lib.new/scripts" && cp -r "$root/scripts/images" "$lib.new/scripts/"
 rm -rf "$lib.old"
 [ -d "$lib" ] && mv "$lib" "$lib.old"
 mv "$lib.new" "$lib"

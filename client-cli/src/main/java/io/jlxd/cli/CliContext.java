@@ -37,6 +37,11 @@ public final class CliContext implements AutoCloseable {
         return client;
     }
 
+    /** An environment variable, or null. */
+    public String env(String name) {
+        return env.get(name);
+    }
+
     public InputStream in() {
         return in;
     }

@@ -2,10 +2,22 @@ package io.jlxd.cli;
 
 import io.jlxd.cli.client.ApiException;
 import io.jlxd.cli.commands.ConfigCommand;
+import io.jlxd.cli.commands.DeleteCommand;
+import io.jlxd.cli.commands.ExecCommand;
+import io.jlxd.cli.commands.ImageCommand;
 import io.jlxd.cli.commands.InfoCommand;
+import io.jlxd.cli.commands.InitCommand;
+import io.jlxd.cli.commands.LaunchCommand;
+import io.jlxd.cli.commands.ListCommand;
 import io.jlxd.cli.commands.MonitorCommand;
 import io.jlxd.cli.commands.OperationCommand;
+import io.jlxd.cli.commands.PauseCommand;
+import io.jlxd.cli.commands.ProfileCommand;
 import io.jlxd.cli.commands.QueryCommand;
+import io.jlxd.cli.commands.RenameCommand;
+import io.jlxd.cli.commands.RestartCommand;
+import io.jlxd.cli.commands.StartCommand;
+import io.jlxd.cli.commands.StopCommand;
 import io.jlxd.cli.commands.VersionCommand;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -40,11 +52,23 @@ public final class Main {
 
     private static Map<String, Function<CliContext, Object>> families() {
         Map<String, Function<CliContext, Object>> f = new LinkedHashMap<>();
-        f.put("config", ConfigCommand::new);
+        f.put("config", ConfigCommand::commandLine);
+        f.put("delete", DeleteCommand::new);
+        f.put("exec", ExecCommand::new);
+        f.put("image", ImageCommand::commandLine);
         f.put("info", InfoCommand::new);
+        f.put("init", InitCommand::new);
+        f.put("launch", LaunchCommand::new);
+        f.put("list", ListCommand::new);
         f.put("monitor", MonitorCommand::new);
         f.put("operation", OperationCommand::new);
+        f.put("pause", PauseCommand::new);
+        f.put("profile", ProfileCommand::commandLine);
         f.put("query", QueryCommand::new);
+        f.put("rename", RenameCommand::new);
+        f.put("restart", RestartCommand::new);
+        f.put("start", StartCommand::new);
+        f.put("stop", StopCommand::new);
         f.put("version", VersionCommand::new);
         return Collections.unmodifiableMap(f);
     }

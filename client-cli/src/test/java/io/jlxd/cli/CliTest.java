@@ -115,9 +115,38 @@ class CliTest {
                 run("", "config", "show").out());
         Run json = run("", "config", "show", "--format", "json");
         assertTrue(json.out().startsWith("{\"config\":{\"core.https_address\""), json.out());
-        Run instance = run("", "config", "set", "c1", "limits.cpu=2");
+        Run instance = run("", "config", "set", "c9", "limits.cpu=2");
         assertEquals(1, instance.code());
-        assertTrue(instance.err().startsWith("Error: Instance configuration is not supported yet"));
+        assertEquals("Error: not found\n", instance.err(), "an instance target is read from /1.0/instances/c9");
+        assertEquals("/1.0/instances/c9", daemon.requests().getLast().path());
+    }
+
+    @Test
+    void instanceCommandsAgainstTheCannedDaemon() throws Exception {
+        Run csv = run("", "list", "--format", "csv");
+        assertEquals("c1,RUNNING,10.0.3.5 (eth0),,CONTAINER,0\n", csv.out(),
+                () -> csv.err() + daemon.requests().stream().map(r -> r.method() + " " + r.target()).toList());
+        Run info = run("", "info", "c1");
+        assertTrue(info.out().startsWith("Name: c1\nStatus: RUNNING\nType: container\nArchitecture: x86_64\nPID: 4321\n"),
+                info.out());
+        assertTrue(info.out().contains("      IP addresses:\n        inet:  10.0.3.5/24 (global)\n"), info.out());
+        assertEquals("web\n", run("", "config", "get", "c1", "user.role").out());
+        assertEquals(0, run("", "config", "set", "c1", "user.a=b").code());
+        var put = daemon.requests().stream().filter(r -> r.method().equals("PUT")).toList().getLast();
+        assertEquals("PUT /1.0/instances/c1", put.method() + " " + put.path());
+        assertEquals(CannedJlxd.ETAG, put.headers().first("If-Match").orElseThrow());
+        assertEquals(Json.lenient().readTree("""
+                {"architecture":"x86_64","config":{"user.role":"web","user.a":"b"},"devices":{},"ephemeral":false,
+                 "profiles":["default"],"description":""}"""), Json.lenient().readTree(put.body()));
+        Run stop = run("", "stop", "--force", "c1");
+        assertEquals(0, stop.code(), stop.err());
+        assertEquals(Json.lenient().readTree("{\"action\":\"stop\",\"timeout\":-1,\"force\":true,\"stateful\":false}"),
+                Json.lenient().readTree(daemon.requests().stream()
+                        .filter(r -> r.path().equals("/1.0/instances/c1/state")).toList().getLast().body()));
+        assertEquals("default,Default profile,1\n", run("", "profile", "list", "--format", "csv").out());
+        Run nosuch = run("", "start", "nosuch");
+        assertEquals(1, nosuch.code());
+        assertEquals("Error: not found\n", nosuch.err());
     }
 
     @Test

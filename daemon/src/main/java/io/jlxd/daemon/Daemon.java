@@ -5,7 +5,17 @@ import io.jlxd.api.config.ServerConfigKeys;
 import io.jlxd.daemon.db.CertificateTable;
 import io.jlxd.daemon.db.ConfigTable;
 import io.jlxd.daemon.db.Database;
+import io.jlxd.daemon.db.ImageTable;
+import io.jlxd.daemon.db.InstanceTable;
+import io.jlxd.daemon.db.ProfileTable;
+import io.jlxd.daemon.instance.DirRootfsStorage;
+import io.jlxd.daemon.instance.InstanceManager;
+import io.jlxd.daemon.instance.driver.LxcContainerDriver;
+import io.jlxd.daemon.image.ImageService;
+import io.jlxd.daemon.image.ImageUploads;
 import io.jlxd.daemon.events.EventBus;
+import io.jlxd.daemon.exec.ExecTargets;
+import io.jlxd.daemon.exec.InstanceExecTargets;
 import io.jlxd.daemon.host.HostInfo;
 import io.jlxd.daemon.host.HostProbes;
 import io.jlxd.daemon.http.ApiRequest;
@@ -14,13 +24,20 @@ import io.jlxd.daemon.http.Router;
 import io.jlxd.daemon.log.Logs;
 import io.jlxd.daemon.ops.Operations;
 import io.jlxd.daemon.routes.CertificateRoutes;
+import io.jlxd.daemon.routes.ExecRoutes;
+import io.jlxd.daemon.routes.InstanceLogRoutes;
+import io.jlxd.daemon.routes.ImageAliasRoutes;
+import io.jlxd.daemon.routes.ImageRoutes;
+import io.jlxd.daemon.routes.InstanceRoutes;
 import io.jlxd.daemon.routes.OperationRoutes;
+import io.jlxd.daemon.routes.ProfileRoutes;
 import io.jlxd.daemon.routes.ServerRoutes;
 import io.jlxd.daemon.server.HttpsListener;
 import io.jlxd.daemon.server.Listener;
 import io.jlxd.daemon.server.ServerConfig;
 import io.jlxd.daemon.server.TrustStore;
 import io.jlxd.daemon.tls.ServerCertificate;
+import io.jlxd.daemon.wsop.WsOperations;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
@@ -66,27 +83,45 @@ public final class Daemon implements AutoCloseable {
             HostInfo host = HostInfo.read();
             Files.createDirectories(dir.database().getParent());
             Database db = Database.open(dir.database());
+            LOG.fine(() -> "start: database open after " + uptimeMs() + " ms");
             EventBus events = new EventBus(host.hostname());
             Logs.toEvents(events);
             ServerCertificate cert = ServerCertificate.loadOrCreate(dir.root(), host.hostname());
+            LOG.fine(() -> "start: certificate loaded after " + uptimeMs() + " ms");
             ServerConfig config = new ServerConfig(new ConfigTable(db));
             TrustStore trust = new TrustStore(new CertificateTable(db));
             Operations operations = new Operations(events, host.hostname());
             HttpsListener https = new HttpsListener(cert, trust, events);
+            ImageService images = ImageService.open(dir.root().resolve("images"), new ImageTable(db));
+            ProfileTable profiles = new ProfileTable(db);
+            LxcContainerDriver driver = LxcContainerDriver.forDataDir(dir.root());
+            InstanceManager instances = new InstanceManager(new InstanceTable(db), profiles, driver,
+                    new DirRootfsStorage(dir.root()), images, operations, events);
+            WsOperations sockets = new WsOperations();
+            ExecTargets execTargets = new InstanceExecTargets(instances);
             Router router = new Router(Endpoints.all(new Endpoints.Routes(
                     new ServerRoutes(config, host, probes, cert, https, events),
                     new OperationRoutes(operations),
-                    new CertificateRoutes(trust, operations, cert, https, events))));
+                    new CertificateRoutes(trust, operations, cert, https, events),
+                    new ImageRoutes(images, new ImageUploads(images, operations, events), operations, events),
+                    new ImageAliasRoutes(images, events),
+                    new InstanceRoutes(instances),
+                    new ProfileRoutes(profiles, events),
+                    new ExecRoutes(driver, execTargets, operations, sockets),
+                    new InstanceLogRoutes(driver, execTargets))));
             https.router(router);
+            https.sockets(sockets);
             config.addApplier(https);
-            WebServer unix = startUnix(dir.socket(), o.group(), router, events);
+            WebServer unix = startUnix(dir.socket(), o.group(), router, events, sockets);
             try {
                 config.applyAtStart();
             } catch (Exception e) {
                 LOG.warning("HTTPS listener not started (" + ServerConfigKeys.HTTPS_ADDRESS + "="
                         + config.get(ServerConfigKeys.HTTPS_ADDRESS) + "): " + e.getMessage());
             }
-            LOG.info("jlxd " + ServerRoutes.VERSION + " ready on " + dir.socket() + " (pid " + ProcessHandle.current().pid() + ")");
+            LOG.info("jlxd " + ServerRoutes.VERSION + " ready on " + dir.socket() + " (pid " + ProcessHandle.current().pid()
+                    + ", " + uptimeMs() + " ms after JVM start)");
+            instances.autostart();
             return new Daemon(dir, db, events, operations, config, https, unix);
         } catch (Exception | Error e) {
             dir.close();
@@ -94,10 +129,17 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static WebServer startUnix(Path socket, String group, Router router, EventBus events) throws IOException {
+    /** Milliseconds since the process started (ProcessHandle: no java.management on the start path). */
+    private static long uptimeMs() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+    }
+
+    private static WebServer startUnix(Path socket, String group, Router router, EventBus events, WsOperations sockets)
+            throws IOException {
         Files.deleteIfExists(socket);
         WebServer server = Listener.start(UnixDomainSocketAddress.of(socket), null, router, req -> ApiRequest.Caller.unix(),
-                events, session -> true);
+                events, session -> true, sockets);
         try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
             if (group != null && !group.isEmpty()) {

@@ -30,6 +30,15 @@ public final class Jlxc {
     }
 
     public static Result run(Path dataDir, Duration timeout, String... args) {
+        return run(dataDir, timeout, null, args);
+    }
+
+    /** Like {@link #run(Path, String...)} with {@code stdin} as the standard input (null: /dev/null). */
+    public static Result runWithInput(Path dataDir, String stdin, String... args) {
+        return run(dataDir, TIMEOUT, stdin, args);
+    }
+
+    private static Result run(Path dataDir, Duration timeout, String stdin, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(TestEnv.java());
         cmd.add("-jar");
@@ -37,13 +46,18 @@ public final class Jlxc {
         cmd.addAll(List.of(args));
         Path out = null;
         Path err = null;
+        Path in = null;
         try {
+            if (stdin != null) {
+                in = Files.createTempFile("jlxc-", ".stdin");
+                Files.writeString(in, stdin, StandardCharsets.UTF_8);
+            }
             out = Files.createTempFile("jlxc-", ".stdout");
             err = Files.createTempFile("jlxc-", ".stderr");
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(in != null ? in.toFile() : new java.io.File("/dev/null")));
             pb.environment().put("JLXD_DIR", dataDir.toString());
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -62,6 +76,7 @@ public final class Jlxc {
         } finally {
             deleteQuietly(out);
             deleteQuietly(err);
+            deleteQuietly(in);
         }
     }
 

@@ -192,7 +192,10 @@ public final class JlxdDaemon implements AutoCloseable {
         }
     }
 
-    /** Stops the daemon if it runs and deletes the temporary directory. */
+    /**
+     * Stops the daemon if it runs and deletes the temporary directory, and the lock directory liblxc keeps for the
+     * daemon's containers under /run/lxc/lock (named after their lxcpath).
+     */
     @Override
     public synchronized void close() {
         try {
@@ -201,6 +204,18 @@ public final class JlxdDaemon implements AutoCloseable {
             }
         } finally {
             deleteTree(root);
+            deleteTree(Path.of("/run/lxc/lock" + root.toAbsolutePath()));
+            deleteEmptyParents(Path.of("/run/lxc/lock" + root.toAbsolutePath()).getParent(), Path.of("/run/lxc/lock"));
+        }
+    }
+
+    private static void deleteEmptyParents(Path dir, Path stop) {
+        for (Path d = dir; d != null && d.startsWith(stop) && !d.equals(stop); d = d.getParent()) {
+            try {
+                Files.deleteIfExists(d);
+            } catch (IOException e) {
+                return; // not empty: another daemon's locks are there
+            }
         }
     }
 

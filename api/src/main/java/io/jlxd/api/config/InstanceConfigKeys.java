@@ -21,7 +21,8 @@ public final class InstanceConfigKeys {
             new ConfigKey("boot.stop.priority", ValueType.INTEGER, "0", "Order of stopping at host shutdown (higher first)"),
             new ConfigKey("environment.*", ValueType.STRING, "", "Environment variable for init and exec"),
             new ConfigKey("raw.lxc", ValueType.RAW_LXC, "", "Extra LXC configuration lines (lxc.key = value)"),
-            new ConfigKey("user.*", ValueType.STRING, "", "Free-form user key, stored and returned as is")));
+            new ConfigKey("user.*", ValueType.STRING, "", "Free-form user key, stored and returned as is"),
+            new ConfigKey("image.*", ValueType.STRING, "", "Property of the image the instance was created from (image.os, image.release...)")));
 
     private InstanceConfigKeys() {
     }

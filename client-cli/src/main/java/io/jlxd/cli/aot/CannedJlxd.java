@@ -30,6 +30,20 @@ public final class CannedJlxd implements CannedDaemon.Handler {
               "storage":"dir","storage_version":"1",
               "storage_supported_drivers":[{"name":"dir","version":"1","remote":false}]}}""";
 
+    static final String INSTANCE = """
+            {"name":"c1","type":"container","status":"Running","status_code":103,"architecture":"x86_64",
+             "config":{"user.role":"web"},"devices":{},"ephemeral":false,"profiles":["default"],"description":"",
+             "expanded_config":{"user.role":"web"},"expanded_devices":{"root":{"type":"disk","path":"/"}},
+             "created_at":"2025-11-25T06:00:00Z","last_used_at":"2025-11-25T06:00:01Z","stateful":false,
+             "snapshots":[],"state":{"status":"Running","status_code":103,"pid":4321,"processes":3,
+              "cpu":{"usage":1500000000},"memory":{"usage":4194304,"usage_peak":5242880},
+              "network":{"eth0":{"type":"broadcast","state":"up","hwaddr":"00:16:3e:00:00:01","mtu":1500,
+               "counters":{"bytes_received":1024,"bytes_sent":2048,"packets_received":10,"packets_sent":20},
+               "addresses":[{"family":"inet","address":"10.0.3.5","netmask":"24","scope":"global"}]}}}}""";
+    static final String PROFILE = """
+            {"name":"default","description":"Default profile","config":{},
+             "devices":{"root":{"type":"disk","path":"/","pool":"default"}},"used_by":["/1.0/instances/c1"]}""";
+
     static String operation(String id, String cls, String status, int code, boolean mayCancel, String err) {
         return """
                 {"id":"%s","class":"%s","description":"Creating instance","created_at":"2025-11-25T06:00:00.123456789Z",
@@ -73,6 +87,13 @@ public final class CannedJlxd implements CannedDaemon.Handler {
             case "POST /1.0/certificates" -> Reply.json(202, async(DONE_ID, done),
                     Map.of("Location", "/1.0/operations/" + DONE_ID));
             case "GET /1.0/events" -> Reply.websocket(events(running));
+            case "GET /1.0/instances" -> ok(sync("[" + INSTANCE + "]"));
+            case "GET /1.0/instances/c1" -> Reply.json(200, sync(INSTANCE), Map.of("ETag", ETAG));
+            case "PUT /1.0/instances/c1", "PUT /1.0/instances/c1/state", "DELETE /1.0/instances/c1" ->
+                    Reply.json(202, async(DONE_ID, done), Map.of("Location", "/1.0/operations/" + DONE_ID));
+            case "GET /1.0/profiles" -> ok(sync("[" + PROFILE + "]"));
+            case "GET /1.0/profiles/default" -> Reply.json(200, sync(PROFILE), Map.of("ETag", ETAG));
+            case "PUT /1.0/profiles/default" -> ok(sync("{}"));
             default -> Reply.json(404, error(404, "not found"), Map.of());
         };
     }

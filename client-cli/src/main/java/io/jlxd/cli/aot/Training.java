@@ -33,12 +33,19 @@ public final class Training {
             List.of("query", "-X", "POST", "-d", "{\"name\":\"x\",\"token\":true}", "--wait", "/1.0/certificates"),
             List.of("query", "-X", "PATCH", "-d", "-", "/1.0"), List.of("query", "/1.0/nowhere"),
             List.of("monitor"), List.of("monitor", "--pretty", "--type", "operation,lifecycle"),
-            List.of("operation", "list", "--bogus"), List.of("nosuchcommand"));
+            List.of("operation", "list", "--bogus"), List.of("nosuchcommand"),
+            List.of("list"), List.of("list", "--format", "csv", "-c", "ns4Pmu", "status=running"),
+            List.of("list", "--format", "json"), List.of("info", "c1"), List.of("config", "show", "c1"),
+            List.of("config", "get", "c1", "user.role"), List.of("config", "set", "c1", "user.a=b"),
+            List.of("config", "device", "list", "c1"), List.of("start", "c1"), List.of("stop", "c1", "--force"),
+            List.of("pause", "c1"), List.of("delete", "--force", "c1"), List.of("launch", "--help"),
+            List.of("profile", "list"), List.of("profile", "show", "default"),
+            List.of("profile", "set", "default", "user.a=b"), List.of("info", "nosuch"));
     private static final List<List<String>> OFFLINE = List.of(
             List.of("version"), List.of("info"), List.of("operation", "list"), List.of("config", "get", "x"));
     private static final List<List<String>> LIVE = List.of(
             List.of("version"), List.of("info"), List.of("config", "show"), List.of("operation", "list"),
-            List.of("query", "/1.0"));
+            List.of("query", "/1.0"), List.of("list"), List.of("profile", "list"));
 
     private Training() {
     }

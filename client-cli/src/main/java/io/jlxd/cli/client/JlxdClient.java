@@ -37,6 +37,11 @@ public final class JlxdClient implements Closeable {
         this.userAgent = userAgent;
     }
 
+    /** The transport, for streamed transfers on connections of their own ({@link Transfers}). */
+    public Transport transport() {
+        return transport;
+    }
+
     /** Sends a request and returns the raw HTTP response, whatever it is. */
     public HttpResponse exchange(String method, String path, byte[] body, String contentType, String ifMatch)
             throws IOException {

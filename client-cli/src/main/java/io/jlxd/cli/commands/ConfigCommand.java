@@ -15,18 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code jlxc config get|set|unset|show} for the server configuration, like lxc. Changes are sent as
  * {@code PATCH /1.0} with only the changed keys ("" unsets) and the {@code If-Match} ETag read just before, so a
- * concurrent change is refused (412) rather than overwritten. Instance configuration arrives with instances: the
- * argument parsing already tells an instance target apart.
+ * concurrent change is refused (412) rather than overwritten. With an instance name first (lxc's rule: a first
+ * argument that is not a key), the instance's local configuration is read and PUT back with its ETag.
  */
-@Command(name = "config", description = "Manage server configuration options")
+@Command(name = "config", description = "Manage instance and server configuration options")
 public final class ConfigCommand implements Runnable {
     private final CliContext ctx;
 
@@ -37,60 +39,125 @@ public final class ConfigCommand implements Runnable {
         this.ctx = ctx;
     }
 
+    /** The command with its {@code device} subcommands. */
+    public static CommandLine commandLine(CliContext ctx) {
+        return new CommandLine(new ConfigCommand(ctx)).addSubcommand(new ConfigDeviceCommand(ctx));
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(ctx.out());
     }
 
-    @Command(name = "get", description = "Get values for server configuration keys")
-    int get(@Parameters(paramLabel = "KEY", arity = "1..2", description = "[INSTANCE] KEY") List<String> args)
+    @Command(name = "get", description = "Get values for instance or server configuration keys")
+    int get(@Parameters(paramLabel = "KEY", arity = "1..2", description = "[INSTANCE] KEY") List<String> args,
+            @Option(names = {"-e", "--expanded"}, description = "Include the keys from profiles") boolean expanded)
             throws IOException {
-        serverOnly(args.size() == 2 ? args.getFirst() : null);
-        JsonNode value = ctx.client().get(Paths.API).metadata().path("config").path(args.getLast());
+        JsonNode config;
+        if (args.size() == 2) {
+            JsonNode inst = ctx.client().get(Instances.path(args.getFirst())).metadata();
+            config = inst.path(expanded ? "expanded_config" : "config");
+        } else {
+            config = ctx.client().get(Paths.API).metadata().path("config");
+        }
+        JsonNode value = config.path(args.getLast());
         ctx.out().println(value.isMissingNode() || value.isNull() ? "" : value.asText());
         return 0;
     }
 
-    @Command(name = "set", description = {"Set server configuration keys",
-        "For backward compatibility, a single key may also be set with: jlxc config set KEY VALUE"})
-    int set(@Parameters(paramLabel = "KEY=VALUE", arity = "1..*", description = "KEY=VALUE... or KEY VALUE")
+    @Command(name = "set", description = {"Set instance or server configuration keys",
+        "For backward compatibility, a single key may also be set with: jlxc config set [INSTANCE] KEY VALUE"})
+    int set(@Parameters(paramLabel = "KEY=VALUE", arity = "1..*", description = "[INSTANCE] KEY=VALUE... or KEY VALUE")
             List<String> args) throws IOException {
         ConfigArgs parsed = ConfigArgs.parse(args, stdin());
-        serverOnly(parsed.target());
+        if (parsed.target() != null) {
+            Instances.updateInstance(ctx, parsed.target(), put -> {
+                ObjectNode config = Instances.objectOrEmpty(put.get("config"));
+                parsed.keys().forEach(config::put);
+                put.set("config", config);
+            });
+            return 0;
+        }
         patch(parsed.keys());
         return 0;
     }
 
-    @Command(name = "unset", description = "Unset server configuration keys")
+    @Command(name = "unset", description = "Unset instance or server configuration keys")
     int unset(@Parameters(paramLabel = "KEY", arity = "1..2", description = "[INSTANCE] KEY") List<String> args)
             throws IOException {
-        serverOnly(args.size() == 2 ? args.getFirst() : null);
+        if (args.size() == 2) {
+            String key = args.getLast();
+            Instances.updateInstance(ctx, args.getFirst(), put -> {
+                ObjectNode config = Instances.objectOrEmpty(put.get("config"));
+                if (!config.has(key)) {
+                    throw new CliException("Key \"" + key + "\" is not set on instance \"" + args.getFirst() + "\"");
+                }
+                config.remove(key);
+                put.set("config", config);
+            });
+            return 0;
+        }
         patch(Map.of(args.getLast(), ""));
         return 0;
     }
 
-    @Command(name = "show", description = "Show the server configuration")
-    int show(@Parameters(paramLabel = "INSTANCE", arity = "0..1") String target) throws IOException {
-        serverOnly(target);
-        JsonNode config = ctx.client().get(Paths.API).metadata().path("config");
-        TreeMap<String, JsonNode> sorted = new TreeMap<>();
-        config.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+    @Command(name = "show", description = "Show instance or server configuration")
+    int show(@Parameters(paramLabel = "INSTANCE", arity = "0..1") String target,
+            @Option(names = {"-e", "--expanded"}, description = "Show the expanded configuration") boolean expanded)
+            throws IOException {
+        if (target != null) {
+            JsonNode inst = ctx.client().get(Instances.path(target)).metadata();
+            ObjectNode doc = Instances.instanceWritable(inst);
+            if (expanded) {
+                doc.set("config", Instances.objectOrEmpty(inst.get("expanded_config")));
+                doc.set("devices", Instances.objectOrEmpty(inst.get("expanded_devices")));
+            }
+            doc.set("config", sorted(doc.get("config")));
+            Documents.print(ctx, doc);
+            return 0;
+        }
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
-        ObjectNode out = doc.putObject("config");
-        sorted.forEach(out::set);
+        doc.set("config", sorted(ctx.client().get(Paths.API).metadata().path("config")));
         Documents.print(ctx, doc);
         return 0;
+    }
+
+    @Command(name = "edit", description = {"Edit instance or server configurations as YAML",
+        "Without a terminal, the YAML is read from stdin."})
+    int edit(@Parameters(paramLabel = "INSTANCE", arity = "0..1") String target) throws IOException {
+        if (target != null) {
+            String path = Instances.path(target);
+            ApiResponse current = ctx.client().get(path);
+            Editor.edit(ctx, EDIT_HEADER, Instances.instanceWritable(current.metadata()), edited ->
+                    Progress.finish(ctx, ctx.client().call("PUT", path, Instances.stringMaps(edited),
+                            current.etag()), null));
+            return 0;
+        }
+        ApiResponse current = ctx.client().get(Paths.API);
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.set("config", sorted(current.metadata().path("config")));
+        Editor.edit(ctx, "", doc, edited ->
+                ctx.client().call("PUT", Paths.API, Instances.stringMaps(edited), current.etag()));
+        return 0;
+    }
+
+    static final String EDIT_HEADER = """
+            ### This is a YAML representation of the configuration.
+            ### Any line starting with a '#' will be ignored.
+
+            """;
+
+    private static ObjectNode sorted(JsonNode config) {
+        TreeMap<String, JsonNode> sorted = new TreeMap<>();
+        config.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        sorted.forEach(out::set);
+        return out;
     }
 
     private void patch(Map<String, String> keys) throws IOException {
         ApiResponse current = ctx.client().get(Paths.API);
         ctx.client().call("PATCH", Paths.API, new ServerPut(keys), current.etag());
-    }
-
-    private static void serverOnly(String target) {
-        if (target != null) {
-            throw new CliException("Instance configuration is not supported yet (instance \"" + target + "\")");
-        }
     }
 
     private Supplier<String> stdin() {

@@ -23,6 +23,11 @@ public final class Yaml {
         }
     }
 
+    /** Parses YAML text (as written by an editor) into a JSON tree; null for an empty document. */
+    public static JsonNode parse(String text) throws java.io.IOException {
+        return Holder.MAPPER.readTree(text);
+    }
+
     /** Built on first use: SnakeYAML is only loaded by commands that print YAML. */
     private static final class Holder {
         static final YAMLMapper MAPPER = new YAMLMapper(YAMLFactory.builder()

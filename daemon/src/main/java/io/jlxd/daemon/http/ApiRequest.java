@@ -119,6 +119,76 @@ public final class ApiRequest {
         }
     }
 
+    /** Declared Content-Length, -1 when the body is chunked or absent. */
+    public long contentLength() {
+        return contentLength;
+    }
+
+    /**
+     * The body as a stream, for large uploads (images): 413 at once when the declared Content-Length is over
+     * {@code limit}; reading past it throws {@link BodyTooLargeException}. A body that ends before its declared
+     * length, or a broken connection, is an {@link IOException} from read.
+     */
+    public InputStream bodyStream(long limit) {
+        if (contentLength > limit) {
+            throw ApiException.tooLarge("Request body too large: " + contentLength + " bytes, limit is " + limit);
+        }
+        return new LimitedBody(body, limit, contentLength);
+    }
+
+    /** Thrown by {@link #bodyStream} streams when the body grows over the limit (answer 413). */
+    public static final class BodyTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLargeException(long limit) {
+            super("Request body too large: limit is " + limit + " bytes");
+        }
+    }
+
+    private static final class LimitedBody extends InputStream {
+        private final InputStream in;
+        private final long limit;
+        private final long declared;
+        private long read;
+
+        LimitedBody(InputStream in, long limit, long declared) {
+            this.in = in;
+            this.limit = limit;
+            this.declared = declared;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw e;
+            } catch (RuntimeException e) { // Helidon signals a closed connection or a short body with runtime exceptions
+                throw new IOException("the request body ended early (" + read + " bytes received"
+                        + (declared >= 0 ? " of " + declared : "") + "): " + e.getMessage(), e);
+            }
+            if (n < 0) {
+                if (declared >= 0 && read < declared) {
+                    throw new IOException("the request body ended early (" + read + " of " + declared + " bytes)");
+                }
+                return n;
+            }
+            read += n;
+            if (read > limit) {
+                throw new BodyTooLargeException(limit);
+            }
+            return n;
+        }
+    }
+
     /** The body parsed strictly as JSON into a wire type: unknown fields and malformed JSON give 400. */
     public <T> T bodyAs(Class<T> type) {
         byte[] data = bodyBytes(DEFAULT_BODY_LIMIT);

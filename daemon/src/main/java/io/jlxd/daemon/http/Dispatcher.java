@@ -109,6 +109,26 @@ public final class Dispatcher implements Handler {
                 raw.headers().forEach(res::header);
                 send(res, raw.status(), raw.contentType(), raw.body(), head);
             }
+            case Reply.Stream stream -> stream(res, stream, head);
+        }
+    }
+
+    /** Streams a large body; a failure half way can only cut the connection (the status is already sent). */
+    private static void stream(ServerResponse res, Reply.Stream stream, boolean head) {
+        stream.headers().forEach(res::header);
+        res.status(stream.status());
+        res.header(HeaderNames.CONTENT_TYPE, stream.contentType());
+        if (stream.length() >= 0) {
+            res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(stream.length()));
+        }
+        if (head) {
+            res.send();
+            return;
+        }
+        try (java.io.OutputStream out = res.outputStream()) {
+            stream.writer().write(out);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "streaming a response failed: " + e.getMessage());
         }
     }
 

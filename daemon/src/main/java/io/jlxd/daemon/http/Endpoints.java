@@ -9,7 +9,13 @@ import static io.jlxd.daemon.http.Access.PUBLIC;
 import static io.jlxd.daemon.http.Access.TRUSTED;
 
 import io.jlxd.daemon.routes.CertificateRoutes;
+import io.jlxd.daemon.routes.ExecRoutes;
+import io.jlxd.daemon.routes.InstanceLogRoutes;
+import io.jlxd.daemon.routes.ImageAliasRoutes;
+import io.jlxd.daemon.routes.ImageRoutes;
+import io.jlxd.daemon.routes.InstanceRoutes;
 import io.jlxd.daemon.routes.OperationRoutes;
+import io.jlxd.daemon.routes.ProfileRoutes;
 import io.jlxd.daemon.routes.ServerRoutes;
 import java.util.List;
 
@@ -23,7 +29,9 @@ public final class Endpoints {
     }
 
     /** The handlers of every resource family. */
-    public record Routes(ServerRoutes server, OperationRoutes operations, CertificateRoutes certificates) {
+    public record Routes(ServerRoutes server, OperationRoutes operations, CertificateRoutes certificates,
+                         ImageRoutes images, ImageAliasRoutes imageAliases, InstanceRoutes instances, ProfileRoutes profiles,
+                         ExecRoutes exec, InstanceLogRoutes logs) {
     }
 
     public static List<Endpoint> all(Routes r) {
@@ -38,10 +46,52 @@ public final class Endpoints {
                 new Endpoint(GET, "/1.0/operations/{id}", TRUSTED, r.operations()::get, "Show an operation"),
                 new Endpoint(DELETE, "/1.0/operations/{id}", TRUSTED, r.operations()::delete, "Cancel an operation"),
                 new Endpoint(GET, "/1.0/operations/{id}/wait", TRUSTED, r.operations()::await, "Wait for an operation"),
+                new Endpoint(GET, "/1.0/operations/{id}/websocket", PUBLIC, Endpoints::websocketOnly, "Connect to a websocket operation's channel (websocket; the secret is the credential)"),
                 new Endpoint(GET, "/1.0/certificates", TRUSTED, r.certificates()::list, "List trusted certificates"),
                 new Endpoint(POST, "/1.0/certificates", PUBLIC, r.certificates()::post, "Trust a certificate, create or redeem a trust token"),
                 new Endpoint(GET, "/1.0/certificates/{fingerprint}", TRUSTED, r.certificates()::get, "Show a trusted certificate"),
-                new Endpoint(DELETE, "/1.0/certificates/{fingerprint}", TRUSTED, r.certificates()::delete, "Remove a trusted certificate"));
+                new Endpoint(DELETE, "/1.0/certificates/{fingerprint}", TRUSTED, r.certificates()::delete, "Remove a trusted certificate"),
+                // images (B)
+                new Endpoint(GET, "/1.0/images", PUBLIC, r.images()::list, "List images (public ones for untrusted callers)"),
+                new Endpoint(POST, "/1.0/images", TRUSTED, r.images()::post, "Upload an image (unified tarball or multipart metadata + rootfs)"),
+                new Endpoint(GET, "/1.0/images/aliases", PUBLIC, r.imageAliases()::list, "List image aliases"),
+                new Endpoint(POST, "/1.0/images/aliases", TRUSTED, r.imageAliases()::post, "Create an image alias"),
+                new Endpoint(GET, "/1.0/images/aliases/{name}", PUBLIC, r.imageAliases()::get, "Show an image alias"),
+                new Endpoint(PUT, "/1.0/images/aliases/{name}", TRUSTED, r.imageAliases()::put, "Replace an image alias"),
+                new Endpoint(PATCH, "/1.0/images/aliases/{name}", TRUSTED, r.imageAliases()::patch, "Update an image alias"),
+                new Endpoint(POST, "/1.0/images/aliases/{name}", TRUSTED, r.imageAliases()::rename, "Rename an image alias"),
+                new Endpoint(DELETE, "/1.0/images/aliases/{name}", TRUSTED, r.imageAliases()::delete, "Delete an image alias"),
+                new Endpoint(GET, "/1.0/images/{fingerprint}", PUBLIC, r.images()::get, "Show an image"),
+                new Endpoint(PUT, "/1.0/images/{fingerprint}", TRUSTED, r.images()::put, "Replace an image's writable fields"),
+                new Endpoint(PATCH, "/1.0/images/{fingerprint}", TRUSTED, r.images()::patch, "Update an image's writable fields"),
+                new Endpoint(DELETE, "/1.0/images/{fingerprint}", TRUSTED, r.images()::delete, "Delete an image"),
+                new Endpoint(GET, "/1.0/images/{fingerprint}/export", PUBLIC, r.images()::export, "Download an image"),
+                // exec, logs and console (C)
+                new Endpoint(POST, "/1.0/instances/{name}/exec", TRUSTED, r.exec()::post, "Run a command in a running instance"),
+                new Endpoint(GET, "/1.0/instances/{name}/console", TRUSTED, r.logs()::console, "Console log of an instance (type=log)"),
+                new Endpoint(GET, "/1.0/instances/{name}/logs", TRUSTED, r.logs()::list, "List an instance's log files"),
+                new Endpoint(GET, "/1.0/instances/{name}/logs/exec-output", TRUSTED, r.logs()::listOutput, "List recorded exec output files"),
+                new Endpoint(GET, "/1.0/instances/{name}/logs/exec-output/{file}", TRUSTED, r.logs()::getOutput, "Download a recorded exec output file"),
+                new Endpoint(DELETE, "/1.0/instances/{name}/logs/exec-output/{file}", TRUSTED, r.logs()::deleteOutput, "Delete a recorded exec output file"),
+                new Endpoint(GET, "/1.0/instances/{name}/logs/{file}", TRUSTED, r.logs()::get, "Download a log file"),
+                new Endpoint(DELETE, "/1.0/instances/{name}/logs/{file}", TRUSTED, r.logs()::delete, "Delete a log file"),
+                // instances and profiles (A)
+                new Endpoint(GET, "/1.0/instances", TRUSTED, r.instances()::list, "List instances"),
+                new Endpoint(POST, "/1.0/instances", TRUSTED, r.instances()::create, "Create an instance"),
+                new Endpoint(GET, "/1.0/instances/{name}", TRUSTED, r.instances()::get, "Show an instance"),
+                new Endpoint(PUT, "/1.0/instances/{name}", TRUSTED, r.instances()::put, "Replace an instance's writable fields"),
+                new Endpoint(PATCH, "/1.0/instances/{name}", TRUSTED, r.instances()::patch, "Update an instance's writable fields"),
+                new Endpoint(DELETE, "/1.0/instances/{name}", TRUSTED, r.instances()::delete, "Delete a stopped instance"),
+                new Endpoint(POST, "/1.0/instances/{name}", TRUSTED, r.instances()::rename, "Rename a stopped instance"),
+                new Endpoint(GET, "/1.0/instances/{name}/state", TRUSTED, r.instances()::getState, "Runtime state of an instance"),
+                new Endpoint(PUT, "/1.0/instances/{name}/state", TRUSTED, r.instances()::putState, "Start, stop, restart, freeze or unfreeze an instance"),
+                new Endpoint(GET, "/1.0/profiles", TRUSTED, r.profiles()::list, "List profiles"),
+                new Endpoint(POST, "/1.0/profiles", TRUSTED, r.profiles()::create, "Create a profile"),
+                new Endpoint(GET, "/1.0/profiles/{name}", TRUSTED, r.profiles()::get, "Show a profile"),
+                new Endpoint(PUT, "/1.0/profiles/{name}", TRUSTED, r.profiles()::put, "Replace a profile"),
+                new Endpoint(PATCH, "/1.0/profiles/{name}", TRUSTED, r.profiles()::patch, "Update a profile"),
+                new Endpoint(DELETE, "/1.0/profiles/{name}", TRUSTED, r.profiles()::delete, "Delete an unused profile"),
+                new Endpoint(POST, "/1.0/profiles/{name}", TRUSTED, r.profiles()::rename, "Rename a profile"));
     }
 
     private static Reply websocketOnly(ApiRequest req) {

@@ -16,6 +16,17 @@ public sealed interface Reply {
     record Raw(int status, String contentType, byte[] body, Map<String, String> headers) implements Reply {
     }
 
+    /** A large body written straight to the connection (image export); {@code length} -1 when unknown. */
+    record Stream(int status, String contentType, long length, Map<String, String> headers, BodyWriter writer)
+            implements Reply {
+    }
+
+    /** Writes a streamed body. */
+    @FunctionalInterface
+    interface BodyWriter {
+        void write(java.io.OutputStream out) throws java.io.IOException;
+    }
+
     static Reply sync(Object metadata) {
         return new Sync(metadata, null);
     }

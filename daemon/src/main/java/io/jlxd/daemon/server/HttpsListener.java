@@ -38,6 +38,7 @@ public final class HttpsListener implements ServerConfig.Applier {
     private final TrustStore trust;
     private final EventBus events;
     private Router router;
+    private io.jlxd.daemon.wsop.WsOperations sockets = new io.jlxd.daemon.wsop.WsOperations();
     private volatile WebServer server;
     private volatile ListenAddress address;
 
@@ -49,6 +50,11 @@ public final class HttpsListener implements ServerConfig.Applier {
 
     public void router(Router router) {
         this.router = router;
+    }
+
+    /** The channels of websocket operations ({@code /1.0/operations/{id}/websocket}). */
+    public void sockets(io.jlxd.daemon.wsop.WsOperations value) {
+        this.sockets = value;
     }
 
     @Override
@@ -79,7 +85,7 @@ public final class HttpsListener implements ServerConfig.Applier {
                 .enabledProtocols(List.of("TLSv1.3"))
                 .build();
         try {
-            server = Listener.start(bind, tls, router, this::caller, events, this::wsTrusted);
+            server = Listener.start(bind, tls, router, this::caller, events, this::wsTrusted, sockets);
         } catch (RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null) {

@@ -10,6 +10,8 @@ import io.jlxd.daemon.events.EventBus;
 import io.jlxd.daemon.events.EventsSocket;
 import io.jlxd.daemon.http.Dispatcher;
 import io.jlxd.daemon.http.Router;
+import io.jlxd.daemon.wsop.OperationSocket;
+import io.jlxd.daemon.wsop.WsOperations;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -20,7 +22,7 @@ public final class Listener {
     }
 
     public static WebServer start(SocketAddress address, Tls tls, Router router, Dispatcher.CallerResolver callers,
-                                  EventBus events, Predicate<WsSession> wsTrusted) {
+                                  EventBus events, Predicate<WsSession> wsTrusted, WsOperations sockets) {
         Dispatcher dispatcher = new Dispatcher(router, callers);
         io.helidon.webserver.WebServerConfig.Builder b = WebServer.builder()
                 .bindAddress(address)
@@ -28,7 +30,8 @@ public final class Listener {
                 .maxPayloadSize(-1)
                 .idleConnectionTimeout(Duration.ofMinutes(10))
                 .routing(HttpRouting.builder().any(dispatcher))
-                .addRouting(WsRouting.builder().endpoint(Paths.EVENTS, () -> new EventsSocket(events, wsTrusted)));
+                .addRouting(WsRouting.builder().endpoint(Paths.EVENTS, () -> new EventsSocket(events, wsTrusted))
+                        .endpoint(OperationSocket.PATH, () -> new OperationSocket(sockets)));
         if (tls != null) {
             b.tls(tls);
         }

@@ -26,7 +26,13 @@ class EndpointsOpenApiTest {
         for (Endpoint e : Endpoints.all(new Endpoints.Routes(
                 new ServerRoutes(null, null, null, null, null, null),
                 new OperationRoutes(null),
-                new CertificateRoutes(null, null, null, null, null)))) {
+                new CertificateRoutes(null, null, null, null, null),
+                new io.jlxd.daemon.routes.ImageRoutes(null, null, null, null),
+                new io.jlxd.daemon.routes.ImageAliasRoutes(null, null),
+                new io.jlxd.daemon.routes.InstanceRoutes(null),
+                new io.jlxd.daemon.routes.ProfileRoutes(null, null),
+                new io.jlxd.daemon.routes.ExecRoutes(null, null, null, null),
+                new io.jlxd.daemon.routes.InstanceLogRoutes(null, null)))) {
             table.add(e.method().text() + " " + e.path());
         }
         JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).toFile());

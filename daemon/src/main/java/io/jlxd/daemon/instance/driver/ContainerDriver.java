@@ -50,6 +50,9 @@ public interface ContainerDriver {
     /** Runs a command in the (RUNNING) container through lxc-attach; only fds 0-2 cross into the container. */
     ExecProcess exec(String name, ExecRequest request) throws DriverException;
 
+    /** Runs a command whose stdin, stdout and stderr are the pty slave {@code tty} (interactive exec). */
+    ExecProcess execOnTerminal(String name, ExecRequest request, java.nio.file.Path tty) throws DriverException;
+
     /**
      * Removes a stopped container's directory (config, logs) and the cgroups and lock file liblxc may have left.
      * The rootfs belongs to storage and is not touched.

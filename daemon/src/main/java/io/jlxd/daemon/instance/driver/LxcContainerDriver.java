@@ -2,6 +2,7 @@ package io.jlxd.daemon.instance.driver;
 
 import io.jlxd.daemon.instance.driver.DriverException.Kind;
 import java.io.File;
+import java.lang.ProcessBuilder.Redirect;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -384,6 +385,25 @@ public final class LxcContainerDriver implements ContainerDriver {
 
     @Override
     public ExecProcess exec(String name, ExecRequest request) throws DriverException {
+        return exec(name, request, null);
+    }
+
+    /**
+     * Like {@link #exec(String, ExecRequest)}, but the command's stdin, stdout and stderr are the terminal
+     * {@code tty} (a pty slave, {@code /dev/pts/N}); lxc-attach then gives the command a pty of the container and
+     * relays, copying the window size on SIGWINCH. lxc-attach relays its controlling terminal only, so a host
+     * {@code /bin/sh} opens the slave in the child and {@code setsid -c} makes it the controlling terminal of a new
+     * session; the daemon (possibly a session leader) never opens the slave.
+     */
+    @Override
+    public ExecProcess execOnTerminal(String name, ExecRequest request, Path tty) throws DriverException {
+        if (tty == null || !tty.toString().matches("/dev/pts/[0-9]+")) {
+            throw new DriverException(Kind.INVALID_CONFIG, "not a pty slave: " + tty);
+        }
+        return exec(name, request.withStdio(Redirect.from(new File("/dev/null")), Redirect.DISCARD, Redirect.DISCARD), tty);
+    }
+
+    private ExecProcess exec(String name, ExecRequest request, Path tty) throws DriverException {
         requireDefined(name);
         int init;
         try (LiblxcContainer c = open(name)) {
@@ -395,6 +415,10 @@ public final class LxcContainerDriver implements ContainerDriver {
         }
         String pidNs = ExecProcess.pidNamespace(init);
         List<String> args = attachCommand(name, request);
+        if (tty != null) {
+            // lxc-attach relays only its controlling terminal: a new session with the slave as ctty (setsid -c)
+            args.addAll(0, List.of("/bin/sh", "-c", "exec setsid -w -c \"$@\" <\"$0\" >\"$0\" 2>&1", tty.toString()));
+        }
         try {
             Process p = helper(args)
                     .redirectInput(request.stdin())

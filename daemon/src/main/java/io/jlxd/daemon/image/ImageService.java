@@ -1,0 +1,145 @@
+package io.jlxd.daemon.image;
+
+import io.jlxd.api.image.Image;
+import io.jlxd.api.image.ImageAliasesEntry;
+import io.jlxd.daemon.db.ImageTable;
+import io.jlxd.daemon.instance.ImageProvider;
+import io.jlxd.storage.image.ImageFiles;
+import io.jlxd.storage.image.ImageFingerprint;
+import io.jlxd.storage.image.ImageStore;
+import io.jlxd.storage.image.ImageUnpacker;
+import io.jlxd.storage.image.InvalidImageException;
+import io.jlxd.storage.image.ProgressListener;
+import io.jlxd.storage.image.StagedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
+
+/**
+ * The images of the daemon: files in the {@link ImageStore} and their rows in {@link ImageTable}, kept together
+ * (files are committed first, then the row is inserted, and the files removed if that fails; at start, files
+ * without a row and rows without files are removed). Also what instance creation uses: resolve an alias or
+ * fingerprint, and unpack an image into an instance directory.
+ */
+public final class ImageService implements ImageProvider {
+    private static final Logger LOG = Logger.getLogger(ImageService.class.getName());
+
+    private final ImageStore store;
+    private final ImageTable table;
+
+    private ImageService(ImageStore store, ImageTable table) {
+        this.store = store;
+        this.table = table;
+    }
+
+    /** Opens the store (removing interrupted uploads) and reconciles it with the table. */
+    public static ImageService open(Path imagesDir, ImageTable table) throws IOException {
+        ImageService s = new ImageService(ImageStore.open(imagesDir), table);
+        s.reconcile();
+        return s;
+    }
+
+    private void reconcile() throws IOException {
+        Set<String> files = new HashSet<>(store.fingerprints());
+        Set<String> rows = new HashSet<>(table.fingerprints());
+        for (String fp : files) {
+            if (!rows.contains(fp)) {
+                LOG.warning("image " + fp + ": files without a database row (interrupted upload?), removing them");
+                store.delete(fp);
+            }
+        }
+        for (String fp : rows) {
+            if (!files.contains(fp)) {
+                LOG.warning("image " + fp + ": database row without files, removing it");
+                table.delete(fp);
+            }
+        }
+    }
+
+    public ImageStore store() {
+        return store;
+    }
+
+    public ImageTable table() {
+        return table;
+    }
+
+    /**
+     * Records a committed upload. When the row cannot be inserted (same fingerprint raced in, alias taken),
+     * the files are removed again unless they belong to the existing row.
+     */
+    public Image record(StagedImage staged, ImageFiles files, String filename, boolean isPublic,
+                        Map<String, String> properties, List<ImageAliasesEntry> aliases) throws IOException {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        Image img = new Image(staged.fingerprint(), filename, files.size(), staged.metadata().architecture(), "container",
+                isPublic, false, false, properties, List.of(), staged.metadata().creationDate().atOffset(ZoneOffset.UTC),
+                now, null, staged.metadata().expiryDate().map(t -> t.atOffset(ZoneOffset.UTC)).orElse(null), List.of());
+        boolean inserted;
+        try {
+            inserted = table.insert(img, aliases);
+        } catch (RuntimeException e) {
+            store.delete(staged.fingerprint());
+            throw e;
+        }
+        if (!inserted) {
+            throw new io.jlxd.storage.image.ImageExistsException(staged.fingerprint());
+        }
+        return table.find(staged.fingerprint()).orElseThrow();
+    }
+
+    /** The one image whose fingerprint starts with {@code prefix}. */
+    public Optional<Image> find(String prefix) throws InvalidImageException {
+        if (!ImageFingerprint.isPrefix(prefix)) {
+            throw new InvalidImageException("invalid image fingerprint '" + prefix + "'");
+        }
+        String p = prefix.toLowerCase(java.util.Locale.ROOT);
+        List<String> matches = table.fingerprints().stream().filter(f -> f.startsWith(p)).toList();
+        if (matches.size() > 1) {
+            throw new InvalidImageException("more than one image matches the fingerprint prefix " + prefix);
+        }
+        return matches.isEmpty() ? Optional.empty() : table.find(matches.getFirst());
+    }
+
+    /** Deletes the row (aliases cascade), then the files. */
+    public boolean delete(String fingerprint) throws IOException {
+        boolean had = table.delete(fingerprint);
+        store.delete(fingerprint);
+        return had;
+    }
+
+    /** An alias name, or else a fingerprint (prefix), to an image; empty when neither matches. */
+    @Override
+    public Optional<Resolved> resolve(String aliasOrFingerprint) throws IOException {
+        if (aliasOrFingerprint == null || aliasOrFingerprint.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ImageAliasesEntry> alias = table.alias(aliasOrFingerprint);
+        Optional<Image> img = alias.isPresent() ? table.find(alias.get().target())
+                : ImageFingerprint.isPrefix(aliasOrFingerprint) ? find(aliasOrFingerprint) : Optional.empty();
+        return img.map(i -> new Resolved(i.fingerprint(), i.architecture(), i.properties()));
+    }
+
+    /**
+     * Unpacks an image into {@code target} (LXD's instance layout: metadata.yaml, templates/, rootfs/), shifting
+     * ownership by {@code shift} (NONE for privileged containers); complete or absent.
+     */
+    @Override
+    public void unpack(String fingerprintOrAlias, Path target, ImageUnpacker.IdShift shift,
+                       ProgressListener progress, BooleanSupplier cancelled) throws IOException {
+        String fingerprint = resolve(fingerprintOrAlias)
+                .orElseThrow(() -> new InvalidImageException("Image not found: " + fingerprintOrAlias)).fingerprint();
+        ImageFiles files = store.find(fingerprint)
+                .orElseThrow(() -> new InvalidImageException("image " + fingerprint + " is not in the store"));
+        ImageUnpacker.unpack(files, target, ImageUnpacker.Options.defaults()
+                .withIdShift(shift).withProgress(progress).withCancellation(cancelled).withTargetMode(0711));
+        table.touch(fingerprint, OffsetDateTime.now(ZoneOffset.UTC));
+    }
+}

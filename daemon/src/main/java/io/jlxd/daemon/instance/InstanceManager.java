@@ -1,0 +1,680 @@
+package io.jlxd.daemon.instance;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jlxd.api.Json;
+import io.jlxd.api.StatusCode;
+import io.jlxd.api.config.ConfigException;
+import io.jlxd.api.config.InstanceConfigKeys;
+import io.jlxd.api.instance.Instance;
+import io.jlxd.api.instance.InstancePut;
+import io.jlxd.api.instance.InstanceState;
+import io.jlxd.api.instance.InstanceStatePut;
+import io.jlxd.api.instance.InstancesPost;
+import io.jlxd.api.instance.Names;
+import io.jlxd.daemon.db.Database;
+import io.jlxd.daemon.db.InstanceTable;
+import io.jlxd.daemon.db.ProfileTable;
+import io.jlxd.daemon.events.EventBus;
+import io.jlxd.daemon.http.ApiException;
+import io.jlxd.daemon.http.Etag;
+import io.jlxd.daemon.instance.driver.ContainerState;
+import io.jlxd.daemon.instance.driver.DriverException;
+import io.jlxd.daemon.instance.driver.IdMap;
+import io.jlxd.daemon.instance.driver.LxcContainerDriver;
+import io.jlxd.daemon.instance.driver.Limits;
+import io.jlxd.daemon.ops.Op;
+import io.jlxd.daemon.ops.OperationWork;
+import io.jlxd.daemon.ops.Operations;
+import io.jlxd.storage.image.ImageUnpacker;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+
+/** The instances service: what the routes call. State always comes from liblxc; nothing is cached. */
+public final class InstanceManager {
+    public static final String INSTANCES = "/1.0/instances";
+    private static final Logger LOG = Logger.getLogger(InstanceManager.class.getName());
+    private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(600);
+
+    private final InstanceTable table;
+    private final ProfileTable profiles;
+    private final LxcContainerDriver driver;
+    private final RootfsStorage storage;
+    private final ImageProvider images;
+    private final Operations operations;
+    private final EventBus events;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public InstanceManager(InstanceTable table, ProfileTable profiles, LxcContainerDriver driver, RootfsStorage storage,
+                           ImageProvider images, Operations operations, EventBus events) {
+        this.table = table;
+        this.profiles = profiles;
+        this.driver = driver;
+        this.storage = storage;
+        this.images = images;
+        this.operations = operations;
+        this.events = events;
+    }
+
+    public static String url(String name) {
+        return INSTANCES + "/" + name;
+    }
+
+    // ------------------------------------------------------------------------------------------ reads
+
+    public List<String> names() {
+        return table.names();
+    }
+
+    public InstanceTable.Row row(String name) {
+        return table.get(name).orElseThrow(() -> ApiException.notFound("Instance not found"));
+    }
+
+    List<ProfileTable.Row> profileRows(List<String> names) {
+        List<ProfileTable.Row> out = new ArrayList<>();
+        for (String p : names) {
+            out.add(profiles.get(p).orElseThrow(() -> ApiException.badRequest("Profile \"" + p + "\" not found")));
+        }
+        return out;
+    }
+
+    public ContainerState containerState(String name) {
+        try {
+            return driver.exists(name) ? driver.state(name) : ContainerState.STOPPED;
+        } catch (DriverException e) {
+            LOG.warning("state of " + name + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    static StatusCode status(ContainerState s) {
+        if (s == null) {
+            return StatusCode.ERROR;
+        }
+        return switch (s) {
+            case STOPPED -> StatusCode.STOPPED;
+            case FROZEN, FREEZING -> StatusCode.FROZEN;
+            default -> StatusCode.RUNNING;
+        };
+    }
+
+    public Instance view(InstanceTable.Row r) {
+        List<ProfileTable.Row> prof = profileRows(r.profiles());
+        Map<String, String> config = new TreeMap<>(r.config());
+        config.putAll(r.volatileConfig());
+        StatusCode st = status(containerState(r.name()));
+        return new Instance(r.name(), "container", st.text(), st.code(), r.architecture(), config, r.devices(),
+                Expand.config(prof, config), Expand.devices(prof, r.devices()), r.profiles(), r.ephemeral(), r.stateful(),
+                r.description(), r.createdAt(), r.lastUsedAt(), "none", "default");
+    }
+
+    /** recursion=2: the instance with its state (and no snapshots or backups yet). */
+    public ObjectNode full(InstanceTable.Row r) {
+        ObjectNode n = Json.lenient().valueToTree(view(r));
+        n.set("state", Json.lenient().valueToTree(state(r.name())));
+        n.putArray("snapshots");
+        n.putArray("backups");
+        return n;
+    }
+
+    /** The ETag: writable fields, volatile keys excluded. */
+    public static String etag(InstanceTable.Row r) {
+        return Etag.of(r.architecture(), r.ephemeral(), r.profiles(), new TreeMap<>(r.devices()), new TreeMap<>(r.config()), r.description());
+    }
+
+    public InstanceState state(String name) {
+        row(name);
+        ContainerState cs = containerState(name);
+        StatusCode st = status(cs);
+        long pid = -1;
+        RuntimeState rs = null;
+        if (cs != null && cs.active()) {
+            try {
+                pid = driver.initPid(name).orElse(-1);
+            } catch (DriverException e) {
+                pid = -1;
+            }
+            if (pid > 0) {
+                rs = RuntimeState.of(driver.cgroups(), pid);
+            }
+        }
+        return new InstanceState(st.text(), st.code(), pid < 0 ? 0 : pid, rs == null ? 0 : rs.processes(),
+                new InstanceState.Cpu(rs == null ? 0 : rs.cpuNanos()),
+                new InstanceState.Memory(rs == null ? 0 : rs.memory(), rs == null ? 0 : rs.memoryPeak(), 0, 0, 0),
+                Map.of(), Map.of());
+    }
+
+    // ------------------------------------------------------------------------------------------ create
+
+    public Op create(InstancesPost body, EventBus.Requestor who) {
+        String name = validName(body.name());
+        if (body.type() != null && !body.type().isEmpty() && !body.type().equals("container")) {
+            throw ApiException.badRequest("Unsupported instance type \"" + body.type() + "\" (only \"container\")");
+        }
+        if (body.instanceType() != null && !body.instanceType().isEmpty()) {
+            throw ApiException.badRequest("instance_type is not supported");
+        }
+        Map<String, String> config = body.config() == null ? new TreeMap<>() : new TreeMap<>(body.config());
+        validateConfig(config);
+        Map<String, Map<String, String>> devices = body.devices() == null ? new TreeMap<>() : new TreeMap<>(body.devices());
+        Expand.validateDevices(devices);
+        List<String> profileNames = body.profiles() == null ? List.of("default") : List.copyOf(body.profiles());
+        if (profileNames.stream().distinct().count() != profileNames.size()) {
+            throw ApiException.badRequest("A profile is listed twice");
+        }
+        List<ProfileTable.Row> prof = profileRows(profileNames);
+        Expand.requireRoot(Expand.devices(prof, devices));
+        Map<String, String> expanded = Expand.config(prof, config);
+        if (body.source() == null || body.source().type() == null) {
+            throw ApiException.badRequest("A source is required: {\"type\": \"image\", ...} or {\"type\": \"none\"}");
+        }
+        String sourceType = body.source().type();
+        ImageProvider.Resolved image = null;
+        if (sourceType.equals("image")) {
+            String ref = body.source().fingerprint() != null && !body.source().fingerprint().isEmpty() ? body.source().fingerprint()
+                    : body.source().alias();
+            if (ref == null || ref.isEmpty()) {
+                throw ApiException.badRequest("An image source needs a fingerprint or an alias");
+            }
+            try {
+                image = images.resolve(ref).orElseThrow(() -> ApiException.notFound("Image not found: " + ref));
+            } catch (java.io.IOException e) {
+                throw ApiException.badRequest("Invalid image \"" + ref + "\": " + e.getMessage());
+            }
+        } else if (!sourceType.equals("none")) {
+            throw ApiException.badRequest("Unsupported source type \"" + sourceType + "\" (image or none)");
+        }
+        Map<String, String> vol = new TreeMap<>();
+        boolean privileged = "true".equals(expanded.get("security.privileged"));
+        if (!privileged) {
+            vol.put("volatile.idmap.base", Long.toString(SpecFactory.IDMAP_BASE));
+        }
+        vol.put("volatile.last_state.power", "STOPPED");
+        String arch = body.architecture() != null && !body.architecture().isEmpty() ? body.architecture() : hostArchitecture();
+        if (image != null) {
+            vol.put("volatile.base_image", image.fingerprint());
+            image.properties().forEach((k, v) -> {
+                if (k.matches("[a-z0-9_.-]+")) {
+                    config.putIfAbsent("image." + k, v);
+                }
+            });
+            arch = image.architecture();
+        }
+        try {
+            SpecFactory.limits(expanded);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Invalid limits: " + e.getMessage());
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        InstanceTable.Row row = new InstanceTable.Row(name, arch, Boolean.TRUE.equals(body.ephemeral()), false,
+                body.description() == null ? "" : body.description(), now, now, config, vol, devices, profileNames);
+        if (!table.create(row)) {
+            throw ApiException.conflict("Instance \"" + name + "\" already exists");
+        }
+        ImageProvider.Resolved img = image;
+        boolean start = Boolean.TRUE.equals(body.start());
+        return operations.startTask(new Operations.Spec(io.jlxd.api.OperationClass.TASK, "Creating instance",
+                resources(name), null, true, null), ctx -> withLock(name, () -> {
+                    boolean volumeMade = false;
+                    try {
+                        IdMap map = privileged ? null : new IdMap(SpecFactory.IDMAP_BASE, SpecFactory.IDMAP_SIZE);
+                        if (img != null) {
+                            int[] last = {-1};
+                            images.unpack(img.fingerprint(), storage.volume(name),
+                                    map == null ? ImageUnpacker.IdShift.NONE : ImageUnpacker.IdShift.of(map.base(), map.size()),
+                                    (done, total) -> {
+                                        int pct = io.jlxd.storage.image.ProgressListener.percent(done, total);
+                                        if (pct != last[0]) {
+                                            last[0] = pct;
+                                            ctx.updateMetadata(Map.of("create_instance_from_image_unpack_progress", "Unpack: " + pct + "%"));
+                                        }
+                                    }, ctx::isCancelled);
+                        } else {
+                            storage.createEmpty(name, map == null ? 0 : map.base());
+                        }
+                        volumeMade = true;
+                        ctx.checkCancelled();
+                        define(row(name));
+                        events.lifecycle("instance-created", url(name), null, who);
+                        if (start) {
+                            doStart(name, who);
+                        }
+                        return null;
+                    } catch (Exception | Error e) {
+                        revertCreate(name, volumeMade);
+                        throw e;
+                    }
+                }));
+    }
+
+    private void revertCreate(String name, boolean volumeMade) {
+        try {
+            if (driver.exists(name)) {
+                ContainerState s = driver.state(name);
+                if (s.active()) {
+                    driver.stop(name, true, Duration.ZERO);
+                }
+                driver.delete(name);
+            }
+        } catch (DriverException e) {
+            LOG.warning("revert of " + name + ": " + e.getMessage());
+        }
+        try {
+            storage.delete(name);
+        } catch (java.io.IOException e) {
+            LOG.warning("revert of " + name + ": " + e.getMessage());
+        }
+        table.delete(name);
+    }
+
+    // ------------------------------------------------------------------------------------------ update
+
+    /**
+     * Validates and applies PUT (replace) or PATCH (merge) of the writable fields: in an operation when
+     * {@code async} (PUT, as LXD), else at once, returning null (PATCH, as LXD).
+     */
+    public Op update(String name, InstancePut put, boolean patch, boolean async, EventBus.Requestor who) {
+        InstanceTable.Row cur = row(name);
+        if (put.restore() != null && !put.restore().isEmpty()) {
+            throw ApiException.badRequest("Snapshots are not supported yet (restore)");
+        }
+        if (put.stateful() != null && put.stateful()) {
+            throw ApiException.badRequest("stateful is read-only");
+        }
+        Map<String, String> config;
+        Map<String, String> given = put.config() == null ? Map.of() : put.config();
+        Map<String, String> userGiven = new TreeMap<>();
+        for (Map.Entry<String, String> e : given.entrySet()) {
+            if (e.getKey().startsWith(InstanceConfigKeys.VOLATILE_PREFIX)) {
+                if (!e.getValue().equals(cur.volatileConfig().get(e.getKey()))) {
+                    throw ApiException.badRequest("Key \"" + e.getKey() + "\" is owned by the daemon (volatile.*) and cannot be set");
+                }
+            } else {
+                userGiven.put(e.getKey(), e.getValue());
+            }
+        }
+        if (patch) {
+            config = new TreeMap<>(cur.config());
+            userGiven.forEach((k, v) -> {
+                if (v != null && v.isEmpty()) {
+                    config.remove(k);
+                } else {
+                    config.put(k, v);
+                }
+            });
+            validateConfig(userGiven.entrySet().stream().filter(e -> e.getValue() == null || !e.getValue().isEmpty())
+                    .collect(TreeMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
+        } else {
+            config = userGiven;
+            validateConfig(config);
+        }
+        Map<String, Map<String, String>> devices = put.devices() == null ? (patch ? cur.devices() : new TreeMap<>())
+                : patch ? merged(cur.devices(), put.devices()) : new TreeMap<>(put.devices());
+        Expand.validateDevices(devices);
+        List<String> profileNames = put.profiles() == null ? (patch ? cur.profiles() : List.of()) : List.copyOf(put.profiles());
+        if (profileNames.stream().distinct().count() != profileNames.size()) {
+            throw ApiException.badRequest("A profile is listed twice");
+        }
+        List<ProfileTable.Row> prof = profileRows(profileNames);
+        Expand.requireRoot(Expand.devices(prof, devices));
+        Map<String, String> expanded = Expand.config(prof, config);
+        try {
+            SpecFactory.limits(expanded);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Invalid limits: " + e.getMessage());
+        }
+        boolean privNow = "true".equals(Expand.config(profileRows(cur.profiles()), cur.config()).get("security.privileged"));
+        if (privNow != "true".equals(expanded.get("security.privileged"))) {
+            throw ApiException.badRequest("security.privileged cannot be changed after creation yet (the rootfs would need re-shifting)");
+        }
+        String arch = put.architecture() == null || put.architecture().isEmpty() ? cur.architecture() : put.architecture();
+        if (!arch.equals(cur.architecture())) {
+            throw ApiException.badRequest("The architecture of an instance cannot be changed");
+        }
+        boolean ephemeral = put.ephemeral() == null ? cur.ephemeral() : put.ephemeral();
+        String description = put.description() == null ? (patch ? cur.description() : "") : put.description();
+        InstanceTable.Row next = new InstanceTable.Row(name, arch, ephemeral, cur.stateful(), description, cur.createdAt(),
+                cur.lastUsedAt(), config, cur.volatileConfig(), devices, profileNames);
+        OperationWork work = ctx -> withLock(name, () -> {
+            table.update(next);
+            try {
+                apply(name);
+            } catch (RuntimeException | DriverException e) {
+                table.update(cur);
+                apply(name);
+                throw e;
+            }
+            events.lifecycle("instance-updated", url(name), null, who);
+            return null;
+        });
+        if (!async) {
+            try {
+                work.run(null);
+            } catch (ApiException | Database.DatabaseException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new ApiException(500, "Updating instance " + name + ": " + e.getMessage(), e);
+            }
+            return null;
+        }
+        return operations.startTask(Operations.Spec.task("Updating instance", resources(name)), work);
+    }
+
+    private static Map<String, Map<String, String>> merged(Map<String, Map<String, String>> cur, Map<String, Map<String, String>> add) {
+        Map<String, Map<String, String>> out = new TreeMap<>(cur);
+        out.putAll(add);
+        return out;
+    }
+
+    /** Re-defines a stopped container; applies limits live to a running one (the rest at its next start). */
+    private void apply(String name) throws DriverException {
+        ContainerState s = containerState(name);
+        if (s == null || !s.active()) {
+            define(row(name));
+            return;
+        }
+        InstanceTable.Row r = row(name);
+        Limits l = SpecFactory.limits(Expand.config(profileRows(r.profiles()), r.config()));
+        long pid = driver.initPid(name).orElse(-1);
+        if (pid > 0) {
+            RuntimeState rs = RuntimeState.of(driver.cgroups(), pid);
+            if (l.processes() != null) {
+                rs.write("pids", "pids.max", Long.toString(l.processes()));
+            }
+            if (l.memoryBytes() != null) {
+                rs.write("memory", "memory.limit_in_bytes", Long.toString(l.memoryBytes()));
+            }
+            if (l.cpuSet() != null) {
+                rs.write("cpuset", "cpuset.cpus", l.cpuSet());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ delete, rename
+
+    public Op delete(String name, EventBus.Requestor who) {
+        row(name);
+        requireStopped(name);
+        return operations.startTask(Operations.Spec.task("Deleting instance", resources(name)), ctx -> withLock(name, () -> {
+            requireStopped(name);
+            deleteDefinition(name);
+            storage.delete(name);
+            table.delete(name);
+            events.lifecycle("instance-deleted", url(name), null, who);
+            return null;
+        }));
+    }
+
+    public Op rename(String name, String newName, EventBus.Requestor who) {
+        row(name);
+        validName(newName);
+        if (table.get(newName).isPresent()) {
+            throw ApiException.conflict("Instance \"" + newName + "\" already exists");
+        }
+        requireStopped(name);
+        Map<String, List<String>> res = Map.of("instances", List.of(url(name), url(newName)));
+        return operations.startTask(Operations.Spec.task("Renaming instance", res), ctx -> withLock(name, () -> {
+            requireStopped(name);
+            if (!table.rename(name, newName)) {
+                throw ApiException.conflict("Instance \"" + newName + "\" already exists");
+            }
+            try {
+                storage.rename(name, newName);
+            } catch (java.io.IOException | RuntimeException e) {
+                table.rename(newName, name);
+                throw e;
+            }
+            try {
+                define(row(newName));
+                deleteDefinition(name);
+            } catch (DriverException | RuntimeException e) {
+                if (driver.exists(newName)) {
+                    driver.delete(newName);
+                }
+                storage.rename(newName, name);
+                table.rename(newName, name);
+                throw e;
+            }
+            events.lifecycle("instance-renamed", url(newName), Map.of("old_name", name), who);
+            return null;
+        }));
+    }
+
+    /**
+     * Removes the LXC definition. Cgroups that the kernel has not released yet are only warned about: the driver
+     * clears them before the next start of that name.
+     */
+    private void deleteDefinition(String name) throws DriverException {
+        if (!driver.exists(name)) {
+            return;
+        }
+        try {
+            driver.delete(name);
+        } catch (DriverException e) {
+            if (driver.exists(name)) {
+                throw e;
+            }
+            LOG.warning(e.getMessage());
+        }
+    }
+
+    private void requireStopped(String name) {
+        ContainerState s = containerState(name);
+        if (s == null || s.active()) {
+            throw ApiException.conflict("Instance is running");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ state
+
+    public Op changeState(String name, InstanceStatePut put, EventBus.Requestor who) {
+        row(name);
+        String action = put.action() == null ? "" : put.action();
+        if (!InstanceStatePut.ACTIONS.contains(action)) {
+            throw ApiException.badRequest("Unknown action \"" + action + "\" (start, stop, restart, freeze or unfreeze)");
+        }
+        if (Boolean.TRUE.equals(put.stateful())) {
+            throw ApiException.badRequest("stateful " + action + " not supported yet");
+        }
+        checkState(name, action);
+        boolean force = Boolean.TRUE.equals(put.force());
+        Duration timeout = put.timeout() == null || put.timeout() < 0 ? DEFAULT_STOP_TIMEOUT : Duration.ofSeconds(put.timeout());
+        String desc = switch (action) {
+            case "start" -> "Starting instance";
+            case "stop" -> "Stopping instance";
+            case "restart" -> "Restarting instance";
+            case "freeze" -> "Freezing instance";
+            default -> "Unfreezing instance";
+        };
+        return operations.startTask(Operations.Spec.task(desc, resources(name)), ctx -> withLock(name, () -> {
+            checkState(name, action);
+            switch (action) {
+                case "start" -> doStart(name, who);
+                case "stop" -> doStop(name, force, timeout, who);
+                case "restart" -> {
+                    stopContainer(name, force, timeout);
+                    startContainer(name);
+                    events.lifecycle("instance-restarted", url(name), null, who);
+                }
+                case "freeze" -> {
+                    driver.freeze(name);
+                    events.lifecycle("instance-paused", url(name), null, who);
+                }
+                default -> {
+                    driver.unfreeze(name);
+                    events.lifecycle("instance-resumed", url(name), null, who);
+                }
+            }
+            return null;
+        }));
+    }
+
+    private void checkState(String name, String action) {
+        ContainerState s = containerState(name);
+        boolean active = s != null && s.active();
+        boolean frozen = s == ContainerState.FROZEN || s == ContainerState.FREEZING;
+        switch (action) {
+            case "start" -> {
+                if (frozen) {
+                    throw ApiException.badRequest("The instance is frozen (unfreeze it)");
+                }
+                if (active) {
+                    throw ApiException.badRequest("The instance is already running");
+                }
+            }
+            case "stop", "restart" -> {
+                if (!active) {
+                    throw ApiException.badRequest("The instance is not running");
+                }
+            }
+            case "freeze" -> {
+                if (!active) {
+                    throw ApiException.badRequest("The instance is not running");
+                }
+                if (frozen) {
+                    throw ApiException.badRequest("The instance is already frozen");
+                }
+            }
+            default -> {
+                if (!frozen) {
+                    throw ApiException.badRequest("The instance is not frozen");
+                }
+            }
+        }
+    }
+
+    private void doStart(String name, EventBus.Requestor who) throws DriverException {
+        startContainer(name);
+        events.lifecycle("instance-started", url(name), null, who);
+    }
+
+    private void doStop(String name, boolean force, Duration timeout, EventBus.Requestor who) throws DriverException, java.io.IOException {
+        stopContainer(name, force, timeout);
+        events.lifecycle("instance-stopped", url(name), null, who);
+        if (row(name).ephemeral()) {
+            deleteDefinition(name);
+            storage.delete(name);
+            table.delete(name);
+            events.lifecycle("instance-deleted", url(name), null, who);
+        }
+    }
+
+    private void startContainer(String name) throws DriverException {
+        define(row(name));
+        try {
+            driver.start(name);
+        } catch (DriverException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        table.setVolatile(name, "volatile.last_state.power", "RUNNING");
+        table.touch(name, OffsetDateTime.now(ZoneOffset.UTC));
+    }
+
+    private void stopContainer(String name, boolean force, Duration timeout) throws DriverException {
+        driver.stop(name, force, force ? Duration.ZERO : timeout);
+        table.setVolatile(name, "volatile.last_state.power", "STOPPED");
+    }
+
+    /** Writes the LXC config from the instance's current expanded config. */
+    private void define(InstanceTable.Row r) throws DriverException {
+        Map<String, String> expanded = Expand.config(profileRows(r.profiles()), r.config());
+        try {
+            driver.define(SpecFactory.build(r.name(), storage.rootfs(r.name()), expanded, SpecFactory.idmap(expanded, r.volatileConfig())));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Invalid instance configuration: " + e.getMessage());
+        } catch (DriverException e) {
+            if (e.kind() == DriverException.Kind.INVALID_CONFIG) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ autostart
+
+    /**
+     * Starts, in the background, instances with boot.autostart=true, or unset and last seen RUNNING (LXD's rule),
+     * that are not running; waits boot.autostart.delay seconds after each.
+     */
+    public void autostart() {
+        Thread.ofVirtual().name("autostart").start(() -> {
+            for (String name : names()) {
+                try {
+                    InstanceTable.Row r = row(name);
+                    Map<String, String> expanded = Expand.config(profileRows(r.profiles()), r.config());
+                    String auto = expanded.getOrDefault("boot.autostart", "");
+                    boolean want = auto.equals("true")
+                            || (auto.isEmpty() && "RUNNING".equals(r.volatileConfig().get("volatile.last_state.power")));
+                    ContainerState s = containerState(name);
+                    if (!want || s == null || s.active()) {
+                        continue;
+                    }
+                    withLock(name, () -> {
+                        doStart(name, null);
+                        return null;
+                    });
+                    LOG.info("autostarted instance " + name);
+                    long delay = Long.parseLong(expanded.getOrDefault("boot.autostart.delay", "0"));
+                    if (delay > 0) {
+                        Thread.sleep(delay * 1000);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    LOG.warning("autostart of " + name + " failed: " + e.getMessage());
+                }
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private interface Body {
+        Map<String, Object> run() throws Exception;
+    }
+
+    private Map<String, Object> withLock(String name, Body body) throws Exception {
+        ReentrantLock l = locks.computeIfAbsent(name, k -> new ReentrantLock());
+        l.lock();
+        try {
+            return body.run();
+        } finally {
+            l.unlock();
+        }
+    }
+
+    private static Map<String, List<String>> resources(String name) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("instances", List.of(url(name)));
+        return m;
+    }
+
+    static String validName(String name) {
+        try {
+            return Names.instance(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    static void validateConfig(Map<String, String> config) {
+        try {
+            InstanceConfigKeys.validateUser(config);
+        } catch (ConfigException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    static String hostArchitecture() {
+        String a = System.getProperty("os.arch");
+        return io.jlxd.storage.image.ImageMetadata.canonicalArchitecture(a).orElse(a);
+    }
+}

@@ -1,0 +1,100 @@
+package io.jlxd.daemon.routes;
+
+import io.jlxd.api.instance.InstancePost;
+import io.jlxd.api.instance.InstancePut;
+import io.jlxd.api.instance.InstanceStatePut;
+import io.jlxd.api.instance.InstancesPost;
+import io.jlxd.daemon.db.InstanceTable;
+import io.jlxd.daemon.http.ApiException;
+import io.jlxd.daemon.http.ApiRequest;
+import io.jlxd.daemon.http.Reply;
+import io.jlxd.daemon.instance.InstanceManager;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code /1.0/instances}: list, create, show, update, delete, rename, and {@code /state}. */
+public final class InstanceRoutes {
+    private final InstanceManager instances;
+
+    public InstanceRoutes(InstanceManager instances) {
+        this.instances = instances;
+    }
+
+    public Reply list(ApiRequest req) {
+        int recursion = req.recursion(2);
+        List<Object> out = new ArrayList<>();
+        for (String name : instances.names()) {
+            if (recursion == 0) {
+                out.add(InstanceManager.url(name));
+                continue;
+            }
+            InstanceTable.Row r;
+            try {
+                r = instances.row(name);
+            } catch (ApiException e) {
+                continue; // deleted meanwhile
+            }
+            out.add(recursion == 1 ? instances.view(r) : instances.full(r));
+        }
+        return Reply.sync(out);
+    }
+
+    public Reply create(ApiRequest req) {
+        InstancesPost body = req.bodyAs(InstancesPost.class);
+        return Reply.async(instances.create(body, req.caller().requestor()).view());
+    }
+
+    public Reply get(ApiRequest req) {
+        int recursion = req.recursion(1);
+        InstanceTable.Row r = instances.row(req.param("name"));
+        return Reply.sync(recursion == 0 ? instances.view(r) : instances.full(r), InstanceManager.etag(r));
+    }
+
+    public Reply put(ApiRequest req) {
+        return update(req, false);
+    }
+
+    public Reply patch(ApiRequest req) {
+        return update(req, true);
+    }
+
+    private Reply update(ApiRequest req, boolean patch) {
+        InstanceTable.Row r = instances.row(req.param("name"));
+        InstancePut body = req.bodyAs(InstancePut.class);
+        String etag = InstanceManager.etag(r);
+        req.checkEtag(etag);
+        if (patch) {
+            instances.update(r.name(), body, true, false, req.caller().requestor());
+            return Reply.empty();
+        }
+        return Reply.async(instances.update(r.name(), body, false, true, req.caller().requestor()).view());
+    }
+
+    public Reply delete(ApiRequest req) {
+        return Reply.async(instances.delete(req.param("name"), req.caller().requestor()).view());
+    }
+
+    public Reply rename(ApiRequest req) {
+        String name = req.param("name");
+        instances.row(name);
+        InstancePost body = req.bodyAs(InstancePost.class);
+        if (Boolean.TRUE.equals(body.migration()) || Boolean.TRUE.equals(body.live())) {
+            throw ApiException.badRequest("Migration is not supported yet");
+        }
+        if (body.name() == null || body.name().isEmpty()) {
+            throw ApiException.badRequest("A new name is required");
+        }
+        return Reply.async(instances.rename(name, body.name(), req.caller().requestor()).view());
+    }
+
+    public Reply getState(ApiRequest req) {
+        return Reply.sync(instances.state(req.param("name")));
+    }
+
+    public Reply putState(ApiRequest req) {
+        String name = req.param("name");
+        instances.row(name);
+        InstanceStatePut body = req.bodyAs(InstanceStatePut.class);
+        return Reply.async(instances.changeState(name, body, req.caller().requestor()).view());
+    }
+}
