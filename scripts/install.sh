@@ -30,6 +30,7 @@ ln -sf "$lib/cli/jlxc" "$prefix/bin/jlxc"
 if [ -x "$root/scripts/build-cli-aot.sh" ]; then
   "$root/scripts/build-cli-aot.sh" "$lib/cli" >/dev/null 2>&1 || echo "warning: jlxc AOT cache not built (jlxc still works, slower start)" >&2
 fi
+"$root/scripts/build-daemon-aot.sh" "$lib/daemon" "$lib/cli/jlxc" || echo "warning: jlxd AOT cache not built (jlxd still works, slower start)" >&2
 if [ -d /etc/systemd/system ]; then
   install -m 0644 "$root/scripts/systemd/jlxd.service" /etc/systemd/system/jlxd.service
 fi

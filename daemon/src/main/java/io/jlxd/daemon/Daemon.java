@@ -82,6 +82,7 @@ public final class Daemon implements AutoCloseable {
             HostProbes probes = HostProbes.start();
             HostInfo host = HostInfo.read();
             Files.createDirectories(dir.database().getParent());
+            LOG.fine(() -> "start: logging and probes started after " + uptimeMs() + " ms");
             Database db = Database.open(dir.database());
             LOG.fine(() -> "start: database open after " + uptimeMs() + " ms");
             EventBus events = new EventBus(host.hostname());
@@ -120,7 +121,7 @@ public final class Daemon implements AutoCloseable {
                         + config.get(ServerConfigKeys.HTTPS_ADDRESS) + "): " + e.getMessage());
             }
             LOG.info("jlxd " + ServerRoutes.VERSION + " ready on " + dir.socket() + " (pid " + ProcessHandle.current().pid()
-                    + ", " + uptimeMs() + " ms after JVM start)");
+                    + ", " + uptimeMs() + " ms after main)");
             instances.autostart();
             return new Daemon(dir, db, events, operations, config, https, unix);
         } catch (Exception | Error e) {
@@ -129,10 +130,9 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** Milliseconds since the process started (ProcessHandle: no java.management on the start path). */
+    /** Milliseconds since main() began: the daemon's own start-up work (the JVM's boot before it is in bench/). */
     private static long uptimeMs() {
-        return ProcessHandle.current().info().startInstant()
-                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+        return (System.nanoTime() - Main.STARTED_NANOS) / 1_000_000;
     }
 
     private static WebServer startUnix(Path socket, String group, Router router, EventBus events, WsOperations sockets)

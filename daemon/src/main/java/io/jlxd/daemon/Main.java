@@ -1,45 +1,63 @@
 package io.jlxd.daemon;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
-/** {@code jlxd}: runs the daemon in the foreground until SIGTERM or SIGINT. */
-@Command(name = "jlxd", mixinStandardHelpOptions = true, version = "jlxd 0.1.0",
-        description = "The jlxd system-container daemon: LXD-compatible REST API on a Unix socket and HTTPS.")
-public final class Main implements Callable<Integer> {
-    @Option(names = "--datadir", paramLabel = "DIR", description = "Data directory (default: $JLXD_DIR or /var/lib/jlxd)")
-    Path dataDir;
+/**
+ * {@code jlxd}: runs the daemon in the foreground until SIGTERM or SIGINT. Options are parsed by hand: four options do
+ * not justify a command-line library on the start-up path.
+ */
+public final class Main {
+    /** When main() began, for the start-up timings in the log. */
+    static final long STARTED_NANOS = System.nanoTime();
 
-    @Option(names = "--group", paramLabel = "GROUP", description = "Group that owns the Unix socket (default: root's)")
-    String group;
+    static final String USAGE = """
+            Usage: jlxd [--datadir DIR] [--group GROUP] [--log-file FILE] [-v|--verbose]
+            The jlxd system-container daemon: LXD-compatible REST API on a Unix socket and HTTPS.
+                  --datadir DIR     Data directory (default: $JLXD_DIR or /var/lib/jlxd)
+                  --group GROUP     Group that owns the Unix socket (default: root's)
+                  --log-file FILE   Log file (default: DIR/logs/jlxd.log)
+              -v, --verbose         Log debug messages
+              -h, --help            Show this help message and exit
+              -V, --version         Print version information and exit
+            """;
 
-    @Option(names = "--log-file", paramLabel = "FILE", description = "Log file (default: DIR/logs/jlxd.log)")
-    Path logFile;
-
-    @Option(names = {"-v", "--verbose"}, description = "Log debug messages")
-    boolean verbose;
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+    /** Parsed command line. */
+    record Args(Path dataDir, String group, Path logFile, boolean verbose, boolean help, boolean version) {
     }
 
-    @Override
-    public Integer call() {
-        Path dir = dataDir != null ? dataDir : Path.of(System.getenv().getOrDefault("JLXD_DIR", "/var/lib/jlxd"));
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] argv) {
+        Args a;
+        try {
+            a = parse(argv);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Error: " + e.getMessage());
+            System.err.print(USAGE);
+            return 2;
+        }
+        if (a.help()) {
+            System.out.print(USAGE);
+            return 0;
+        }
+        if (a.version()) {
+            System.out.println("jlxd " + io.jlxd.daemon.routes.ServerRoutes.VERSION);
+            return 0;
+        }
+        Path dir = a.dataDir() != null ? a.dataDir() : Path.of(System.getenv().getOrDefault("JLXD_DIR", "/var/lib/jlxd"));
         Daemon daemon;
         try {
-            daemon = Daemon.start(new Daemon.Options(dir.toAbsolutePath(), group, logFile, verbose));
+            daemon = Daemon.start(new Daemon.Options(dir.toAbsolutePath(), a.group(), a.logFile(), a.verbose()));
         } catch (DataDir.AlreadyRunningException e) {
             System.err.println("Error: " + e.getMessage());
             return 1;
         } catch (Exception e) {
             System.err.println("Error: jlxd failed to start: " + e.getMessage());
-            if (verbose) {
+            if (a.verbose()) {
                 e.printStackTrace();
             }
             return 1;
@@ -54,5 +72,40 @@ public final class Main implements Callable<Integer> {
         }
         daemon.close();
         return 0;
+    }
+
+    static Args parse(String[] argv) {
+        Path dataDir = null;
+        String group = null;
+        Path logFile = null;
+        boolean verbose = false;
+        boolean help = false;
+        boolean version = false;
+        for (int i = 0; i < argv.length; i++) {
+            String arg = argv[i];
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            switch (arg) {
+                case "--datadir" -> dataDir = Path.of(value != null ? value : next(argv, ++i, arg));
+                case "--group" -> group = value != null ? value : next(argv, ++i, arg);
+                case "--log-file" -> logFile = Path.of(value != null ? value : next(argv, ++i, arg));
+                case "-v", "--verbose" -> verbose = true;
+                case "-h", "--help" -> help = true;
+                case "-V", "--version" -> version = true;
+                default -> throw new IllegalArgumentException("unknown option or argument '" + argv[i] + "'");
+            }
+        }
+        return new Args(dataDir, group, logFile, verbose, help, version);
+    }
+
+    private static String next(String[] argv, int i, String option) {
+        if (i >= argv.length || argv[i].isEmpty()) {
+            throw new IllegalArgumentException("option " + option + " needs a value");
+        }
+        return argv[i];
     }
 }

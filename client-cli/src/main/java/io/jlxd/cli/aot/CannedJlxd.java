@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Canned answers shaped like jlxd's (docs/api-contract-v1.md): the server, its config with ETag, operations,
+ * Canned answers shaped like jlxd's (docs/api.md, openapi.yaml): the server, its config with ETag, operations,
  * a token operation and an event stream. Written as JSON text so that it does not follow changes of the wire
  * records: the client must cope with what servers send.
  */
