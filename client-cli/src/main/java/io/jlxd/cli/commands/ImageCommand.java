@@ -1,5 +1,6 @@
 package io.jlxd.cli.commands;
 
+import io.jlxd.api.http.MultipartReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -8,7 +9,6 @@ import io.jlxd.api.Paths;
 import io.jlxd.cli.CliContext;
 import io.jlxd.cli.CliException;
 import io.jlxd.cli.client.ApiResponse;
-import io.jlxd.cli.client.MultipartReader;
 import io.jlxd.cli.client.PathEscape;
 import io.jlxd.cli.client.Transfers;
 import io.jlxd.cli.output.ListOutput;

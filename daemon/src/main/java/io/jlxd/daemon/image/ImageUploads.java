@@ -2,6 +2,7 @@ package io.jlxd.daemon.image;
 
 import io.jlxd.api.OperationClass;
 import io.jlxd.api.Paths;
+import io.jlxd.api.http.MultipartReader;
 import io.jlxd.api.image.Image;
 import io.jlxd.api.image.ImageAliasesEntry;
 import io.jlxd.daemon.events.EventBus;

@@ -1,4 +1,4 @@
-package io.jlxd.daemon.image;
+package io.jlxd.api.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.jlxd.cli.client;
+package io.jlxd.api.http;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * (Same as the daemon's reader; the client depends on api only.) A streaming reader of a {@code multipart/form-data} body (RFC 7578): parts one after the other, each as a stream
+ * Shared by the daemon (image uploads) and the client (split image exports). A streaming reader of a {@code multipart/form-data} body (RFC 7578): parts one after the other, each as a stream
  * that ends at the next boundary, with a fixed buffer whatever the size of the parts. A body that ends before the
  * closing boundary is an {@link EOFException}; malformed framing is a {@link MalformedException}.
  */
