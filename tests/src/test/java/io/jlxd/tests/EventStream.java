@@ -7,7 +7,6 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -39,17 +38,16 @@ public final class EventStream implements AutoCloseable {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SocketChannel channel;
+    private final WsWire wire;
     private final LinkedBlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
     private final List<JsonNode> received = Collections.synchronizedList(new ArrayList<>());
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
-    private final ByteBuffer in = ByteBuffer.allocate(64 * 1024).flip();
     private final Thread reader;
     private volatile boolean closed;
     private volatile String endReason;
 
     private EventStream(SocketChannel channel) {
-        this.channel = channel;
+        this.wire = new WsWire(channel);
         this.reader = Thread.ofPlatform().daemon().name("events-reader").unstarted(this::readLoop);
     }
 
@@ -79,20 +77,20 @@ public final class EventStream implements AutoCloseable {
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n";
-        writeFully(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
+        wire.writeFully(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
 
-        String statusLine = readLine();
+        String statusLine = wire.readLine();
         String[] parts = statusLine.split(" ", 3);
         int status = Integer.parseInt(parts[1]);
         Map<String, String> headers = new LinkedHashMap<>();
-        for (String h = readLine(); !h.isEmpty(); h = readLine()) {
+        for (String h = wire.readLine(); !h.isEmpty(); h = wire.readLine()) {
             int colon = h.indexOf(':');
             headers.put(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
         }
         byte[] body = new byte[0];
         String length = header(headers, "Content-Length");
         if (status != 101 && length != null) {
-            body = readBytes(Integer.parseInt(length));
+            body = wire.readBytes(Integer.parseInt(length));
         }
 
         // The handshake is an API exchange too: check it against the contract.
@@ -150,28 +148,28 @@ public final class EventStream implements AutoCloseable {
         int messageOpcode = -1;
         try {
             while (!closed) {
-                int b0 = readByte();
-                int b1 = readByte();
+                int b0 = wire.readByte();
+                int b1 = wire.readByte();
                 boolean fin = (b0 & 0x80) != 0;
                 int opcode = b0 & 0x0f;
                 boolean masked = (b1 & 0x80) != 0;
                 long len = b1 & 0x7f;
                 if (len == 126) {
-                    len = ((readByte() << 8) | readByte());
+                    len = ((wire.readByte() << 8) | wire.readByte());
                 } else if (len == 127) {
                     len = 0;
                     for (int i = 0; i < 8; i++) {
-                        len = (len << 8) | readByte();
+                        len = (len << 8) | wire.readByte();
                     }
                 }
                 if (masked) {
                     violations.add("the server sent a masked frame (RFC 6455 5.1 forbids it)");
                 }
-                byte[] mask = masked ? readBytes(4) : null;
+                byte[] mask = masked ? wire.readBytes(4) : null;
                 if (len > 16 * 1024 * 1024) {
                     throw new IOException("frame too large: " + len);
                 }
-                byte[] payload = readBytes((int) len);
+                byte[] payload = wire.readBytes((int) len);
                 if (mask != null) {
                     for (int i = 0; i < payload.length; i++) {
                         payload[i] ^= mask[i % 4];
@@ -195,10 +193,10 @@ public final class EventStream implements AutoCloseable {
                     case 0x8 -> {
                         endReason = "the server closed the websocket"
                                 + (payload.length >= 2 ? " with code " + (((payload[0] & 0xff) << 8) | (payload[1] & 0xff)) : "");
-                        sendFrame(0x8, payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0]);
+                        wire.sendFrame(0x8, payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0]);
                         return;
                     }
-                    case 0x9 -> sendFrame(0xA, payload);
+                    case 0x9 -> wire.sendFrame(0xA, payload);
                     case 0xA -> {
                     }
                     default -> violations.add("unknown websocket opcode " + opcode);
@@ -281,81 +279,6 @@ public final class EventStream implements AutoCloseable {
         return endReason;
     }
 
-    // ---------------------------------------------------------------- raw I/O (blocking channel)
-
-    private int readByte() throws IOException {
-        if (!in.hasRemaining()) {
-            fill();
-        }
-        return in.get() & 0xff;
-    }
-
-    private byte[] readBytes(int n) throws IOException {
-        byte[] out = new byte[n];
-        int off = 0;
-        while (off < n) {
-            if (!in.hasRemaining()) {
-                fill();
-            }
-            int k = Math.min(in.remaining(), n - off);
-            in.get(out, off, k);
-            off += k;
-        }
-        return out;
-    }
-
-    private void fill() throws IOException {
-        in.clear();
-        int n = channel.read(in);
-        in.flip();
-        if (n < 0) {
-            throw new EOFException("end of stream");
-        }
-    }
-
-    private String readLine() throws IOException {
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            int c = readByte();
-            if (c == '\n') {
-                int len = sb.length();
-                if (len > 0 && sb.charAt(len - 1) == '\r') {
-                    sb.setLength(len - 1);
-                }
-                return sb.toString();
-            }
-            sb.append((char) c);
-        }
-    }
-
-    private void writeFully(ByteBuffer buf) throws IOException {
-        synchronized (channel) {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-        }
-    }
-
-    /** Sends one masked frame (clients must mask). */
-    private void sendFrame(int opcode, byte[] payload) throws IOException {
-        byte[] mask = new byte[4];
-        new SecureRandom().nextBytes(mask);
-        ByteBuffer buf = ByteBuffer.allocate(14 + payload.length);
-        buf.put((byte) (0x80 | opcode));
-        if (payload.length < 126) {
-            buf.put((byte) (0x80 | payload.length));
-        } else if (payload.length < 65536) {
-            buf.put((byte) (0x80 | 126)).putShort((short) payload.length);
-        } else {
-            buf.put((byte) (0x80 | 127)).putLong(payload.length);
-        }
-        buf.put(mask);
-        for (int i = 0; i < payload.length; i++) {
-            buf.put((byte) (payload[i] ^ mask[i % 4]));
-        }
-        buf.flip();
-        writeFully(buf);
-    }
 
     @Override
     public void close() {
@@ -365,13 +288,13 @@ public final class EventStream implements AutoCloseable {
         closed = true;
         try {
             if (endReason == null) {
-                sendFrame(0x8, new byte[] {0x03, (byte) 0xe8}); // 1000 normal closure
+                wire.sendFrame(0x8, new byte[] {0x03, (byte) 0xe8}); // 1000 normal closure
             }
         } catch (IOException ignored) {
             // the server may be gone already
         }
         try {
-            channel.close();
+            wire.channel.close();
         } catch (IOException ignored) {
             // closing
         }

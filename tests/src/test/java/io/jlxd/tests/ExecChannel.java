@@ -5,7 +5,6 @@ import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -27,16 +26,15 @@ import java.util.concurrent.TimeUnit;
  * The handshake is checked against openapi.yaml.
  */
 public final class ExecChannel implements AutoCloseable {
-    private final SocketChannel channel;
-    private final ByteBuffer in = ByteBuffer.allocate(64 * 1024).flip();
+    private final WsWire wire;
     private final ByteArrayOutputStream data = new ByteArrayOutputStream();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Thread reader;
     /** HTTP status of the handshake (101 when upgraded). */
     public final int status;
 
-    private ExecChannel(SocketChannel channel, int status) {
-        this.channel = channel;
+    private ExecChannel(WsWire wire, int status) {
+        this.wire = wire;
         this.status = status;
         this.reader = Thread.ofPlatform().daemon().name("exec-channel").unstarted(this::readLoop);
     }
@@ -45,10 +43,9 @@ public final class ExecChannel implements AutoCloseable {
     public static ExecChannel open(Path socket, String operationId, String secret) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(socket));
-        ExecChannel probe = new ExecChannel(ch, 0);
+        ExecChannel probe = new ExecChannel(new WsWire(ch), 0);
         int status = probe.handshake(operationId, secret);
-        ExecChannel c = new ExecChannel(ch, status);
-        c.in.clear().put(probe.in).flip();
+        ExecChannel c = new ExecChannel(probe.wire, status);
         if (status == 101) {
             c.reader.start();
         } else {
@@ -64,11 +61,11 @@ public final class ExecChannel implements AutoCloseable {
         String path = "/1.0/operations/" + operationId + "/websocket";
         String req = "GET " + path + "?secret=" + secret + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        writeFully(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
-        String statusLine = readLine();
+        wire.writeFully(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
+        String statusLine = wire.readLine();
         int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
         Map<String, String> headers = new LinkedHashMap<>();
-        for (String h = readLine(); !h.isEmpty(); h = readLine()) {
+        for (String h = wire.readLine(); !h.isEmpty(); h = wire.readLine()) {
             int colon = h.indexOf(':');
             headers.put(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
         }
@@ -76,7 +73,7 @@ public final class ExecChannel implements AutoCloseable {
         String length = headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Content-Length"))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
         if (status != 101 && length != null) {
-            body = readBytes(Integer.parseInt(length));
+            body = wire.readBytes(Integer.parseInt(length));
         }
         SimpleRequest.Builder rb = new SimpleRequest.Builder(Request.Method.GET, path)
                 .withHeader("Host", "localhost").withHeader("Upgrade", "websocket").withHeader("Connection", "Upgrade")
@@ -129,29 +126,29 @@ public final class ExecChannel implements AutoCloseable {
     }
 
     public void sendBinary(byte[] payload) throws IOException {
-        sendFrame(0x2, payload);
+        wire.sendFrame(0x2, payload);
     }
 
     public void sendText(String text) throws IOException {
-        sendFrame(0x1, text.getBytes(StandardCharsets.UTF_8));
+        wire.sendFrame(0x1, text.getBytes(StandardCharsets.UTF_8));
     }
 
     private void readLoop() {
         try {
             while (true) {
-                int b0 = readByte();
-                int b1 = readByte();
+                int b0 = wire.readByte();
+                int b1 = wire.readByte();
                 int opcode = b0 & 0x0f;
                 long len = b1 & 0x7f;
                 if (len == 126) {
-                    len = (readByte() << 8) | readByte();
+                    len = (wire.readByte() << 8) | wire.readByte();
                 } else if (len == 127) {
                     len = 0;
                     for (int i = 0; i < 8; i++) {
-                        len = (len << 8) | readByte();
+                        len = (len << 8) | wire.readByte();
                     }
                 }
-                byte[] payload = readBytes((int) len);
+                byte[] payload = wire.readBytes((int) len);
                 switch (opcode) {
                     case 0x0, 0x1, 0x2 -> {
                         synchronized (this) {
@@ -160,13 +157,13 @@ public final class ExecChannel implements AutoCloseable {
                     }
                     case 0x8 -> {
                         try {
-                            sendFrame(0x8, payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0]);
+                            wire.sendFrame(0x8, payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0]);
                         } catch (IOException ignored) {
                             // gone
                         }
                         return;
                     }
-                    case 0x9 -> sendFrame(0xA, payload);
+                    case 0x9 -> wire.sendFrame(0xA, payload);
                     default -> {
                     }
                 }
@@ -178,82 +175,10 @@ public final class ExecChannel implements AutoCloseable {
         }
     }
 
-    private int readByte() throws IOException {
-        if (!in.hasRemaining()) {
-            fill();
-        }
-        return in.get() & 0xff;
-    }
-
-    private byte[] readBytes(int n) throws IOException {
-        byte[] out = new byte[n];
-        int off = 0;
-        while (off < n) {
-            if (!in.hasRemaining()) {
-                fill();
-            }
-            int k = Math.min(in.remaining(), n - off);
-            in.get(out, off, k);
-            off += k;
-        }
-        return out;
-    }
-
-    private void fill() throws IOException {
-        in.clear();
-        int n = channel.read(in);
-        in.flip();
-        if (n < 0) {
-            throw new EOFException("end of stream");
-        }
-    }
-
-    private String readLine() throws IOException {
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            int c = readByte();
-            if (c == '\n') {
-                int len = sb.length();
-                if (len > 0 && sb.charAt(len - 1) == '\r') {
-                    sb.setLength(len - 1);
-                }
-                return sb.toString();
-            }
-            sb.append((char) c);
-        }
-    }
-
-    private void writeFully(ByteBuffer buf) throws IOException {
-        synchronized (channel) {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-        }
-    }
-
-    private void sendFrame(int opcode, byte[] payload) throws IOException {
-        byte[] mask = new byte[4];
-        new SecureRandom().nextBytes(mask);
-        ByteBuffer buf = ByteBuffer.allocate(14 + payload.length);
-        buf.put((byte) (0x80 | opcode));
-        if (payload.length < 126) {
-            buf.put((byte) (0x80 | payload.length));
-        } else if (payload.length < 65536) {
-            buf.put((byte) (0x80 | 126)).putShort((short) payload.length);
-        } else {
-            buf.put((byte) (0x80 | 127)).putLong(payload.length);
-        }
-        buf.put(mask);
-        for (int i = 0; i < payload.length; i++) {
-            buf.put((byte) (payload[i] ^ mask[i % 4]));
-        }
-        buf.flip();
-        writeFully(buf);
-    }
 
     /** Sends a close frame (the end of stdin on channel 0) and closes the connection once the server answers. */
     public void sendClose() throws IOException {
-        sendFrame(0x8, new byte[] {0x03, (byte) 0xe8});
+        wire.sendFrame(0x8, new byte[] {0x03, (byte) 0xe8});
     }
 
     @Override
@@ -271,7 +196,7 @@ public final class ExecChannel implements AutoCloseable {
             // closing anyway
         }
         try {
-            channel.close();
+            wire.channel.close();
         } catch (IOException ignored) {
             // closing
         }
