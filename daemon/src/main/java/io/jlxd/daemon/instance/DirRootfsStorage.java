@@ -74,4 +74,41 @@ public final class DirRootfsStorage implements RootfsStorage {
     public void rename(String from, String to) throws IOException {
         Files.move(volume(from), volume(to), StandardCopyOption.ATOMIC_MOVE);
     }
+
+    // Snapshots and copies: to be written (issue 4).
+
+    @Override
+    public Path snapshotVolume(String name, String snap) {
+        throw new UnsupportedOperationException("snapshots are not implemented yet");
+    }
+
+    @Override
+    public void createSnapshot(String name, String snap) throws IOException {
+        throw new UnsupportedOperationException("snapshots are not implemented yet");
+    }
+
+    @Override
+    public void deleteSnapshot(String name, String snap) throws IOException {
+        throw new UnsupportedOperationException("snapshots are not implemented yet");
+    }
+
+    @Override
+    public void renameSnapshot(String name, String from, String to) throws IOException {
+        throw new UnsupportedOperationException("snapshots are not implemented yet");
+    }
+
+    @Override
+    public void restoreSnapshot(String name, String snap) throws IOException {
+        throw new UnsupportedOperationException("snapshots are not implemented yet");
+    }
+
+    @Override
+    public void copy(String from, String fromSnap, String to) throws IOException {
+        throw new UnsupportedOperationException("copies are not implemented yet");
+    }
+
+    @Override
+    public long usage(String name) {
+        return -1;
+    }
 }

@@ -24,4 +24,36 @@ public interface RootfsStorage {
 
     /** Renames the volume. */
     void rename(String from, String to) throws IOException;
+
+    // --- snapshots and copies (issue 4). Snapshot names are validated by the caller (no '/', no leading '.').
+
+    /** The read-only view of snapshot {@code snap} of instance {@code name} (holds rootfs/); it may not exist. */
+    Path snapshotVolume(String name, String snap);
+
+    /**
+     * Snapshots the instance volume as {@code snap}. Atomic: when it fails or the daemon dies half way, no snapshot
+     * named {@code snap} exists afterwards (leftovers are cleaned at the next start).
+     */
+    void createSnapshot(String name, String snap) throws IOException;
+
+    /** Removes a snapshot (no error when absent). */
+    void deleteSnapshot(String name, String snap) throws IOException;
+
+    /** Renames a snapshot. */
+    void renameSnapshot(String name, String from, String to) throws IOException;
+
+    /**
+     * Replaces the instance volume's content by snapshot {@code snap}'s (the instance is stopped). Atomic: the
+     * volume holds either the old content or the snapshot's, never a mix, whatever happens half way.
+     */
+    void restoreSnapshot(String name, String snap) throws IOException;
+
+    /**
+     * Creates instance volume {@code to} as a copy of instance {@code from}, or of its snapshot {@code fromSnap} when
+     * not null. Ownership, modes, xattrs and file capabilities are kept. Atomic like {@link #createSnapshot}.
+     */
+    void copy(String from, String fromSnap, String to) throws IOException;
+
+    /** Bytes used by the instance volume, or -1 when the storage cannot tell cheaply. */
+    long usage(String name) throws IOException;
 }

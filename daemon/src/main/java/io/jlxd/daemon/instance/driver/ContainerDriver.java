@@ -58,4 +58,14 @@ public interface ContainerDriver {
      * The rootfs belongs to storage and is not touched.
      */
     void delete(String name) throws DriverException;
+
+    /**
+     * Checkpoints the RUNNING container with CRIU into {@code dir} (created if needed). {@code stop}: the container is
+     * stopped by the dump (stateful stop, stateful snapshot of a container that is then stopped); otherwise it keeps
+     * running afterwards. On failure the container keeps running and the error says what CRIU refused.
+     */
+    void checkpoint(String name, Path dir, boolean stop) throws DriverException;
+
+    /** Restores the STOPPED container from a checkpoint written by {@link #checkpoint}; returns once it is RUNNING. */
+    void restore(String name, Path dir) throws DriverException;
 }

@@ -504,4 +504,14 @@ public final class LxcContainerDriver implements ContainerDriver {
             }
         }
     }
+
+    @Override
+    public void checkpoint(String name, Path dir, boolean stop) throws DriverException {
+        throw new DriverException(DriverException.Kind.FAILED, "checkpoint is not implemented yet");
+    }
+
+    @Override
+    public void restore(String name, Path dir) throws DriverException {
+        throw new DriverException(DriverException.Kind.FAILED, "restore is not implemented yet");
+    }
 }
