@@ -19,6 +19,8 @@ public final class InstanceConfigKeys {
             new ConfigKey("boot.autostart", ValueType.BOOL, "", "Start the instance when the daemon starts (unset: if it was running)"),
             new ConfigKey("boot.autostart.delay", ValueType.INTEGER, "0", "Seconds to wait after starting this instance before starting the next"),
             new ConfigKey("boot.stop.priority", ValueType.INTEGER, "0", "Order of stopping at host shutdown (higher first)"),
+            new ConfigKey("migration.stateful", ValueType.BOOL, "true",
+                    "Keep the container checkpointable (stateful stop, stateful snapshots, live migration): it then has no console pty; set false for a console (takes effect at the next start)"),
             new ConfigKey("environment.*", ValueType.STRING, "", "Environment variable for init and exec"),
             new ConfigKey("raw.lxc", ValueType.RAW_LXC, "", "Extra LXC configuration lines (lxc.key = value)"),
             new ConfigKey("user.*", ValueType.STRING, "", "Free-form user key, stored and returned as is"),
