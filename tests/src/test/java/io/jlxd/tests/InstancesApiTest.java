@@ -100,6 +100,9 @@ class InstancesApiTest extends DaemonTestBase {
         assertTrue(pid > 0);
         assertTrue(s.get("processes").asLong() > 0, s::toString);
         assertTrue(s.get("memory").get("usage").asLong() > 0, s::toString);
+        JsonNode lo = s.get("network").get("lo");
+        assertTrue(lo != null && lo.get("addresses").toString().contains("\"127.0.0.1\""), s::toString);
+        assertEquals("loopback", lo.get("type").asText());
         assertEquals(1_000_000, Instances.uidOf(pid), "the container's init runs as host uid 1000000");
         assertTrue(Files.isDirectory(volume("ita1").resolve("rootfs/bin")));
         assertEquals(1_000_000, ((Number) Files.getAttribute(volume("ita1").resolve("rootfs/bin"), "unix:uid")).longValue());

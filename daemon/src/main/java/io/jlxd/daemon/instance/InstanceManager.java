@@ -149,7 +149,7 @@ public final class InstanceManager {
         return new InstanceState(st.text(), st.code(), pid < 0 ? 0 : pid, rs == null ? 0 : rs.processes(),
                 new InstanceState.Cpu(rs == null ? 0 : rs.cpuNanos()),
                 new InstanceState.Memory(rs == null ? 0 : rs.memory(), rs == null ? 0 : rs.memoryPeak(), 0, 0, 0),
-                Map.of(), Map.of());
+                Map.of(), rs == null ? Map.of() : NetworkState.of(pid));
     }
 
     // ------------------------------------------------------------------------------------------ create
