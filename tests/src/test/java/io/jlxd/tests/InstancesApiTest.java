@@ -110,6 +110,15 @@ class InstancesApiTest extends DaemonTestBase {
         Response l = given().queryParam("recursion", 2).when().get("/1.0/instances");
         assertEquals(200, l.statusCode(), l::asString);
         assertEquals("Running", json(l).get("metadata").get(0).get("state").get("status").asText());
+        // filters (LXD syntax)
+        Response f = given().queryParam("filter", "name eq ita1 and status eq Running").when().get("/1.0/instances");
+        assertEquals("[\"/1.0/instances/ita1\"]", json(f).get("metadata").toString());
+        f = given().queryParam("filter", "config.user.note eq 'hi' and not state.pid eq 0").queryParam("recursion", 1).when().get("/1.0/instances");
+        assertEquals("ita1", json(f).get("metadata").get(0).get("name").asText());
+        assertFalse(json(f).get("metadata").get(0).has("state"), "recursion=1 objects even when the filter needs the state");
+        f = given().queryParam("filter", "status eq Stopped").when().get("/1.0/instances");
+        assertEquals(0, json(f).get("metadata").size());
+        assertError(given().queryParam("filter", "name gt 1").when().get("/1.0/instances"), 400, "operator");
         // duplicates
         assertError(create(fromImage("ita1", Map.of())), 409, "already exists");
     }

@@ -1,5 +1,6 @@
 package io.jlxd.daemon.routes;
 
+import io.jlxd.api.Json;
 import io.jlxd.api.Paths;
 import io.jlxd.api.image.Image;
 import io.jlxd.api.image.ImagePut;
@@ -7,6 +8,7 @@ import io.jlxd.api.image.ImagesPost;
 import io.jlxd.daemon.events.EventBus;
 import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.http.ApiRequest;
+import io.jlxd.daemon.http.ListFilter;
 import io.jlxd.daemon.http.Etag;
 import io.jlxd.daemon.http.Reply;
 import io.jlxd.daemon.image.ImageService;
@@ -49,9 +51,10 @@ public final class ImageRoutes {
     public Reply list(ApiRequest req) {
         int recursion = req.recursion(1);
         boolean trusted = req.caller().trusted();
+        ListFilter filter = req.query("filter").filter(f -> !f.isBlank()).map(ListFilter::parse).orElse(null);
         List<Object> out = new ArrayList<>();
         for (Image img : images.table().list()) {
-            if (trusted || img.isPublic()) {
+            if ((trusted || img.isPublic()) && (filter == null || filter.matches(Json.lenient().valueToTree(img)))) {
                 out.add(recursion == 0 ? url(img.fingerprint()) : img);
             }
         }

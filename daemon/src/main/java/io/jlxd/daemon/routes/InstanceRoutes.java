@@ -1,5 +1,6 @@
 package io.jlxd.daemon.routes;
 
+import io.jlxd.api.Json;
 import io.jlxd.api.instance.InstancePost;
 import io.jlxd.api.instance.InstancePut;
 import io.jlxd.api.instance.InstanceStatePut;
@@ -7,6 +8,7 @@ import io.jlxd.api.instance.InstancesPost;
 import io.jlxd.daemon.db.InstanceTable;
 import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.http.ApiRequest;
+import io.jlxd.daemon.http.ListFilter;
 import io.jlxd.daemon.http.Reply;
 import io.jlxd.daemon.instance.InstanceManager;
 import java.util.ArrayList;
@@ -22,9 +24,11 @@ public final class InstanceRoutes {
 
     public Reply list(ApiRequest req) {
         int recursion = req.recursion(2);
+        ListFilter filter = req.query("filter").filter(f -> !f.isBlank()).map(ListFilter::parse).orElse(null);
+        boolean fullForFilter = filter != null && (filter.uses("state") || filter.uses("snapshots"));
         List<Object> out = new ArrayList<>();
         for (String name : instances.names()) {
-            if (recursion == 0) {
+            if (recursion == 0 && filter == null) {
                 out.add(InstanceManager.url(name));
                 continue;
             }
@@ -34,7 +38,11 @@ public final class InstanceRoutes {
             } catch (ApiException e) {
                 continue; // deleted meanwhile
             }
-            out.add(recursion == 1 ? instances.view(r) : instances.full(r));
+            Object obj = recursion == 2 || fullForFilter ? instances.full(r) : instances.view(r);
+            if (filter != null && !filter.matches(Json.lenient().valueToTree(obj))) {
+                continue;
+            }
+            out.add(recursion == 0 ? InstanceManager.url(name) : recursion == 1 && fullForFilter ? instances.view(r) : obj);
         }
         return Reply.sync(out);
     }
