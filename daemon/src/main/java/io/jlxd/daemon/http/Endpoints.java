@@ -2,6 +2,7 @@ package io.jlxd.daemon.http;
 
 import static io.helidon.http.Method.DELETE;
 import static io.helidon.http.Method.GET;
+import static io.helidon.http.Method.HEAD;
 import static io.helidon.http.Method.PATCH;
 import static io.helidon.http.Method.POST;
 import static io.helidon.http.Method.PUT;
@@ -10,6 +11,7 @@ import static io.jlxd.daemon.http.Access.TRUSTED;
 
 import io.jlxd.daemon.routes.CertificateRoutes;
 import io.jlxd.daemon.routes.ExecRoutes;
+import io.jlxd.daemon.routes.FileRoutes;
 import io.jlxd.daemon.routes.InstanceLogRoutes;
 import io.jlxd.daemon.routes.ImageAliasRoutes;
 import io.jlxd.daemon.routes.ImageRoutes;
@@ -31,7 +33,7 @@ public final class Endpoints {
     /** The handlers of every resource family. */
     public record Routes(ServerRoutes server, OperationRoutes operations, CertificateRoutes certificates,
                          ImageRoutes images, ImageAliasRoutes imageAliases, InstanceRoutes instances, ProfileRoutes profiles,
-                         ExecRoutes exec, InstanceLogRoutes logs) {
+                         ExecRoutes exec, InstanceLogRoutes logs, FileRoutes files) {
     }
 
     public static List<Endpoint> all(Routes r) {
@@ -69,6 +71,11 @@ public final class Endpoints {
                 // exec, logs and console (C)
                 new Endpoint(POST, "/1.0/instances/{name}/exec", TRUSTED, r.exec()::post, "Run a command in a running instance"),
                 new Endpoint(GET, "/1.0/instances/{name}/console", TRUSTED, r.logs()::console, "Console log of an instance (type=log)"),
+                // files (H2)
+                new Endpoint(GET, "/1.0/instances/{name}/files", TRUSTED, r.files()::get, "Download a file, list a directory or read a symlink of an instance"),
+                new Endpoint(HEAD, "/1.0/instances/{name}/files", TRUSTED, r.files()::head, "File headers (type, owner, mode) without the content"),
+                new Endpoint(POST, "/1.0/instances/{name}/files", TRUSTED, r.files()::post, "Create or write a file, directory or symlink in an instance"),
+                new Endpoint(DELETE, "/1.0/instances/{name}/files", TRUSTED, r.files()::delete, "Delete a file, symlink or empty directory of an instance"),
                 new Endpoint(GET, "/1.0/instances/{name}/logs", TRUSTED, r.logs()::list, "List an instance's log files"),
                 new Endpoint(GET, "/1.0/instances/{name}/logs/exec-output", TRUSTED, r.logs()::listOutput, "List recorded exec output files"),
                 new Endpoint(GET, "/1.0/instances/{name}/logs/exec-output/{file}", TRUSTED, r.logs()::getOutput, "Download a recorded exec output file"),
