@@ -227,6 +227,8 @@ public final class FileRoutes {
             case 17 -> ApiException.conflict("Already exists: " + where + e.getMessage());
             case 1, 13 -> ApiException.forbidden("Refused: " + where + e.getMessage());
             case 39 -> ApiException.badRequest("Directory not empty: " + where + e.getMessage());
+            case 75 -> ApiException.badRequest("Cannot create files on " + where + "a file system mounted by the container's own "
+                    + "user namespace (the daemon's ids are not mapped there): " + e.getMessage());
             case 21, 22, 40, 18, 30, 36 -> ApiException.badRequest("Cannot do that on " + where + e.getMessage());
             default -> new ApiException(500, where + e.getMessage());
         };
