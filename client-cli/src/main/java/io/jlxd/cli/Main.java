@@ -4,6 +4,7 @@ import io.jlxd.cli.client.ApiException;
 import io.jlxd.cli.commands.ConfigCommand;
 import io.jlxd.cli.commands.DeleteCommand;
 import io.jlxd.cli.commands.ExecCommand;
+import io.jlxd.cli.commands.FileCommand;
 import io.jlxd.cli.commands.ImageCommand;
 import io.jlxd.cli.commands.InfoCommand;
 import io.jlxd.cli.commands.InitCommand;
@@ -55,6 +56,7 @@ public final class Main {
         f.put("config", ConfigCommand::commandLine);
         f.put("delete", DeleteCommand::new);
         f.put("exec", ExecCommand::new);
+        f.put("file", FileCommand::commandLine);
         f.put("image", ImageCommand::commandLine);
         f.put("info", InfoCommand::new);
         f.put("init", InitCommand::new);
