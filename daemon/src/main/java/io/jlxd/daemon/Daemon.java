@@ -24,6 +24,7 @@ import io.jlxd.daemon.http.Router;
 import io.jlxd.daemon.log.Logs;
 import io.jlxd.daemon.ops.Operations;
 import io.jlxd.daemon.routes.CertificateRoutes;
+import io.jlxd.daemon.routes.ConsoleRoutes;
 import io.jlxd.daemon.routes.ExecRoutes;
 import io.jlxd.daemon.routes.FileRoutes;
 import io.jlxd.daemon.files.InstanceFiles;
@@ -113,7 +114,8 @@ public final class Daemon implements AutoCloseable {
                     new ProfileRoutes(profiles, events),
                     new ExecRoutes(driver, execTargets, operations, sockets),
                     new InstanceLogRoutes(driver, execTargets),
-                    new FileRoutes(new InstanceFiles(instances, driver, storage), events))));
+                    new FileRoutes(new InstanceFiles(instances, driver, storage), events),
+                    new ConsoleRoutes(driver, execTargets, operations, sockets, events))));
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);
