@@ -181,11 +181,22 @@ class FilesApiTest extends DaemonTestBase {
     void aRunningContainerIsSeenWithItsOwnMounts() {
         exec("sh", "-c", "mkdir -p /mnt/fi && mount -t tmpfs fi-tmp /mnt/fi");
         try {
+            // a tmpfs mounted by the container's own user namespace: files are created there as its root
             exec("sh", "-c", "echo mounted > /mnt/fi/in-tmpfs");
             assertEquals("mounted\n", get(RUN, "/mnt/fi/in-tmpfs").asString());
-            push(RUN, "/mnt/fi/in-tmpfs", "rewritten", "X-LXD-write", "append").then().statusCode(200);
-            assertEquals("mounted\nrewritten", exec("cat", "/mnt/fi/in-tmpfs"));
+            push(RUN, "/mnt/fi/in-tmpfs", "+appended", "X-LXD-write", "append").then().statusCode(200);
+            assertEquals("mounted\n+appended", exec("cat", "/mnt/fi/in-tmpfs"));
+            push(RUN, "/mnt/fi/in-tmpfs", "rewritten").then().statusCode(200);
+            push(RUN, "/mnt/fi/new", "new", "X-LXD-uid", "1000", "X-LXD-gid", "1001", "X-LXD-mode", "0600").then().statusCode(200);
+            push(RUN, "/mnt/fi/dir", "", "X-LXD-type", "directory").then().statusCode(200);
+            push(RUN, "/mnt/fi/dir/link", "../new", "X-LXD-type", "symlink").then().statusCode(200);
+            assertEquals("rewritten new 1000 1001 600 0 0 755 ../new", exec("sh", "-c", "echo $(cat /mnt/fi/in-tmpfs) "
+                    + "$(cat /mnt/fi/dir/link) $(stat -c '%u %g %a' /mnt/fi/new) $(stat -c '%u %g %a' /mnt/fi/dir) "
+                    + "$(readlink /mnt/fi/dir/link)").trim());
             assertFalse(Files.exists(rootfs(RUN).resolve("mnt/fi/in-tmpfs"), LinkOption.NOFOLLOW_LINKS));
+            // nothing of the daemon's own credentials leaked to its threads: a file in the rootfs is still created as before
+            push(RUN, "/root/after-tmpfs", "x").then().statusCode(200);
+            assertEquals("0 0 644", exec("stat", "-c", "%u %g %a", "/root/after-tmpfs").trim());
         } finally {
             exec("umount", "/mnt/fi");
         }

@@ -108,6 +108,23 @@ public final class FileTree implements AutoCloseable {
         Sys.close(root);
     }
 
+    /**
+     * Runs {@code work} (a write, mkdir or symlink of this tree) and, when the kernel refuses to create a file
+     * because the daemon's ids are not mapped in the file system's user namespace (EOVERFLOW: a file system the
+     * container mounted itself), once more as the container's root (the default ids). The refusal comes before any
+     * data is read, so the work can be run again.
+     */
+    public void asMapped(FsIdentity.Work work) throws IOException {
+        try {
+            work.run();
+        } catch (SysException e) {
+            if (e.errno() != Sys.EOVERFLOW || defaultUid == 0) {
+                throw e;
+            }
+            FsIdentity.run(defaultUid, defaultGid, work);
+        }
+    }
+
     private int resolve(String relative, int flags, int mode) throws SysException {
         return Sys.openat2(root, relative, flags | O_CLOEXEC, mode, RESOLVE);
     }

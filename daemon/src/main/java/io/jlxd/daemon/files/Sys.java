@@ -60,6 +60,7 @@ final class Sys {
     static final int ENAMETOOLONG = 36;
     static final int ENOTEMPTY = 39;
     static final int ELOOP = 40;
+    static final int EOVERFLOW = 75;
 
     static {
         switch (System.getProperty("os.arch")) {

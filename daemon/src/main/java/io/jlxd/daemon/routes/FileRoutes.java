@@ -111,17 +111,17 @@ public final class FileRoutes {
             long hostGid = o.toHost(gid, "X-LXD-gid");
             try {
                 switch (type) {
-                    case "directory" -> o.tree().mkdir(p, hostUid, hostGid, mode);
+                    case "directory" -> o.tree().asMapped(() -> o.tree().mkdir(p, hostUid, hostGid, mode));
                     case "symlink" -> {
                         String target = new String(req.bodyBytes(4095), StandardCharsets.UTF_8);
                         if (target.isEmpty() || target.indexOf('\0') >= 0) {
                             throw ApiException.badRequest("A symlink needs its target as the request body (no NUL)");
                         }
-                        o.tree().symlink(p, target, hostUid, hostGid);
+                        o.tree().asMapped(() -> o.tree().symlink(p, target, hostUid, hostGid));
                     }
                     default -> {
                         InputStream body = req.bodyStream(Long.MAX_VALUE);
-                        o.tree().write(p, body, write.equals("append"), hostUid, hostGid, mode);
+                        o.tree().asMapped(() -> o.tree().write(p, body, write.equals("append"), hostUid, hostGid, mode));
                     }
                 }
             } catch (SysException e) {
