@@ -107,9 +107,47 @@ class ConsoleTest extends DaemonTestBase {
             s.data().sendClose();
             Instances.await(s.accepted());
         }
+        // jlxc console: input forwarded until ctrl+a q
+        jlxcConsole();
         // clear
         given().when().delete("/1.0/instances/" + CON + "/console").then().statusCode(200);
         assertEquals(0, Files.size(daemon.dataDir().resolve("containers").resolve(CON).resolve("console.log")));
+    }
+
+    /** Runs {@code jlxc console} with a pipe as stdin: a command, its output, then ctrl+a q detaches. */
+    static void jlxcConsole() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(TestEnv.java(), "-jar", TestEnv.cliJar().toString(), "console", CON)
+                .redirectErrorStream(true);
+        pb.environment().put("JLXD_DIR", daemon.dataDir().toString());
+        Process p = pb.start();
+        StringBuffer out = new StringBuffer();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] b = new byte[4096];
+                int n;
+                while ((n = in.read(b)) > 0) {
+                    out.append(new String(b, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                // ended
+            }
+        });
+        try {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!out.toString().contains("cli-9") && System.nanoTime() < deadline) {
+                p.getOutputStream().write("echo cli-$((3*3))\n".getBytes(StandardCharsets.UTF_8));
+                p.getOutputStream().flush();
+                Thread.sleep(500);
+            }
+            assertTrue(out.toString().contains("cli-9"), out::toString);
+            p.getOutputStream().write(new byte[] {1, 'q'});
+            p.getOutputStream().flush();
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), out::toString);
+            assertEquals(0, p.exitValue(), out::toString);
+        } finally {
+            p.destroyForcibly();
+            reader.join(5000);
+        }
     }
 
     @Test
