@@ -323,8 +323,9 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PS1='\h:\w\$ '
 EOF
 
-  # busybox init: no getty (the container may run without a console: lxc.console.path = none);
-  # init idles when there is nothing to respawn. Signals to PID 1 (busybox init.c):
+  # busybox init: a root shell on the console when the container has one (migration.stateful=false);
+  # without a console (lxc.console.path = none, the checkpointable default) /etc/init.d/console idles
+  # instead (a respawned command that exits at once would spin). Signals to PID 1 (busybox init.c):
   #   SIGPWR, SIGUSR1 -> halt   SIGUSR2 -> poweroff   SIGTERM -> reboot (!)   SIGINT -> ctrlaltdel
   # halt/poweroff/reboot run the shutdown actions, SIGTERM then SIGKILL every process, and call
   # reboot(2), which in a PID namespace ends the container (halt) or makes liblxc restart it (reboot).
@@ -335,7 +336,17 @@ EOF
 # liblxc asks for a reboot with SIGINT (lxc.signal.reboot): reboot cleanly
 ::ctrlaltdel:/sbin/reboot
 ::shutdown:/etc/init.d/rcK
+::respawn:/etc/init.d/console
 EOF
+  cat >"$ROOTFS/etc/init.d/console" <<'EOF'
+#!/bin/sh
+# respawned by init on its console: a login shell when the console is a terminal, else sleep forever
+if [ -t 0 ]; then
+  exec /bin/sh -l
+fi
+exec sleep 2147483647
+EOF
+  chmod 0755 "$ROOTFS/etc/init.d/console"
   cat >"$ROOTFS/etc/init.d/rcS" <<'EOF'
 #!/bin/sh
 # sysinit. liblxc has mounted /proc, /sys, /dev (lxc.autodev) and /dev/pts already: mount only what is

@@ -2,8 +2,10 @@ package io.jlxd.cli;
 
 import io.jlxd.cli.client.ApiException;
 import io.jlxd.cli.commands.ConfigCommand;
+import io.jlxd.cli.commands.ConsoleCommand;
 import io.jlxd.cli.commands.DeleteCommand;
 import io.jlxd.cli.commands.ExecCommand;
+import io.jlxd.cli.commands.FileCommand;
 import io.jlxd.cli.commands.ImageCommand;
 import io.jlxd.cli.commands.InfoCommand;
 import io.jlxd.cli.commands.InitCommand;
@@ -53,8 +55,10 @@ public final class Main {
     private static Map<String, Function<CliContext, Object>> families() {
         Map<String, Function<CliContext, Object>> f = new LinkedHashMap<>();
         f.put("config", ConfigCommand::commandLine);
+        f.put("console", ConsoleCommand::new);
         f.put("delete", DeleteCommand::new);
         f.put("exec", ExecCommand::new);
+        f.put("file", FileCommand::commandLine);
         f.put("image", ImageCommand::commandLine);
         f.put("info", InfoCommand::new);
         f.put("init", InitCommand::new);

@@ -24,7 +24,10 @@ import io.jlxd.daemon.http.Router;
 import io.jlxd.daemon.log.Logs;
 import io.jlxd.daemon.ops.Operations;
 import io.jlxd.daemon.routes.CertificateRoutes;
+import io.jlxd.daemon.routes.ConsoleRoutes;
 import io.jlxd.daemon.routes.ExecRoutes;
+import io.jlxd.daemon.routes.FileRoutes;
+import io.jlxd.daemon.files.InstanceFiles;
 import io.jlxd.daemon.routes.InstanceLogRoutes;
 import io.jlxd.daemon.routes.ImageAliasRoutes;
 import io.jlxd.daemon.routes.ImageRoutes;
@@ -96,8 +99,9 @@ public final class Daemon implements AutoCloseable {
             ImageService images = ImageService.open(dir.root().resolve("images"), new ImageTable(db));
             ProfileTable profiles = new ProfileTable(db);
             LxcContainerDriver driver = LxcContainerDriver.forDataDir(dir.root());
+            DirRootfsStorage storage = new DirRootfsStorage(dir.root());
             InstanceManager instances = new InstanceManager(new InstanceTable(db), profiles, driver,
-                    new DirRootfsStorage(dir.root()), images, operations, events);
+                    storage, images, operations, events);
             WsOperations sockets = new WsOperations();
             ExecTargets execTargets = new InstanceExecTargets(instances);
             Router router = new Router(Endpoints.all(new Endpoints.Routes(
@@ -109,7 +113,9 @@ public final class Daemon implements AutoCloseable {
                     new InstanceRoutes(instances),
                     new ProfileRoutes(profiles, events),
                     new ExecRoutes(driver, execTargets, operations, sockets),
-                    new InstanceLogRoutes(driver, execTargets))));
+                    new InstanceLogRoutes(driver, execTargets),
+                    new FileRoutes(new InstanceFiles(instances, driver, storage), events),
+                    new ConsoleRoutes(driver, execTargets, operations, sockets, events))));
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);

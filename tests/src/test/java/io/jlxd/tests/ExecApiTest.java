@@ -222,7 +222,7 @@ class ExecApiTest extends DaemonTestBase {
     void consoleLogIsRefusedWithAReason() {
         Response r = given().when().get("/1.0/instances/" + C + "/console?type=log");
         assertEquals(400, r.statusCode(), r::asString);
-        assertTrue(json(r).get("error").asText().contains("without a console"), r::asString);
+        assertTrue(json(r).get("error").asText().contains("migration.stateful=false"), r::asString);
         given().when().get("/1.0/instances/nope/console").then().statusCode(404);
     }
 

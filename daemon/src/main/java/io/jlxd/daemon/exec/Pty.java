@@ -92,6 +92,23 @@ public final class Pty implements AutoCloseable {
         }
     }
 
+    /** Takes over the master (ptx) side of a pty opened elsewhere (a container's console); it has no slave path. */
+    public static Pty adopt(int master) {
+        return new Pty(master, null);
+    }
+
+    /** close(2) of a descriptor handed over by native code (e.g. a console's keep-alive socket). */
+    public static void closeFd(int fd) {
+        if (fd < 0) {
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            int ignored = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
+        } catch (Throwable t) {
+            // nothing left to do
+        }
+    }
+
     /** The slave's path ({@code /dev/pts/N}). */
     public Path slave() {
         return slave;

@@ -2,6 +2,7 @@ package io.jlxd.daemon.http;
 
 import static io.helidon.http.Method.DELETE;
 import static io.helidon.http.Method.GET;
+import static io.helidon.http.Method.HEAD;
 import static io.helidon.http.Method.PATCH;
 import static io.helidon.http.Method.POST;
 import static io.helidon.http.Method.PUT;
@@ -9,7 +10,9 @@ import static io.jlxd.daemon.http.Access.PUBLIC;
 import static io.jlxd.daemon.http.Access.TRUSTED;
 
 import io.jlxd.daemon.routes.CertificateRoutes;
+import io.jlxd.daemon.routes.ConsoleRoutes;
 import io.jlxd.daemon.routes.ExecRoutes;
+import io.jlxd.daemon.routes.FileRoutes;
 import io.jlxd.daemon.routes.InstanceLogRoutes;
 import io.jlxd.daemon.routes.ImageAliasRoutes;
 import io.jlxd.daemon.routes.ImageRoutes;
@@ -31,7 +34,7 @@ public final class Endpoints {
     /** The handlers of every resource family. */
     public record Routes(ServerRoutes server, OperationRoutes operations, CertificateRoutes certificates,
                          ImageRoutes images, ImageAliasRoutes imageAliases, InstanceRoutes instances, ProfileRoutes profiles,
-                         ExecRoutes exec, InstanceLogRoutes logs) {
+                         ExecRoutes exec, InstanceLogRoutes logs, FileRoutes files, ConsoleRoutes console) {
     }
 
     public static List<Endpoint> all(Routes r) {
@@ -68,7 +71,14 @@ public final class Endpoints {
                 new Endpoint(GET, "/1.0/images/{fingerprint}/export", PUBLIC, r.images()::export, "Download an image"),
                 // exec, logs and console (C)
                 new Endpoint(POST, "/1.0/instances/{name}/exec", TRUSTED, r.exec()::post, "Run a command in a running instance"),
-                new Endpoint(GET, "/1.0/instances/{name}/console", TRUSTED, r.logs()::console, "Console log of an instance (type=log)"),
+                new Endpoint(GET, "/1.0/instances/{name}/console", TRUSTED, r.console()::get, "Console log of an instance (type=log)"),
+                new Endpoint(POST, "/1.0/instances/{name}/console", TRUSTED, r.console()::post, "Attach to an instance's console (websocket operation)"),
+                new Endpoint(DELETE, "/1.0/instances/{name}/console", TRUSTED, r.console()::delete, "Clear an instance's console log"),
+                // files (H2)
+                new Endpoint(GET, "/1.0/instances/{name}/files", TRUSTED, r.files()::get, "Download a file, list a directory or read a symlink of an instance"),
+                new Endpoint(HEAD, "/1.0/instances/{name}/files", TRUSTED, r.files()::head, "File headers (type, owner, mode) without the content"),
+                new Endpoint(POST, "/1.0/instances/{name}/files", TRUSTED, r.files()::post, "Create or write a file, directory or symlink in an instance"),
+                new Endpoint(DELETE, "/1.0/instances/{name}/files", TRUSTED, r.files()::delete, "Delete a file, symlink or empty directory of an instance"),
                 new Endpoint(GET, "/1.0/instances/{name}/logs", TRUSTED, r.logs()::list, "List an instance's log files"),
                 new Endpoint(GET, "/1.0/instances/{name}/logs/exec-output", TRUSTED, r.logs()::listOutput, "List recorded exec output files"),
                 new Endpoint(GET, "/1.0/instances/{name}/logs/exec-output/{file}", TRUSTED, r.logs()::getOutput, "Download a recorded exec output file"),

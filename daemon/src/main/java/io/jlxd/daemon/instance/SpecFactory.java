@@ -46,7 +46,12 @@ public final class SpecFactory {
         }
         return ContainerSpec.builder(name, rootfs).hostname(name).idmap(idmap).haltSignal(haltSignal(rootfs))
                 .environment(env).limits(limits(expanded)).rawLxc(raw)
-                .nesting("true".equals(expanded.get("security.nesting"))).build();
+                .nesting("true".equals(expanded.get("security.nesting"))).console(console(expanded)).build();
+    }
+
+    /** {@code migration.stateful=false} gives a console pty (default true: checkpointable, no console). */
+    public static boolean console(Map<String, String> expanded) {
+        return "false".equals(expanded.get("migration.stateful"));
     }
 
     public static Limits limits(Map<String, String> c) {

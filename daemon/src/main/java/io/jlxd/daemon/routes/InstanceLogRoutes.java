@@ -16,8 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@code /1.0/instances/{name}/logs} (lxc.log and the record-output files of exec) and
- * {@code GET /1.0/instances/{name}/console?type=log}. File names are plain names (no "/", no leading "."), and
+ * {@code /1.0/instances/{name}/logs} (lxc.log, console.log and the record-output files of exec). File names are plain names (no "/", no leading "."), and
  * only regular files (no symlinks) are served or deleted.
  */
 public final class InstanceLogRoutes {
@@ -85,22 +84,6 @@ public final class InstanceLogRoutes {
 
     public Reply deleteOutput(ApiRequest req) throws IOException {
         return remove(outputFile(req));
-    }
-
-    /**
-     * The console log. Containers run without a console ({@code lxc.console.path = none}, which CRIU needs), so
-     * there is a log only when {@code console.log} exists in the instance's log directory; otherwise 400.
-     */
-    public Reply console(ApiRequest req) throws IOException {
-        String type = req.query("type").orElse("log");
-        if (!type.equals("log")) {
-            throw ApiException.badRequest("Invalid console type \"" + type + "\": only \"log\" is supported for containers");
-        }
-        Path f = dir(req).resolve(CONSOLE_LOG);
-        if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-            throw ApiException.badRequest("No console log: containers run without a console (lxc.console.path = none, required for checkpoint/restore)");
-        }
-        return serve(f);
     }
 
     private Path logFile(ApiRequest req) {

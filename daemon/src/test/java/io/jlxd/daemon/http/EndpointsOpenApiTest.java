@@ -32,7 +32,9 @@ class EndpointsOpenApiTest {
                 new io.jlxd.daemon.routes.InstanceRoutes(null),
                 new io.jlxd.daemon.routes.ProfileRoutes(null, null),
                 new io.jlxd.daemon.routes.ExecRoutes(null, null, null, null),
-                new io.jlxd.daemon.routes.InstanceLogRoutes(null, null)))) {
+                new io.jlxd.daemon.routes.InstanceLogRoutes(null, null),
+                new io.jlxd.daemon.routes.FileRoutes(null, null),
+                new io.jlxd.daemon.routes.ConsoleRoutes(null, null, null, null, null)))) {
             table.add(e.method().text() + " " + e.path());
         }
         JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).toFile());
@@ -49,7 +51,7 @@ class EndpointsOpenApiTest {
         assertEquals(table, documented, "the endpoint table (Endpoints.java) and openapi.yaml differ");
 
         Set<String> inDocs = new TreeSet<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| (GET|PUT|POST|PATCH|DELETE) \\| `([^`]+)` \\|")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| (GET|HEAD|PUT|POST|PATCH|DELETE) \\| `([^`]+)` \\|")
                 .matcher(java.nio.file.Files.readString(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).resolveSibling("docs/api.md")));
         while (m.find()) {
             inDocs.add(m.group(1) + " " + m.group(2));

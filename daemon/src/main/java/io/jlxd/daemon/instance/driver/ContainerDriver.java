@@ -54,6 +54,19 @@ public interface ContainerDriver {
     ExecProcess execOnTerminal(String name, ExecRequest request, java.nio.file.Path tty) throws DriverException;
 
     /**
+     * The console of a RUNNING container started with {@link ContainerSpec#console()}: the ptx side of a pty the
+     * monitor relays to the console ({@code console_getfd}, no fork). Close both descriptors when done; until then
+     * nobody else gets the console.
+     *
+     * @throws DriverException INVALID_STATE when not running, INVALID_CONFIG when the container has no console or it is taken
+     */
+    ConsoleFds console(String name) throws DriverException;
+
+    /** Descriptors of an attached console: {@code keepAlive} holds the allocation, {@code ptx} is the terminal. */
+    record ConsoleFds(int keepAlive, int ptx) {
+    }
+
+    /**
      * Removes a stopped container's directory (config, logs) and the cgroups and lock file liblxc may have left.
      * The rootfs belongs to storage and is not touched.
      */

@@ -31,9 +31,18 @@ import java.util.regex.Pattern;
  * @param rawLxc      extra LXC config lines ({@code raw.lxc}), appended last; some keys are refused, see
  *                    {@link LxcConfig#FORBIDDEN_RAW_PREFIXES}
  * @param nesting     allow LXC inside the container ({@code security.nesting})
+ * @param console     give the container a console pty owned by its monitor, logged to {@code console.log}
+ *                    ({@code migration.stateful=false}); such a container cannot be checkpointed
  */
 public record ContainerSpec(String name, String hostname, Path rootfs, IdMap idmap, List<String> init,
-        String haltSignal, Map<String, String> environment, Limits limits, List<String> rawLxc, boolean nesting) {
+        String haltSignal, Map<String, String> environment, Limits limits, List<String> rawLxc, boolean nesting,
+        boolean console) {
+
+    /** Without a console (checkpointable). */
+    public ContainerSpec(String name, String hostname, Path rootfs, IdMap idmap, List<String> init, String haltSignal,
+                         Map<String, String> environment, Limits limits, List<String> rawLxc, boolean nesting) {
+        this(name, hostname, rootfs, idmap, init, haltSignal, environment, limits, rawLxc, nesting, false);
+    }
 
     /** systemd: SIGRTMIN+3 = halt.target (SIGPWR would only be a power-failure notification). */
     public static final String HALT_SYSTEMD = "SIGRTMIN+3";
@@ -119,6 +128,7 @@ public record ContainerSpec(String name, String hostname, Path rootfs, IdMap idm
         private Limits limits = Limits.NONE;
         private final List<String> rawLxc = new ArrayList<>();
         private boolean nesting;
+        private boolean console;
 
         private Builder(String name, Path rootfs) {
             this.name = name;
@@ -180,8 +190,14 @@ public record ContainerSpec(String name, String hostname, Path rootfs, IdMap idm
             return this;
         }
 
+        /** A console pty (not checkpointable). */
+        public Builder console(boolean value) {
+            console = value;
+            return this;
+        }
+
         public ContainerSpec build() {
-            return new ContainerSpec(name, hostname, rootfs, idmap, init, haltSignal, environment, limits, rawLxc, nesting);
+            return new ContainerSpec(name, hostname, rootfs, idmap, init, haltSignal, environment, limits, rawLxc, nesting, console);
         }
     }
 }

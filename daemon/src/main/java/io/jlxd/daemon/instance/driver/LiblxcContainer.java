@@ -40,6 +40,7 @@ public final class LiblxcContainer implements AutoCloseable {
     private static final MethodHandle BOOL_C_INT = fp(FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT));
     private static final MethodHandle INT_C = fp(FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle STR_C = fp(FunctionDescriptor.of(ADDRESS, ADDRESS));
+    private static final MethodHandle INT_C_PTR_PTR = fp(FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle INT_C_STR_BUF_INT = fp(FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
 
     /** Exported functions, bound on first use so that loading this class never requires liblxc. */
@@ -148,6 +149,28 @@ public final class LiblxcContainer implements AutoCloseable {
             return (int) INT_C.invokeExact(fn(LxcContainerStruct.INIT_PID), self());
         } catch (Throwable t) {
             throw failed("init_pid", t);
+        }
+    }
+
+    /**
+     * {@code console_getfd(c, &ttynum=0, &ptxfd)}: the ptx side of the console of the RUNNING container, passed
+     * by its monitor over the command socket (no fork). Returns {keep-alive fd, ptx fd}; close both when done
+     * (the console stays allocated to this caller until then). Null when the container has no console or it is
+     * taken.
+     */
+    public synchronized int[] consoleGetfd() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment tty = a.allocate(JAVA_INT);
+            MemorySegment ptx = a.allocate(JAVA_INT);
+            tty.set(JAVA_INT, 0, 0);
+            ptx.set(JAVA_INT, 0, -1);
+            int keep = (int) INT_C_PTR_PTR.invokeExact(fn(LxcContainerStruct.CONSOLE_GETFD), self(), tty, ptx);
+            if (keep < 0) {
+                return null;
+            }
+            return new int[] {keep, ptx.get(JAVA_INT, 0)};
+        } catch (Throwable t) {
+            throw failed("console_getfd", t);
         }
     }
 

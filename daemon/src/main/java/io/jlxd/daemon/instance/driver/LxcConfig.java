@@ -20,7 +20,10 @@ import java.util.Objects;
  *       empty directory (it can {@code mount -t cgroup -o pids none /mnt} itself). On a cgroup2-only host liblxc
  *       always mounts cgroup2.</li>
  *   <li>{@code lxc.console.path = none}, {@code lxc.tty.max = 0}: no console pty owned by the monitor, which CRIU
- *       cannot restore. Exec uses its own ptys ({@code lxc.pty.max = 1024}).</li>
+ *       cannot restore. Exec uses its own ptys ({@code lxc.pty.max = 1024}). A container with
+ *       {@link ContainerSpec#console()} (instance key {@code migration.stateful=false}) keeps liblxc's default
+ *       console pty instead, logged to {@code console.log} next to {@code lxc.log} ({@value #CONSOLE_LOG_SIZE}
+ *       at most, then truncated) and reached with {@code console_getfd}.</li>
  *   <li>No {@code lxc.apparmor.*} key at all: any of them breaks CRIU restore on a kernel without AppArmor.</li>
  *   <li>{@code lxc.net.0.type = empty}: a loopback-only network namespace until networking is wired.</li>
  *   <li>Limits through {@code lxc.cgroup.*} (v1 file names) or {@code lxc.cgroup2.*} (v2 file names), chosen per
@@ -36,7 +39,7 @@ import java.util.Objects;
 public final class LxcConfig {
     /** raw.lxc keys that are refused (prefix match), each for a reason given in {@link #validateRaw}. */
     public static final List<String> FORBIDDEN_RAW_PREFIXES = List.of(
-            "lxc.apparmor.", "lxc.rootfs.", "lxc.log.", "lxc.idmap", "lxc.include", "lxc.console.path", "lxc.tty.max");
+            "lxc.apparmor.", "lxc.rootfs.", "lxc.log.", "lxc.idmap", "lxc.include", "lxc.console.", "lxc.tty.max");
 
     /** lxc's own {@code common.seccomp}: deny kernel-module and kexec calls and {@code umount -f}. */
     public static final String SECCOMP_POLICY = """
@@ -93,6 +96,10 @@ public final class LxcConfig {
         }
     }
 
+    /** The console log's name in the container's directory. */
+    public static final String CONSOLE_LOG = "console.log";
+    static final String CONSOLE_LOG_SIZE = "1MB";
+
     /** One {@code key = value} line. */
     public record Entry(String key, String value) {
         @Override
@@ -119,7 +126,12 @@ public final class LxcConfig {
         add(e, "lxc.signal.halt", spec.haltSignal());
         add(e, "lxc.mount.auto", "proc:mixed sys:mixed cgroup:mixed");
         add(e, "lxc.autodev", "1");
-        add(e, "lxc.console.path", "none");
+        if (spec.console()) {
+            add(e, "lxc.console.logfile", context.logFile().resolveSibling(CONSOLE_LOG).toString());
+            add(e, "lxc.console.size", CONSOLE_LOG_SIZE);
+        } else {
+            add(e, "lxc.console.path", "none");
+        }
         add(e, "lxc.tty.max", "0");
         add(e, "lxc.pty.max", "1024");
         add(e, "lxc.net.0.type", "empty");

@@ -384,6 +384,22 @@ public final class LxcContainerDriver implements ContainerDriver {
     }
 
     @Override
+    public ConsoleFds console(String name) throws DriverException {
+        requireDefined(name);
+        try (LiblxcContainer c = open(name)) {
+            if (!c.isRunning()) {
+                throw new DriverException(Kind.INVALID_STATE, "container " + name + " is not running");
+            }
+            int[] fds = c.consoleGetfd();
+            if (fds == null) {
+                throw new DriverException(Kind.INVALID_CONFIG, "container " + name
+                        + " has no console, or it is attached elsewhere");
+            }
+            return new ConsoleFds(fds[0], fds[1]);
+        }
+    }
+
+    @Override
     public ExecProcess exec(String name, ExecRequest request) throws DriverException {
         return exec(name, request, null);
     }

@@ -18,13 +18,13 @@ package io.jlxd.daemon.instance.driver;
  *   printf("sizeof=%zu\n", sizeof(struct lxc_container));
  *   P(error_string); P(error_num); P(is_defined); P(state); P(is_running); P(freeze); P(unfreeze);
  *   P(init_pid); P(load_config); P(stop); P(set_config_item); P(save_config); P(shutdown);
- *   P(clear_config_item); P(get_config_item); P(get_running_config_item);
+ *   P(clear_config_item); P(get_config_item); P(get_running_config_item); P(console_getfd);
  *   return 0;
  * }
  * }</pre>
  * Output on this host: sizeof=568 error_string=56 error_num=64 is_defined=80 state=88 is_running=96 freeze=104
  * unfreeze=112 init_pid=120 load_config=128 stop=152 set_config_item=192 save_config=208 shutdown=248
- * clear_config_item=264 get_config_item=272 get_running_config_item=280.
+ * clear_config_item=264 get_config_item=272 get_running_config_item=280 console_getfd=352.
  */
 final class LxcContainerStruct {
     static final long SIZE = 568;
@@ -45,6 +45,7 @@ final class LxcContainerStruct {
     static final long CLEAR_CONFIG_ITEM = 264;    // bool (*)(c, const char *key)
     static final long GET_CONFIG_ITEM = 272;      // int (*)(c, const char *key, char *retv, int inlen)
     static final long GET_RUNNING_CONFIG_ITEM = 280; // char *(*)(c, const char *key), caller frees
+    static final long CONSOLE_GETFD = 352;        // int (*)(c, int *ttynum, int *ptxfd): keep-alive fd
 
     private LxcContainerStruct() {
     }

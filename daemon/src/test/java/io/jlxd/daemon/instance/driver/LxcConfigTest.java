@@ -34,6 +34,10 @@ class LxcConfigTest {
         assertEquals("1", c.value("lxc.autodev"));
         assertEquals("none", c.value("lxc.console.path"));
         assertEquals("0", c.value("lxc.tty.max"));
+        LxcConfig withConsole = gen(busybox().console(true).build(), HYBRID);
+        assertEquals(null, withConsole.value("lxc.console.path"));
+        assertEquals("/var/lib/jlxd/containers/c1/console.log", withConsole.value("lxc.console.logfile"));
+        assertEquals("0", withConsole.value("lxc.tty.max"));
         assertEquals("empty", c.value("lxc.net.0.type"));
         assertEquals("/var/lib/jlxd/containers/c1/lxc.log", c.value("lxc.log.file"));
         assertEquals("WARN", c.value("lxc.log.level"));

@@ -27,7 +27,7 @@ class LxcContainerStructTest {
               printf("sizeof=%zu\\n", sizeof(struct lxc_container));
               P(error_string); P(error_num); P(is_defined); P(state); P(is_running); P(freeze); P(unfreeze);
               P(init_pid); P(load_config); P(stop); P(set_config_item); P(save_config); P(shutdown);
-              P(clear_config_item); P(get_config_item); P(get_running_config_item);
+              P(clear_config_item); P(get_config_item); P(get_running_config_item); P(console_getfd);
               return 0;
             }
             """;
@@ -67,6 +67,7 @@ class LxcContainerStructTest {
         expected.put("clear_config_item", LxcContainerStruct.CLEAR_CONFIG_ITEM);
         expected.put("get_config_item", LxcContainerStruct.GET_CONFIG_ITEM);
         expected.put("get_running_config_item", LxcContainerStruct.GET_RUNNING_CONFIG_ITEM);
+        expected.put("console_getfd", LxcContainerStruct.CONSOLE_GETFD);
         assertEquals(expected, got);
     }
 }
