@@ -41,8 +41,25 @@ public final class CheckpointCheck {
         this.criuVersion = criuVersion;
     }
 
+    /** With the host's CRIU, whose version is asked again at most every 30 s (each ask runs {@code criu --version}). */
     public CheckpointCheck(LxcContainerDriver driver) {
-        this(driver, Criu::version);
+        this(driver, cached(Criu::version, 30_000_000_000L));
+    }
+
+    static Supplier<Optional<String>> cached(Supplier<Optional<String>> source, long nanos) {
+        Object[] memo = {null, 0L};
+        return () -> {
+            synchronized (memo) {
+                long now = System.nanoTime();
+                if (memo[0] == null || now - (long) memo[1] > nanos) {
+                    memo[0] = source.get();
+                    memo[1] = now;
+                }
+                @SuppressWarnings("unchecked")
+                Optional<String> v = (Optional<String>) memo[0];
+                return v;
+            }
+        };
     }
 
     /** Static blockers of the container {@code name} (its rootfs and expanded config given). */
