@@ -194,6 +194,28 @@ class StatefulStopTest extends DaemonTestBase {
 
     @Test
     @Order(5)
+    void aRenamedInstanceRestoresUnderItsNewName() throws Exception {
+        String pid = startCounter(C);
+        long before = count(C);
+        ok(action(C, Map.of("action", "stop", "stateful", true)));
+        String renamed = C + "2";
+        ok(given().contentType("application/json").body("{\"name\":\"" + renamed + "\"}").when().post("/1.0/instances/" + C));
+        assertTrue(instance(renamed).get("stateful").asBoolean());
+        assertTrue(Files.isRegularFile(stateDir(renamed).resolve("inventory.img")));
+        ok(action(renamed, Map.of("action", "start")));
+        assertEquals(pid, sh(renamed, "cat /tmp/pid"));
+        assertTrue(count(renamed) > before);
+        // in the new name's cgroups (CRIU's cgroup-root is the destination name)
+        long init = state(renamed).get("pid").asLong();
+        assertTrue(Files.readString(Path.of("/proc/" + init + "/cgroup")).contains("/lxc.payload." + renamed + "\n"),
+                () -> "cgroups of the restored init");
+        ok(action(renamed, Map.of("action", "stop", "force", true)));
+        ok(given().contentType("application/json").body("{\"name\":\"" + C + "\"}").when().post("/1.0/instances/" + renamed));
+        ok(action(C, Map.of("action", "start")));
+    }
+
+    @Test
+    @Order(6)
     void failedRestoreKeepsTheStateAndTheInstanceStopped() throws Exception {
         startCounter(C);
         ok(action(C, Map.of("action", "stop", "stateful", true)));
@@ -215,7 +237,7 @@ class StatefulStopTest extends DaemonTestBase {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void deleteRemovesTheState() throws Exception {
         ok(action(C, Map.of("action", "stop", "stateful", true)));
         assertTrue(Files.exists(stateDir(C)));

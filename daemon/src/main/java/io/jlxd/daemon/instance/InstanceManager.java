@@ -154,12 +154,17 @@ public final class InstanceManager {
                 Map.of(), Map.of());
     }
 
-    /** {@code GET .../checkpoint}: can CRIU checkpoint the instance; {@code probe}: with a trial dump. */
+    /**
+     * {@code GET .../checkpoint}: can CRIU checkpoint the instance; {@code probe}: with a trial dump, made under the
+     * instance's lock (it waits for a running state change).
+     */
     public io.jlxd.api.instance.InstanceCheckpoint checkpoint(String name, boolean probe) throws Exception {
         InstanceTable.Row r = row(name);
-        Map<String, Object> out = withLock(name, () -> Map.of("r",
-                stateful.report(name, Expand.config(profileRows(r.profiles()), r.config()), probe)));
-        return (io.jlxd.api.instance.InstanceCheckpoint) out.get("r");
+        Map<String, String> expanded = Expand.config(profileRows(r.profiles()), r.config());
+        if (!probe) {
+            return stateful.report(name, expanded, false);
+        }
+        return (io.jlxd.api.instance.InstanceCheckpoint) withLock(name, () -> Map.of("r", stateful.report(name, expanded, true))).get("r");
     }
 
     // ------------------------------------------------------------------------------------------ create
@@ -579,8 +584,11 @@ public final class InstanceManager {
 
     /** Starts, restoring a saved state unless {@code statefulStart} is false (which discards it). */
     private void doStart(String name, EventBus.Requestor who, Boolean statefulStart) throws DriverException, java.io.IOException {
-        define(row(name));
-        if (stateful.restoreIfSaved(row(name), statefulStart)) {
+        InstanceTable.Row r = row(name);
+        if (r.stateful() && !Boolean.FALSE.equals(statefulStart)) {
+            define(r);
+        }
+        if (stateful.restoreIfSaved(r, statefulStart)) {
             table.setVolatile(name, "volatile.last_state.power", "RUNNING");
             table.touch(name, OffsetDateTime.now(ZoneOffset.UTC));
             events.lifecycle("instance-started", url(name), Map.of("stateful", true), who);
