@@ -123,6 +123,32 @@ class StatefulStopTest extends DaemonTestBase {
     }
 
     @Test
+    @Order(2)
+    void whatOnlyCriuRefusesFailsTheOperationAndTheContainerRunsOn() throws Exception {
+        // a ramfs mount inside: nothing the static checks know about, CRIU has no dumper for its content
+        sh(C, "mkdir -p /tmp/ram && mount -t ramfs none /tmp/ram && echo data >/tmp/ram/x");
+        try {
+            long pid = state(C).get("pid").asLong();
+            JsonNode rep = report(C, "?probe=true");
+            assertFalse(rep.get("checkpointable").asBoolean(), rep::toString);
+            assertTrue(rep.get("probed").asBoolean());
+            assertTrue(rep.get("blockers").get(0).get("reason").asText().contains("criu:"), rep::toString);
+            JsonNode op = await(action(C, Map.of("action", "stop", "stateful", true)));
+            assertEquals("Failure", op.get("status").asText(), op::toString);
+            assertTrue(op.get("err").asText().contains("keeps running") && op.get("err").asText().contains("criu:"), op::toString);
+            assertEquals("Running", state(C).get("status").asText());
+            assertEquals(pid, state(C).get("pid").asLong());
+            assertFalse(instance(C).get("stateful").asBoolean());
+            assertFalse(Files.exists(stateDir(C)));
+            long a = count(C);
+            Thread.sleep(200);
+            assertTrue(count(C) > a, "the container's processes run on");
+        } finally {
+            sh(C, "umount /tmp/ram");
+        }
+    }
+
+    @Test
     @Order(3)
     void statefulStopKeepsMemoryAcrossDaemonRestart() throws Exception {
         String pid = sh(C, "cat /tmp/pid");
