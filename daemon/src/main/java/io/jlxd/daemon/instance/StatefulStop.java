@@ -110,6 +110,7 @@ public final class StatefulStop {
      */
     public boolean restoreIfSaved(InstanceTable.Row r, Boolean stateful) throws IOException {
         if (!r.stateful()) {
+            removeIfPresent(dir(r.name())); // left by a daemon that died during a stateful stop
             return false;
         }
         if (Boolean.FALSE.equals(stateful)) {
