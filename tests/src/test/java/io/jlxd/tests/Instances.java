@@ -29,13 +29,18 @@ final class Instances {
 
     /** Builds (cached) the busybox image with scripts/images/build-image.sh and returns its path. */
     static Path busyboxImage() {
+        return image("busybox");
+    }
+
+    /** Builds (cached) an image of scripts/images/build-image.sh ("busybox", "debian/bookworm", ...); its path. */
+    static Path image(String which) {
         Path script = TestEnv.openApi().getParent().resolve("scripts/images/build-image.sh");
         try {
-            Process p = new ProcessBuilder(script.toString(), "busybox").redirectErrorStream(false)
+            Process p = new ProcessBuilder(script.toString(), which).redirectErrorStream(false)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("build-image.sh busybox failed: " + out);
+                throw new AssertionError("build-image.sh " + which + " failed: " + out);
             }
             for (String line : out.split("\n")) {
                 if (line.startsWith("path: ")) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jlxc info}: the server's information as YAML, secrets masked (like {@code lxc info} without arguments);
- * {@code jlxc info NAME [--show-log]}: an instance's status and resources, and its {@code lxc.log}.
+ * {@code jlxc info NAME [--show-log]}: an instance's status and resources, and its {@code lxc.log};
+ * {@code jlxc info NAME --checkpoint [--probe]}: whether CRIU can checkpoint it ({@code GET .../checkpoint}).
  */
 @Command(name = "info", description = "Show instance or server information")
 public final class InfoCommand implements Callable<Integer> {
@@ -25,6 +26,12 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Option(names = "--show-log", description = "Also show the instance's lxc.log")
     boolean showLog;
+
+    @Option(names = "--checkpoint", description = "Show whether the instance can be checkpointed (stateful stop) and what blocks it")
+    boolean checkpoint;
+
+    @Option(names = "--probe", description = "With --checkpoint: make a trial CRIU dump (the instance keeps running)")
+    boolean probe;
 
     public InfoCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -40,6 +47,14 @@ public final class InfoCommand implements Callable<Integer> {
             return 0;
         }
         String path = Instances.path(name);
+        if (probe && !checkpoint) {
+            throw new CliException("--probe goes with --checkpoint");
+        }
+        if (checkpoint) {
+            JsonNode report = ctx.client().get(path + "/checkpoint" + (probe ? "?probe=true" : "")).metadata();
+            ctx.out().print(InstanceInfo.checkpoint(report));
+            return report.path("checkpointable").asBoolean(false) ? 0 : 1;
+        }
         JsonNode inst = ctx.client().get(path + "?recursion=1").metadata();
         if (!inst.has("state") && InstanceColumns.isRunning(inst)) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) inst)

@@ -22,6 +22,9 @@ final class InstanceInfo {
         sb.append("Type: ").append(inst.path("ephemeral").asBoolean(false) ? type + " (ephemeral)" : type)
                 .append('\n');
         sb.append("Architecture: ").append(inst.path("architecture").asText("")).append('\n');
+        if (inst.path("stateful").asBoolean(false)) {
+            sb.append("Stateful: yes (a CRIU checkpoint is saved; start restores it, start --stateless discards it)\n");
+        }
         JsonNode state = inst.path("state");
         boolean running = InstanceColumns.isRunning(inst);
         if (running && state.path("pid").asLong(0) > 0) {
@@ -106,5 +109,17 @@ final class InstanceInfo {
         if (!value.isEmpty()) {
             sb.append("      ").append(label).append(": ").append(value).append('\n');
         }
+    }
+
+    /** The text of {@code jlxc info NAME --checkpoint}: the checkpointability report. */
+    static String checkpoint(JsonNode report) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Checkpointable: ").append(report.path("checkpointable").asBoolean(false) ? "yes" : "no");
+        sb.append(report.path("probed").asBoolean(false) ? " (trial dump made)" : "").append('\n');
+        for (JsonNode b : report.path("blockers")) {
+            sb.append("- ").append(b.path("reason").asText()).append('\n');
+            sb.append("  hint: ").append(b.path("hint").asText()).append('\n');
+        }
+        return sb.toString();
     }
 }

@@ -154,6 +154,17 @@ public final class InstanceTable {
         });
     }
 
+    /** Sets the "stateful" flag: a CRIU checkpoint of a stateful stop is saved in the instance volume. */
+    public void setStateful(String name, boolean stateful) {
+        db.query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET stateful = ? WHERE name = ?")) {
+                ps.setInt(1, stateful ? 1 : 0);
+                ps.setString(2, name);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Renames; false when the new name is taken. */
     public boolean rename(String from, String to) {
         return db.transaction(c -> {

@@ -95,6 +95,7 @@ public final class Endpoints {
                 new Endpoint(POST, "/1.0/instances/{name}", TRUSTED, r.instances()::rename, "Rename a stopped instance"),
                 new Endpoint(GET, "/1.0/instances/{name}/state", TRUSTED, r.instances()::getState, "Runtime state of an instance"),
                 new Endpoint(PUT, "/1.0/instances/{name}/state", TRUSTED, r.instances()::putState, "Start, stop, restart, freeze or unfreeze an instance"),
+                new Endpoint(GET, "/1.0/instances/{name}/checkpoint", TRUSTED, r.instances()::checkpoint, "Whether CRIU can checkpoint an instance (stateful stop), and what blocks it"),
                 new Endpoint(GET, "/1.0/profiles", TRUSTED, r.profiles()::list, "List profiles"),
                 new Endpoint(POST, "/1.0/profiles", TRUSTED, r.profiles()::create, "Create a profile"),
                 new Endpoint(GET, "/1.0/profiles/{name}", TRUSTED, r.profiles()::get, "Show a profile"),

@@ -52,6 +52,7 @@ public final class InstanceManager {
     private final Operations operations;
     private final EventBus events;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final StatefulStop stateful;
 
     public InstanceManager(InstanceTable table, ProfileTable profiles, LxcContainerDriver driver, RootfsStorage storage,
                            ImageProvider images, Operations operations, EventBus events) {
@@ -62,6 +63,7 @@ public final class InstanceManager {
         this.images = images;
         this.operations = operations;
         this.events = events;
+        this.stateful = new StatefulStop(driver, storage, table, new CheckpointCheck(driver));
     }
 
     public static String url(String name) {
@@ -150,6 +152,19 @@ public final class InstanceManager {
                 new InstanceState.Cpu(rs == null ? 0 : rs.cpuNanos()),
                 new InstanceState.Memory(rs == null ? 0 : rs.memory(), rs == null ? 0 : rs.memoryPeak(), 0, 0, 0),
                 Map.of(), rs == null ? Map.of() : NetworkState.of(pid));
+    }
+
+    /**
+     * {@code GET .../checkpoint}: can CRIU checkpoint the instance; {@code probe}: with a trial dump, made under the
+     * instance's lock (it waits for a running state change).
+     */
+    public io.jlxd.api.instance.InstanceCheckpoint checkpoint(String name, boolean probe) throws Exception {
+        InstanceTable.Row r = row(name);
+        Map<String, String> expanded = Expand.config(profileRows(r.profiles()), r.config());
+        if (!probe) {
+            return stateful.report(name, expanded, false);
+        }
+        return (io.jlxd.api.instance.InstanceCheckpoint) withLock(name, () -> Map.of("r", stateful.report(name, expanded, true))).get("r");
     }
 
     // ------------------------------------------------------------------------------------------ create
@@ -352,6 +367,9 @@ public final class InstanceManager {
                 apply(name);
                 throw e;
             }
+            List<ProfileTable.Row> curProf = profileRows(cur.profiles());
+            stateful.updated(cur, Expand.config(curProf, cur.config()), Expand.devices(curProf, cur.devices()), expanded,
+                    Expand.devices(prof, devices));
             events.lifecycle("instance-updated", url(name), null, who);
             return null;
         });
@@ -481,10 +499,10 @@ public final class InstanceManager {
         if (!InstanceStatePut.ACTIONS.contains(action)) {
             throw ApiException.badRequest("Unknown action \"" + action + "\" (start, stop, restart, freeze or unfreeze)");
         }
-        if (Boolean.TRUE.equals(put.stateful())) {
-            throw ApiException.badRequest("stateful " + action + " not supported yet");
-        }
         checkState(name, action);
+        InstanceTable.Row cur = row(name);
+        stateful.validate(cur, action, put.stateful(), Expand.config(profileRows(cur.profiles()), cur.config()));
+        boolean statefulStop = action.equals("stop") && Boolean.TRUE.equals(put.stateful());
         boolean force = Boolean.TRUE.equals(put.force());
         Duration timeout = put.timeout() == null || put.timeout() < 0 ? DEFAULT_STOP_TIMEOUT : Duration.ofSeconds(put.timeout());
         String desc = switch (action) {
@@ -497,8 +515,17 @@ public final class InstanceManager {
         return operations.startTask(Operations.Spec.task(desc, resources(name)), ctx -> withLock(name, () -> {
             checkState(name, action);
             switch (action) {
-                case "start" -> doStart(name, who);
-                case "stop" -> doStop(name, force, timeout, who);
+                case "start" -> doStart(name, who, put.stateful());
+                case "stop" -> {
+                    if (statefulStop) {
+                        InstanceTable.Row r = row(name);
+                        stateful.stop(name, Expand.config(profileRows(r.profiles()), r.config()));
+                        table.setVolatile(name, "volatile.last_state.power", "STOPPED");
+                        events.lifecycle("instance-stopped", url(name), Map.of("stateful", true), who);
+                    } else {
+                        doStop(name, force, timeout, who);
+                    }
+                }
                 case "restart" -> {
                     stopContainer(name, force, timeout);
                     startContainer(name);
@@ -551,7 +578,22 @@ public final class InstanceManager {
         }
     }
 
-    private void doStart(String name, EventBus.Requestor who) throws DriverException {
+    private void doStart(String name, EventBus.Requestor who) throws DriverException, java.io.IOException {
+        doStart(name, who, null);
+    }
+
+    /** Starts, restoring a saved state unless {@code statefulStart} is false (which discards it). */
+    private void doStart(String name, EventBus.Requestor who, Boolean statefulStart) throws DriverException, java.io.IOException {
+        InstanceTable.Row r = row(name);
+        if (r.stateful() && !Boolean.FALSE.equals(statefulStart)) {
+            define(r);
+        }
+        if (stateful.restoreIfSaved(r, statefulStart)) {
+            table.setVolatile(name, "volatile.last_state.power", "RUNNING");
+            table.touch(name, OffsetDateTime.now(ZoneOffset.UTC));
+            events.lifecycle("instance-started", url(name), Map.of("stateful", true), who);
+            return;
+        }
         startContainer(name);
         events.lifecycle("instance-started", url(name), null, who);
     }

@@ -14,7 +14,7 @@ import io.jlxd.daemon.instance.InstanceManager;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code /1.0/instances}: list, create, show, update, delete, rename, and {@code /state}. */
+/** {@code /1.0/instances}: list, create, show, update, delete, rename, {@code /state} and {@code /checkpoint}. */
 public final class InstanceRoutes {
     private final InstanceManager instances;
 
@@ -104,5 +104,14 @@ public final class InstanceRoutes {
         instances.row(name);
         InstanceStatePut body = req.bodyAs(InstanceStatePut.class);
         return Reply.async(instances.changeState(name, body, req.caller().requestor()).view());
+    }
+
+    /** {@code GET .../checkpoint[?probe=true]}: can CRIU checkpoint the instance, and what blocks it. */
+    public Reply checkpoint(ApiRequest req) throws Exception {
+        String probe = req.query("probe").orElse("false");
+        if (!probe.equals("true") && !probe.equals("false") && !probe.isEmpty()) {
+            throw ApiException.badRequest("Invalid value for query parameter \"probe\": \"" + probe + "\" (true or false)");
+        }
+        return Reply.sync(instances.checkpoint(req.param("name"), probe.equals("true")));
     }
 }

@@ -1,0 +1,78 @@
+package io.jlxd.daemon.instance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rootfs checks of {@link CheckpointCheck}: systemd as init, sandboxing drop-ins, symlinks kept inside the rootfs. */
+class CheckpointCheckTest {
+    @TempDir
+    Path root;
+
+    void systemdRootfs() throws Exception {
+        Files.createDirectories(root.resolve("usr/lib/systemd"));
+        Files.createDirectories(root.resolve("usr/sbin"));
+        Files.writeString(root.resolve("usr/lib/systemd/systemd"), "ELF");
+        Files.createSymbolicLink(root.resolve("lib"), Path.of("usr/lib"));
+        Files.createSymbolicLink(root.resolve("sbin"), Path.of("usr/sbin"));
+        Files.createSymbolicLink(root.resolve("usr/sbin/init"), Path.of("/lib/systemd/systemd"));
+    }
+
+    @Test
+    void systemdWithoutDropinKeepsEverySandboxing() throws Exception {
+        systemdRootfs();
+        assertTrue(CheckpointCheck.isSystemd(root));
+        assertEquals(CheckpointCheck.SANDBOXING, CheckpointCheck.sandboxedServices(root));
+    }
+
+    @Test
+    void theCriuFriendlyDropinTurnsThemOff() throws Exception {
+        systemdRootfs();
+        Path d = Files.createDirectories(root.resolve("etc/systemd/system/service.d"));
+        Files.writeString(d.resolve("10-partial.conf"), "[Service]\nPrivateTmp=no\nProtectSystem=false\n");
+        List<String> left = CheckpointCheck.sandboxedServices(root);
+        assertFalse(left.contains("PrivateTmp") || left.contains("ProtectSystem"));
+        assertTrue(left.contains("ProtectHome"));
+        StringBuilder all = new StringBuilder("[Service]\n");
+        CheckpointCheck.SANDBOXING.forEach(k -> all.append(k).append("=no\n"));
+        Files.writeString(d.resolve("20-all.conf"), all.toString());
+        assertEquals(List.of(), CheckpointCheck.sandboxedServices(root));
+    }
+
+    @Test
+    void otherInitsAndEscapingLinksAreNotSystemd() throws Exception {
+        Files.createDirectories(root.resolve("sbin"));
+        Files.createDirectories(root.resolve("bin"));
+        Files.writeString(root.resolve("bin/busybox"), "ELF");
+        Files.createSymbolicLink(root.resolve("sbin/init"), Path.of("../bin/busybox"));
+        assertFalse(CheckpointCheck.isSystemd(root));
+        assertEquals(List.of(), CheckpointCheck.sandboxedServices(root));
+        Files.delete(root.resolve("sbin/init"));
+        // an absolute link is resolved inside the rootfs, never on the host (where /lib/systemd/systemd exists)
+        Files.createSymbolicLink(root.resolve("sbin/init"), Path.of("/../../../lib/systemd/systemd"));
+        assertFalse(CheckpointCheck.isSystemd(root));
+        Files.delete(root.resolve("sbin/init"));
+        Files.createSymbolicLink(root.resolve("sbin/init"), Path.of("init"));
+        assertFalse(CheckpointCheck.isSystemd(root), "a link loop");
+    }
+
+    @Test
+    void criuVersionIsCached() {
+        AtomicInteger calls = new AtomicInteger();
+        var v = CheckpointCheck.cached(() -> {
+            calls.incrementAndGet();
+            return Optional.of("4.2.1");
+        }, 60_000_000_000L);
+        assertEquals(Optional.of("4.2.1"), v.get());
+        assertEquals(Optional.of("4.2.1"), v.get());
+        assertEquals(1, calls.get());
+    }
+}
