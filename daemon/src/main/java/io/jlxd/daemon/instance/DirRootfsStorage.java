@@ -75,7 +75,7 @@ public final class DirRootfsStorage implements RootfsStorage {
     }
 
     /** Deletes a tree without following symlinks (they are removed, not their targets). */
-    static void removeTree(Path dir) throws IOException {
+    public static void removeTree(Path dir) throws IOException {
         Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
             @Override
             public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
@@ -194,6 +194,22 @@ public final class DirRootfsStorage implements RootfsStorage {
             if (Files.exists(state, LinkOption.NOFOLLOW_LINKS)) {
                 removeTree(state); // a checkpoint belongs to its snapshot, not to copies
             }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            removeQuietly(tmp);
+            throw e;
+        }
+    }
+
+    @Override
+    public void copySnapshot(String from, String snap, String to) throws IOException {
+        Path target = snapshotVolume(to, snap);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
+        Path tmp = Files.createDirectories(target.getParent()).resolve(TMP + "snap-" + snap + "-" + Long.toHexString(RANDOM.nextLong()));
+        try {
+            copyTree(snapshotVolume(from, snap), tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             removeQuietly(tmp);

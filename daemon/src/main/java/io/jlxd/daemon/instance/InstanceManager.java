@@ -3,7 +3,6 @@ package io.jlxd.daemon.instance;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jlxd.api.Json;
 import io.jlxd.api.StatusCode;
-import io.jlxd.api.config.ConfigException;
 import io.jlxd.api.config.InstanceConfigKeys;
 import io.jlxd.api.instance.Instance;
 import io.jlxd.api.instance.InstancePut;
@@ -52,6 +51,7 @@ public final class InstanceManager {
     private final Operations operations;
     private final EventBus events;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private volatile SnapshotHooks snapshots;
 
     public InstanceManager(InstanceTable table, ProfileTable profiles, LxcContainerDriver driver, RootfsStorage storage,
                            ImageProvider images, Operations operations, EventBus events) {
@@ -62,6 +62,23 @@ public final class InstanceManager {
         this.images = images;
         this.operations = operations;
         this.events = events;
+    }
+
+    /** Wires the snapshots service (it needs this manager, so it comes after construction). */
+    public void snapshotHooks(SnapshotHooks hooks) {
+        this.snapshots = hooks;
+    }
+
+    public RootfsStorage storage() {
+        return storage;
+    }
+
+    public LxcContainerDriver driver() {
+        return driver;
+    }
+
+    public InstanceTable table() {
+        return table;
     }
 
     public static String url(String name) {
@@ -78,7 +95,7 @@ public final class InstanceManager {
         return table.get(name).orElseThrow(() -> ApiException.notFound("Instance not found"));
     }
 
-    List<ProfileTable.Row> profileRows(List<String> names) {
+    public List<ProfileTable.Row> profileRows(List<String> names) {
         List<ProfileTable.Row> out = new ArrayList<>();
         for (String p : names) {
             out.add(profiles.get(p).orElseThrow(() -> ApiException.badRequest("Profile \"" + p + "\" not found")));
@@ -120,7 +137,7 @@ public final class InstanceManager {
     public ObjectNode full(InstanceTable.Row r) {
         ObjectNode n = Json.lenient().valueToTree(view(r));
         n.set("state", Json.lenient().valueToTree(state(r.name())));
-        n.putArray("snapshots");
+        n.set("snapshots", Json.lenient().valueToTree(snapshots == null ? List.of() : snapshots.views(r.name())));
         n.putArray("backups");
         return n;
     }
@@ -189,11 +206,16 @@ public final class InstanceManager {
             } catch (java.io.IOException e) {
                 throw ApiException.badRequest("Invalid image \"" + ref + "\": " + e.getMessage());
             }
-        } else if (!sourceType.equals("none")) {
-            throw ApiException.badRequest("Unsupported source type \"" + sourceType + "\" (image or none)");
+        } else if (!sourceType.equals("none") && !(sourceType.equals("copy") && snapshots != null)) {
+            throw ApiException.badRequest("Unsupported source type \"" + sourceType + "\" (image, copy or none)");
         }
         Map<String, String> vol = new TreeMap<>();
         boolean privileged = "true".equals(expanded.get("security.privileged"));
+        boolean copy = sourceType.equals("copy");
+        String copyBase = copy ? snapshots.checkCopySource(body.source(), privileged) : null;
+        if (copyBase != null) {
+            vol.put("volatile.base_image", copyBase);
+        }
         if (!privileged) {
             vol.put("volatile.idmap.base", Long.toString(SpecFactory.IDMAP_BASE));
         }
@@ -226,7 +248,9 @@ public final class InstanceManager {
                     boolean volumeMade = false;
                     try {
                         IdMap map = privileged ? null : new IdMap(SpecFactory.IDMAP_BASE, SpecFactory.IDMAP_SIZE);
-                        if (img != null) {
+                        if (copy) {
+                            snapshots.copyVolumes(body.source(), name);
+                        } else if (img != null) {
                             int[] last = {-1};
                             images.unpack(img.fingerprint(), storage.volume(name),
                                     map == null ? ImageUnpacker.IdShift.NONE : ImageUnpacker.IdShift.of(map.base(), map.size()),
@@ -567,7 +591,8 @@ public final class InstanceManager {
         }
     }
 
-    private void startContainer(String name) throws DriverException {
+    /** Defines and starts a stopped container, recording it as last RUNNING. */
+    public void startContainer(String name) throws DriverException {
         define(row(name));
         try {
             driver.start(name);
@@ -578,13 +603,13 @@ public final class InstanceManager {
         table.touch(name, OffsetDateTime.now(ZoneOffset.UTC));
     }
 
-    private void stopContainer(String name, boolean force, Duration timeout) throws DriverException {
+    public void stopContainer(String name, boolean force, Duration timeout) throws DriverException {
         driver.stop(name, force, force ? Duration.ZERO : timeout);
         table.setVolatile(name, "volatile.last_state.power", "STOPPED");
     }
 
     /** Writes the LXC config from the instance's current expanded config. */
-    private void define(InstanceTable.Row r) throws DriverException {
+    public void define(InstanceTable.Row r) throws DriverException {
         Map<String, String> expanded = Expand.config(profileRows(r.profiles()), r.config());
         try {
             driver.define(SpecFactory.build(r.name(), storage.rootfs(r.name()), expanded, SpecFactory.idmap(expanded, r.volatileConfig())));
@@ -637,11 +662,13 @@ public final class InstanceManager {
 
     // ------------------------------------------------------------------------------------------ helpers
 
-    private interface Body {
+    /** Work under an instance's lock. */
+    public interface Body {
         Map<String, Object> run() throws Exception;
     }
 
-    private Map<String, Object> withLock(String name, Body body) throws Exception {
+    /** Runs {@code body} holding the instance's lock (the one every lifecycle operation takes). */
+    public Map<String, Object> withLock(String name, Body body) throws Exception {
         ReentrantLock l = locks.computeIfAbsent(name, k -> new ReentrantLock());
         l.lock();
         try {
@@ -668,7 +695,8 @@ public final class InstanceManager {
     static void validateConfig(Map<String, String> config) {
         try {
             InstanceConfigKeys.validateUser(config);
-        } catch (ConfigException e) {
+            io.jlxd.snapshots.SnapshotConfig.validate(config);
+        } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
     }

@@ -68,6 +68,14 @@ public interface RootfsStorage {
         }
     }
 
+    /**
+     * Creates snapshot {@code snap} of instance {@code to} as a copy of snapshot {@code snap} of instance {@code from}
+     * (copying an instance with its snapshots). Atomic like {@link #createSnapshot}.
+     */
+    default void copySnapshot(String from, String snap, String to) throws IOException {
+        throw new UnsupportedOperationException("this storage cannot copy snapshots");
+    }
+
     /** Bytes used by the instance volume, or -1 when the storage cannot tell cheaply. */
     long usage(String name) throws IOException;
 }
