@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code snapshots.pattern}: the name given to scheduled snapshots and to snapshots created without a name. As in LXD,
- * {@code %d} is replaced by the lowest number not yet used (at most one {@code %d}), the default being {@code snap%d};
+ * {@code %d} is replaced by one more than the highest number in use with the pattern (0 at first; at most one {@code %d}), the default being {@code snap%d};
  * a pattern without {@code %d} gets {@code -%d} appended when its name is taken. LXD's pongo2 date placeholder
  * {@code {{ creation_date|date:'2006-01-02_15-04-05' }}} is supported with Go's layout tokens 2006, 01, 02, 15, 04,
  * 05 (year, month, day, hour, minute, second of the creation time).
@@ -42,12 +42,17 @@ public final class SnapshotPattern {
             }
             p = p + "-%d";
         }
-        for (int i = 0; ; i++) {
-            String n = p.replace("%d", Integer.toString(i));
-            if (!existing.contains(n)) {
-                return n;
+        // As LXD: one more than the highest number already used with this pattern (names never come back).
+        java.util.regex.Pattern numbered = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(p).replace("%d", "\\E(\\d{1,9})\\Q"));
+        int next = 0;
+        for (String e : existing) {
+            Matcher m = numbered.matcher(e);
+            if (m.matches()) {
+                next = Math.max(next, Integer.parseInt(m.group(1)) + 1);
             }
         }
+        return p.replace("%d", Integer.toString(next));
     }
 
     static String render(String pattern, ZonedDateTime at) {

@@ -35,9 +35,11 @@ class PolicyTest {
     void patternNumbersAndDates() {
         ZonedDateTime at = t("2001-02-03T04:05:06");
         assertEquals("snap0", SnapshotPattern.next(null, at, Set.of()));
-        assertEquals("snap2", SnapshotPattern.next("snap%d", at, Set.of("snap0", "snap1", "snap3")));
+        assertEquals("snap4", SnapshotPattern.next("snap%d", at, Set.of("snap0", "snap1", "snap3", "other7", "snapx")));
+        assertEquals("snap0", SnapshotPattern.next("snap%d", at, Set.of("first", "keep")));
         assertEquals("backup", SnapshotPattern.next("backup", at, Set.of()));
         assertEquals("backup-1", SnapshotPattern.next("backup", at, Set.of("backup", "backup-0")));
+        assertEquals("a.b-0", SnapshotPattern.next("a.b", at, Set.of("a.b", "axb-5")));
         assertEquals("auto-2001-02-03_04-05-06", SnapshotPattern.next("auto-{{ creation_date|date:'2006-01-02_15-04-05' }}", at, Set.of()));
         assertEquals("d20010203-1", SnapshotPattern.next("d{{creation_date|date:\"20060102\"}}-%d", at, Set.of("d20010203-0")));
         for (String bad : new String[] {"a%db%d", "{{ foo }}", "a/b", ".hidden"}) {

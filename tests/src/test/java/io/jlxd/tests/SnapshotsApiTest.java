@@ -198,7 +198,7 @@ class SnapshotsApiTest extends DaemonTestBase {
         ok(given().contentType("application/json").body("{\"expires_at\":\"" + soon + "\"}").when().put("/1.0/instances/" + A + "/snapshots/first"));
         assertEquals(OffsetDateTime.parse(soon).toInstant(), OffsetDateTime.parse(Snapshots.get(A, "first").get("expires_at").asText()).toInstant());
         String unnamed = Snapshots.take(A, Map.of("expires_at", soon));
-        assertEquals("snap0", unnamed, "the lowest free number");
+        assertEquals("snap0", unnamed, "no name matches snap%d any more");
         long deadline = System.currentTimeMillis() + 20_000;
         while (Snapshots.names(A).size() > 1 && System.currentTimeMillis() < deadline) {
             Thread.sleep(250);

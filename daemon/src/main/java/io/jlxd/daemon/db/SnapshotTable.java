@@ -14,6 +14,9 @@ import java.util.Optional;
 public final class SnapshotTable {
     private static final String COLUMNS = "s.id, s.name, s.creation_date, s.expires_at, s.stateful, s.scheduled, s.architecture, "
             + "s.ephemeral, s.description";
+    /** Fixed-width UTC timestamps, so that SQL orders creation dates correctly. */
+    private static final java.time.format.DateTimeFormatter SORTABLE =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
     private final Database db;
 
     public SnapshotTable(Database db) {
@@ -62,7 +65,7 @@ public final class SnapshotTable {
                     java.sql.Statement.RETURN_GENERATED_KEYS)) {
                 ps.setLong(1, iid);
                 ps.setString(2, r.name());
-                ps.setString(3, r.createdAt().toString());
+                ps.setString(3, SORTABLE.format(r.createdAt()));
                 ps.setString(4, r.expiresAt() == null ? null : r.expiresAt().toString());
                 ps.setInt(5, r.stateful() ? 1 : 0);
                 ps.setInt(6, r.scheduled() ? 1 : 0);
