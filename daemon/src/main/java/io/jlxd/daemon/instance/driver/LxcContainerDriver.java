@@ -44,6 +44,7 @@ public final class LxcContainerDriver implements ContainerDriver {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     private static final int ERROR_LINES = 20;
+    private static final Duration CRIU_TIMEOUT = Duration.ofSeconds(300);
 
     private final Path lxcPath;
     private final CgroupLayout cgroups;
@@ -505,13 +506,143 @@ public final class LxcContainerDriver implements ContainerDriver {
         }
     }
 
-    @Override
-    public void checkpoint(String name, Path dir, boolean stop) throws DriverException {
-        throw new DriverException(DriverException.Kind.FAILED, "checkpoint is not implemented yet");
+    /** Extra CRIU config lines for the next checkpoint/restore of a container (NICs: {@code external netdev[...]}). */
+    private final Map<String, List<String>> criuExtra = new ConcurrentHashMap<>();
+
+    /** Sets extra CRIU config lines used by {@link #checkpoint} and {@link #restore} of {@code name} (none by default). */
+    public void criuOptions(String name, List<String> lines) {
+        criuExtra.put(ContainerSpec.requireName(name), List.copyOf(lines));
     }
 
+    /**
+     * {@code lxc-checkpoint -n NAME -P LXCPATH -D DIR [-s]} with {@code CRIU_CONFIG_FILE} (see {@link CriuSteps}).
+     * liblxc runs CRIU with {@code --leave-running} unless {@code -s}. When CRIU fails it resumes the tasks it had
+     * frozen: the container is checked to be RUNNING again and the error carries CRIU's "Error" lines.
+     */
+    @Override
+    public void checkpoint(String name, Path dir, boolean stop) throws DriverException {
+        ReentrantLock l = lock(name);
+        try (LiblxcContainer c = open(name)) {
+            requireDefined(name);
+            ContainerState st = c.state();
+            if (st != ContainerState.RUNNING) {
+                throw new DriverException(Kind.INVALID_STATE, "container " + name + " is " + st.name().toLowerCase() + ", not running");
+            }
+            ProcessHandle monitor = monitorOf(c.initPid());
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            Files.deleteIfExists(dir.resolve(CriuSteps.DUMP_LOG));
+            Path cdir = containerDir(name);
+            Path conf = CriuSteps.writeConfig(cdir, name, criuExtra.getOrDefault(name, List.of()));
+            Path out = cdir.resolve("lxc-checkpoint.out");
+            List<String> args = new ArrayList<>(List.of(tools.lxcCheckpoint().toString(), "-n", name, "-P", lxcPath.toString(),
+                    "-D", dir.toString()));
+            if (stop) {
+                args.add("-s");
+            }
+            int rc = runCheckpointTool(args, conf, out);
+            if (rc != 0) {
+                ContainerState after = waitWhile(c, ContainerState.FREEZING, Duration.ofSeconds(2));
+                String why = CriuSteps.errors(dir, CriuSteps.DUMP_LOG);
+                if (why.isEmpty()) {
+                    why = details(cdir.resolve("lxc.log"), out);
+                }
+                throw new DriverException(Kind.FAILED, "CRIU could not checkpoint " + name + " (lxc-checkpoint exit " + rc
+                        + "; the container is " + after.name().toLowerCase() + ")" + why);
+            }
+            if (stop) {
+                if (waitWhile(c, null, KILL_TIMEOUT).active()) {
+                    throw new DriverException(Kind.FAILED, "container " + name + " still running after its checkpoint");
+                }
+                if (monitor != null && !waitExit(monitor, KILL_TIMEOUT)) {
+                    throw new DriverException(Kind.FAILED, "the monitor of " + name + " (pid " + monitor.pid() + ") did not exit");
+                }
+                removeStaleCgroups(name, Duration.ofSeconds(1));
+            } else if (c.state() != ContainerState.RUNNING) {
+                throw new DriverException(Kind.FAILED, "container " + name + " is " + c.state().name().toLowerCase() + " after a checkpoint that should have left it running");
+            }
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "checkpoint of " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(Kind.FAILED, "interrupted while checkpointing " + name, e);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /**
+     * {@code lxc-checkpoint -r -d}: its daemonized child (setsid, re-parented to the host's init, fds 0-2 only: the
+     * tool's output goes to a file, never to a pipe of the daemon's) restores with CRIU and stays as the container's
+     * monitor; the tool returns once CRIU has finished. On failure the container is left STOPPED (cgroups cleared)
+     * and {@code dir} untouched but for CRIU's restore.log, so that a retry or a fresh start is possible.
+     */
     @Override
     public void restore(String name, Path dir) throws DriverException {
-        throw new DriverException(DriverException.Kind.FAILED, "restore is not implemented yet");
+        ReentrantLock l = lock(name);
+        try (LiblxcContainer c = open(name)) {
+            requireDefined(name);
+            ContainerState st = c.state();
+            if (st.active()) {
+                throw new DriverException(Kind.INVALID_STATE, "container " + name + " is already " + st.name().toLowerCase());
+            }
+            if (!Files.isRegularFile(dir.resolve("inventory.img"))) {
+                throw new DriverException(Kind.INVALID_STATE, "no checkpoint of " + name + " in " + dir);
+            }
+            stale.remove(name);
+            Path cdir = containerDir(name);
+            Path log = cdir.resolve("lxc.log");
+            if (Files.exists(log)) {
+                Files.move(log, cdir.resolve("lxc.log.old"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            long root = CriuSteps.mappedRoot(configFile(name));
+            Files.deleteIfExists(dir.resolve(CriuSteps.RESTORE_LOG));
+            if (root != 0) {
+                CriuSteps.chownTree(dir, root);
+            }
+            Path conf = CriuSteps.writeConfig(cdir, name, criuExtra.getOrDefault(name, List.of()));
+            Path out = cdir.resolve("lxc-checkpoint.out");
+            int rc = runCheckpointTool(List.of(tools.lxcCheckpoint().toString(), "-r", "-d", "-n", name, "-P", lxcPath.toString(),
+                    "-D", dir.toString()), conf, out);
+            st = waitWhile(c, ContainerState.STARTING, Duration.ofSeconds(5));
+            if (rc != 0 || st != ContainerState.RUNNING) {
+                waitWhile(c, null, Duration.ofSeconds(5));
+                if (c.state().active()) {
+                    c.stop();
+                    waitWhile(c, null, KILL_TIMEOUT);
+                }
+                removeStaleCgroups(name, Duration.ofSeconds(1));
+                String why = CriuSteps.errors(dir, CriuSteps.RESTORE_LOG);
+                throw new DriverException(Kind.FAILED, "CRIU could not restore " + name + " (lxc-checkpoint exit " + rc + ", state "
+                        + st.name().toLowerCase() + ")" + (why.isEmpty() ? details(log, out) : why));
+            }
+            CriuSteps.chownCgroup2(cgroups, name, root);
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "restore of " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(Kind.FAILED, "interrupted while restoring " + name, e);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Runs lxc-checkpoint with only PATH and CRIU_CONFIG_FILE in its environment, output to {@code out}; its exit code. */
+    private static int runCheckpointTool(List<String> args, Path criuConfig, Path out) throws IOException, InterruptedException, DriverException {
+        ProcessBuilder pb = helper(args).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("CRIU_CONFIG_FILE", criuConfig.toString());
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(CRIU_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new DriverException(Kind.FAILED, "lxc-checkpoint did not return within " + CRIU_TIMEOUT.toSeconds() + " s");
+            }
+            return p.exitValue();
+        } finally {
+            if (p.isAlive()) {
+                // lxc-checkpoint and the CRIU it runs (a daemonized restore is no descendant once it succeeded)
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
     }
 }

@@ -8,15 +8,20 @@ import java.util.List;
 
 /**
  * The LXC command-line helpers the driver runs for everything that forks: {@code lxc-start} (its daemonized
- * process becomes the container's monitor, ~3 MB) and {@code lxc-attach}. ({@code lxc-checkpoint} joins for CRIU.)
+ * process becomes the container's monitor, ~3 MB), {@code lxc-attach} and {@code lxc-checkpoint} (CRIU dump and
+ * restore; a restore's daemonized process becomes the restored container's monitor, like lxc-start's).
  */
-public record LxcTools(Path lxcStart, Path lxcAttach) {
+public record LxcTools(Path lxcStart, Path lxcAttach, Path lxcCheckpoint) {
+    public LxcTools(Path lxcStart, Path lxcAttach) {
+        this(lxcStart, lxcAttach, lxcStart.resolveSibling("lxc-checkpoint"));
+    }
+
     /** PATH for the helpers themselves: they get no environment of the daemon's. */
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /** Finds the tools on $PATH, then in the usual directories. */
     public static LxcTools detect() {
-        return new LxcTools(find("lxc-start"), find("lxc-attach"));
+        return new LxcTools(find("lxc-start"), find("lxc-attach"), find("lxc-checkpoint"));
     }
 
     static Path find(String tool) {
