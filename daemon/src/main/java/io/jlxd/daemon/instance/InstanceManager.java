@@ -308,7 +308,7 @@ public final class InstanceManager {
     public Op update(String name, InstancePut put, boolean patch, boolean async, EventBus.Requestor who) {
         InstanceTable.Row cur = row(name);
         if (put.restore() != null && !put.restore().isEmpty()) {
-            throw ApiException.badRequest("Snapshots are not supported yet (restore)");
+            throw ApiException.badRequest("restore is only accepted by PUT");
         }
         if (put.stateful() != null && put.stateful()) {
             throw ApiException.badRequest("stateful is read-only");
