@@ -46,10 +46,16 @@ public final class SnapshotScheduler {
         thread = Thread.ofPlatform().daemon().name("snapshot-scheduler").start(this::loop);
     }
 
+    /** Stops the thread (a snapshot being copied is abandoned and its temporary removed) and waits for it. */
     public void stop() {
         stopped = true;
         if (thread != null) {
             thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
