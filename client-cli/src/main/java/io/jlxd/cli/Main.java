@@ -3,6 +3,9 @@ package io.jlxd.cli;
 import io.jlxd.cli.client.ApiException;
 import io.jlxd.cli.commands.ConfigCommand;
 import io.jlxd.cli.commands.ConsoleCommand;
+import io.jlxd.cli.commands.CopyCommand;
+import io.jlxd.cli.commands.RestoreCommand;
+import io.jlxd.cli.commands.SnapshotCommand;
 import io.jlxd.cli.commands.DeleteCommand;
 import io.jlxd.cli.commands.ExecCommand;
 import io.jlxd.cli.commands.FileCommand;
@@ -56,6 +59,7 @@ public final class Main {
         Map<String, Function<CliContext, Object>> f = new LinkedHashMap<>();
         f.put("config", ConfigCommand::commandLine);
         f.put("console", ConsoleCommand::new);
+        f.put("copy", CopyCommand::new);
         f.put("delete", DeleteCommand::new);
         f.put("exec", ExecCommand::new);
         f.put("file", FileCommand::commandLine);
@@ -71,6 +75,8 @@ public final class Main {
         f.put("query", QueryCommand::new);
         f.put("rename", RenameCommand::new);
         f.put("restart", RestartCommand::new);
+        f.put("restore", RestoreCommand::new);
+        f.put("snapshot", SnapshotCommand::new);
         f.put("start", StartCommand::new);
         f.put("stop", StopCommand::new);
         f.put("version", VersionCommand::new);

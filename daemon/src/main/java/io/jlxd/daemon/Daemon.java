@@ -1,5 +1,12 @@
 package io.jlxd.daemon;
 
+import io.jlxd.daemon.db.SnapshotTable;
+import io.jlxd.daemon.routes.InstanceSnapshotRoutes;
+import io.jlxd.daemon.snapshot.InstanceCopies;
+import io.jlxd.daemon.snapshot.InstanceSnapshots;
+import io.jlxd.daemon.snapshot.SnapshotRecovery;
+import io.jlxd.daemon.snapshot.SnapshotRestore;
+import io.jlxd.daemon.snapshot.SnapshotScheduler;
 import io.helidon.webserver.WebServer;
 import io.jlxd.api.config.ServerConfigKeys;
 import io.jlxd.daemon.db.CertificateTable;
@@ -66,9 +73,11 @@ public final class Daemon implements AutoCloseable {
     private final ServerConfig config;
     private final HttpsListener https;
     private final WebServer unix;
+    private final SnapshotScheduler scheduler;
 
     private Daemon(DataDir dir, Database db, EventBus events, Operations operations, ServerConfig config,
-                   HttpsListener https, WebServer unix) {
+                   HttpsListener https, WebServer unix, SnapshotScheduler scheduler) {
+        this.scheduler = scheduler;
         this.dir = dir;
         this.db = db;
         this.events = events;
@@ -102,6 +111,16 @@ public final class Daemon implements AutoCloseable {
             DirRootfsStorage storage = new DirRootfsStorage(dir.root());
             InstanceManager instances = new InstanceManager(new InstanceTable(db), profiles, driver,
                     storage, images, operations, events);
+            InstanceSnapshots snapshots = new InstanceSnapshots(instances, new SnapshotTable(db), operations, events,
+                    java.time.Clock.systemDefaultZone());
+            InstanceCopies copies = new InstanceCopies(snapshots);
+            instances.snapshotHooks(copies);
+            SnapshotRestore restore = new SnapshotRestore(snapshots);
+            String repaired = SnapshotRecovery.run(snapshots, restore);
+            if (!repaired.isEmpty()) {
+                LOG.warning("start-up recovery:" + (repaired.startsWith(" ") ? "" : " ") + repaired);
+            }
+            SnapshotScheduler scheduler = new SnapshotScheduler(snapshots);
             WsOperations sockets = new WsOperations();
             ExecTargets execTargets = new InstanceExecTargets(instances);
             Router router = new Router(Endpoints.all(new Endpoints.Routes(
@@ -110,12 +129,13 @@ public final class Daemon implements AutoCloseable {
                     new CertificateRoutes(trust, operations, cert, https, events),
                     new ImageRoutes(images, new ImageUploads(images, operations, events), operations, events),
                     new ImageAliasRoutes(images, events),
-                    new InstanceRoutes(instances),
+                    new InstanceRoutes(instances, copies, restore),
                     new ProfileRoutes(profiles, events),
                     new ExecRoutes(driver, execTargets, operations, sockets),
                     new InstanceLogRoutes(driver, execTargets),
                     new FileRoutes(new InstanceFiles(instances, driver, storage), events),
-                    new ConsoleRoutes(driver, execTargets, operations, sockets, events))));
+                    new ConsoleRoutes(driver, execTargets, operations, sockets, events),
+                    new InstanceSnapshotRoutes(snapshots))));
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);
@@ -129,7 +149,8 @@ public final class Daemon implements AutoCloseable {
             LOG.info("jlxd " + ServerRoutes.VERSION + " ready on " + dir.socket() + " (pid " + ProcessHandle.current().pid()
                     + ", " + uptimeMs() + " ms after main)");
             instances.autostart();
-            return new Daemon(dir, db, events, operations, config, https, unix);
+            scheduler.start();
+            return new Daemon(dir, db, events, operations, config, https, unix, scheduler);
         } catch (Exception | Error e) {
             dir.close();
             throw e;
@@ -163,6 +184,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("jlxd shutting down");
+        scheduler.stop();
         https.stop();
         unix.stop();
         try {

@@ -143,6 +143,11 @@ public final class JlxdDaemon implements AutoCloseable {
         return code;
     }
 
+    /** SIGKILL, as a crash: the daemon gets no chance to clean up. */
+    public synchronized void crash() {
+        kill();
+    }
+
     private void kill() {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();

@@ -38,4 +38,20 @@ public final class Names {
         }
         return name;
     }
+
+    private static final Pattern SNAPSHOT = Pattern.compile("[A-Za-z0-9_+:@-][A-Za-z0-9_.+:@-]{0,62}");
+
+    /**
+     * Snapshot names: 1 to 63 of letters, digits and {@code _ . + : @ -}, not starting with '.' (no '/', no spaces).
+     */
+    public static String snapshot(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("Snapshot name is required");
+        }
+        if (!SNAPSHOT.matcher(name).matches()) {
+            throw new IllegalArgumentException("Invalid snapshot name \"" + name
+                    + "\": 1 to 63 letters, digits or _ . + : @ -, not starting with a dot");
+        }
+        return name;
+    }
 }

@@ -9,12 +9,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code jlxc delete NAME... [--force]}: a running instance is refused, or with --force killed first (like lxc). */
+/**
+ * {@code jlxc delete NAME... [--force]}: a running instance is refused, or with --force killed first (like lxc);
+ * {@code NAME/SNAPSHOT} deletes a snapshot.
+ */
 @Command(name = "delete", aliases = "rm", description = "Delete instances")
 public final class DeleteCommand implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Parameters(paramLabel = "INSTANCE", arity = "1..*")
+    @Parameters(paramLabel = "INSTANCE[/SNAPSHOT]", arity = "1..*")
     List<String> names;
 
     @Option(names = {"-f", "--force"}, description = "Force the removal of running instances")
@@ -31,6 +34,11 @@ public final class DeleteCommand implements Callable<Integer> {
     }
 
     private void delete(String name) throws IOException {
+        int slash = name.indexOf('/');
+        if (slash >= 0) {
+            Progress.finish(ctx, ctx.client().call("DELETE", SnapshotCommand.path(name.substring(0, slash), name.substring(slash + 1)), null, null), null);
+            return;
+        }
         String path = Instances.path(name);
         String status = ctx.client().get(path).metadata().path("status").asText("");
         if (!status.equalsIgnoreCase("Stopped")) {

@@ -46,7 +46,12 @@ final class InstanceInfo {
             sb.append("\nSnapshots:\n");
             for (JsonNode snap : snapshots) {
                 sb.append("  ").append(snap.path("name").asText()).append(" (taken at ")
-                        .append(InstanceColumns.date(snap.path("created_at").asText(""))).append(")\n");
+                        .append(InstanceColumns.date(snap.path("created_at").asText(""))).append(")");
+                String expires = snap.path("expires_at").asText("");
+                if (!expires.isEmpty() && !expires.startsWith("0001-01-01")) {
+                    sb.append(" (expires at ").append(InstanceColumns.date(expires)).append(")");
+                }
+                sb.append(snap.path("stateful").asBoolean(false) ? " (stateful)\n" : " (stateless)\n");
             }
         }
         return sb.toString();

@@ -17,6 +17,7 @@ import io.jlxd.daemon.routes.InstanceLogRoutes;
 import io.jlxd.daemon.routes.ImageAliasRoutes;
 import io.jlxd.daemon.routes.ImageRoutes;
 import io.jlxd.daemon.routes.InstanceRoutes;
+import io.jlxd.daemon.routes.InstanceSnapshotRoutes;
 import io.jlxd.daemon.routes.OperationRoutes;
 import io.jlxd.daemon.routes.ProfileRoutes;
 import io.jlxd.daemon.routes.ServerRoutes;
@@ -34,7 +35,8 @@ public final class Endpoints {
     /** The handlers of every resource family. */
     public record Routes(ServerRoutes server, OperationRoutes operations, CertificateRoutes certificates,
                          ImageRoutes images, ImageAliasRoutes imageAliases, InstanceRoutes instances, ProfileRoutes profiles,
-                         ExecRoutes exec, InstanceLogRoutes logs, FileRoutes files, ConsoleRoutes console) {
+                         ExecRoutes exec, InstanceLogRoutes logs, FileRoutes files, ConsoleRoutes console,
+                         InstanceSnapshotRoutes snapshots) {
     }
 
     public static List<Endpoint> all(Routes r) {
@@ -96,6 +98,14 @@ public final class Endpoints {
                 new Endpoint(GET, "/1.0/instances/{name}/state", TRUSTED, r.instances()::getState, "Runtime state of an instance"),
                 new Endpoint(PUT, "/1.0/instances/{name}/state", TRUSTED, r.instances()::putState, "Start, stop, restart, freeze or unfreeze an instance"),
                 new Endpoint(GET, "/1.0/instances/{name}/checkpoint", TRUSTED, r.instances()::checkpoint, "Whether CRIU can checkpoint an instance (stateful stop), and what blocks it"),
+                // instance snapshots (issue 4); restore is PUT /1.0/instances/{name} with "restore"
+                new Endpoint(GET, "/1.0/instances/{name}/snapshots", TRUSTED, r.snapshots()::list, "List an instance's snapshots"),
+                new Endpoint(POST, "/1.0/instances/{name}/snapshots", TRUSTED, r.snapshots()::create, "Snapshot an instance"),
+                new Endpoint(GET, "/1.0/instances/{name}/snapshots/{snap}", TRUSTED, r.snapshots()::get, "Show a snapshot"),
+                new Endpoint(PUT, "/1.0/instances/{name}/snapshots/{snap}", TRUSTED, r.snapshots()::put, "Replace a snapshot's expiry"),
+                new Endpoint(PATCH, "/1.0/instances/{name}/snapshots/{snap}", TRUSTED, r.snapshots()::patch, "Update a snapshot's expiry"),
+                new Endpoint(POST, "/1.0/instances/{name}/snapshots/{snap}", TRUSTED, r.snapshots()::rename, "Rename a snapshot"),
+                new Endpoint(DELETE, "/1.0/instances/{name}/snapshots/{snap}", TRUSTED, r.snapshots()::delete, "Delete a snapshot"),
                 new Endpoint(GET, "/1.0/profiles", TRUSTED, r.profiles()::list, "List profiles"),
                 new Endpoint(POST, "/1.0/profiles", TRUSTED, r.profiles()::create, "Create a profile"),
                 new Endpoint(GET, "/1.0/profiles/{name}", TRUSTED, r.profiles()::get, "Show a profile"),

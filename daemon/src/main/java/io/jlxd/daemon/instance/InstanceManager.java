@@ -3,7 +3,6 @@ package io.jlxd.daemon.instance;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jlxd.api.Json;
 import io.jlxd.api.StatusCode;
-import io.jlxd.api.config.ConfigException;
 import io.jlxd.api.config.InstanceConfigKeys;
 import io.jlxd.api.instance.Instance;
 import io.jlxd.api.instance.InstancePut;
@@ -53,6 +52,7 @@ public final class InstanceManager {
     private final EventBus events;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final StatefulStop stateful;
+    private volatile SnapshotHooks snapshots;
 
     public InstanceManager(InstanceTable table, ProfileTable profiles, LxcContainerDriver driver, RootfsStorage storage,
                            ImageProvider images, Operations operations, EventBus events) {
@@ -64,6 +64,23 @@ public final class InstanceManager {
         this.operations = operations;
         this.events = events;
         this.stateful = new StatefulStop(driver, storage, table, new CheckpointCheck(driver));
+    }
+
+    /** Wires the snapshots service (it needs this manager, so it comes after construction). */
+    public void snapshotHooks(SnapshotHooks hooks) {
+        this.snapshots = hooks;
+    }
+
+    public RootfsStorage storage() {
+        return storage;
+    }
+
+    public LxcContainerDriver driver() {
+        return driver;
+    }
+
+    public InstanceTable table() {
+        return table;
     }
 
     public static String url(String name) {
@@ -80,7 +97,7 @@ public final class InstanceManager {
         return table.get(name).orElseThrow(() -> ApiException.notFound("Instance not found"));
     }
 
-    List<ProfileTable.Row> profileRows(List<String> names) {
+    public List<ProfileTable.Row> profileRows(List<String> names) {
         List<ProfileTable.Row> out = new ArrayList<>();
         for (String p : names) {
             out.add(profiles.get(p).orElseThrow(() -> ApiException.badRequest("Profile \"" + p + "\" not found")));
@@ -122,7 +139,7 @@ public final class InstanceManager {
     public ObjectNode full(InstanceTable.Row r) {
         ObjectNode n = Json.lenient().valueToTree(view(r));
         n.set("state", Json.lenient().valueToTree(state(r.name())));
-        n.putArray("snapshots");
+        n.set("snapshots", Json.lenient().valueToTree(snapshots == null ? List.of() : snapshots.views(r.name())));
         n.putArray("backups");
         return n;
     }
@@ -204,11 +221,16 @@ public final class InstanceManager {
             } catch (java.io.IOException e) {
                 throw ApiException.badRequest("Invalid image \"" + ref + "\": " + e.getMessage());
             }
-        } else if (!sourceType.equals("none")) {
-            throw ApiException.badRequest("Unsupported source type \"" + sourceType + "\" (image or none)");
+        } else if (!sourceType.equals("none") && !(sourceType.equals("copy") && snapshots != null)) {
+            throw ApiException.badRequest("Unsupported source type \"" + sourceType + "\" (image, copy or none)");
         }
         Map<String, String> vol = new TreeMap<>();
         boolean privileged = "true".equals(expanded.get("security.privileged"));
+        boolean copy = sourceType.equals("copy");
+        String copyBase = copy ? snapshots.checkCopySource(body.source(), privileged) : null;
+        if (copyBase != null) {
+            vol.put("volatile.base_image", copyBase);
+        }
         if (!privileged) {
             vol.put("volatile.idmap.base", Long.toString(SpecFactory.IDMAP_BASE));
         }
@@ -241,7 +263,9 @@ public final class InstanceManager {
                     boolean volumeMade = false;
                     try {
                         IdMap map = privileged ? null : new IdMap(SpecFactory.IDMAP_BASE, SpecFactory.IDMAP_SIZE);
-                        if (img != null) {
+                        if (copy) {
+                            snapshots.copyVolumes(body.source(), name);
+                        } else if (img != null) {
                             int[] last = {-1};
                             images.unpack(img.fingerprint(), storage.volume(name),
                                     map == null ? ImageUnpacker.IdShift.NONE : ImageUnpacker.IdShift.of(map.base(), map.size()),
@@ -299,7 +323,7 @@ public final class InstanceManager {
     public Op update(String name, InstancePut put, boolean patch, boolean async, EventBus.Requestor who) {
         InstanceTable.Row cur = row(name);
         if (put.restore() != null && !put.restore().isEmpty()) {
-            throw ApiException.badRequest("Snapshots are not supported yet (restore)");
+            throw ApiException.badRequest("restore is only accepted by PUT");
         }
         if (put.stateful() != null && put.stateful()) {
             throw ApiException.badRequest("stateful is read-only");
@@ -609,7 +633,8 @@ public final class InstanceManager {
         }
     }
 
-    private void startContainer(String name) throws DriverException {
+    /** Defines and starts a stopped container, recording it as last RUNNING. */
+    public void startContainer(String name) throws DriverException {
         define(row(name));
         try {
             driver.start(name);
@@ -620,13 +645,13 @@ public final class InstanceManager {
         table.touch(name, OffsetDateTime.now(ZoneOffset.UTC));
     }
 
-    private void stopContainer(String name, boolean force, Duration timeout) throws DriverException {
+    public void stopContainer(String name, boolean force, Duration timeout) throws DriverException {
         driver.stop(name, force, force ? Duration.ZERO : timeout);
         table.setVolatile(name, "volatile.last_state.power", "STOPPED");
     }
 
     /** Writes the LXC config from the instance's current expanded config. */
-    private void define(InstanceTable.Row r) throws DriverException {
+    public void define(InstanceTable.Row r) throws DriverException {
         Map<String, String> expanded = Expand.config(profileRows(r.profiles()), r.config());
         try {
             driver.define(SpecFactory.build(r.name(), storage.rootfs(r.name()), expanded, SpecFactory.idmap(expanded, r.volatileConfig())));
@@ -679,11 +704,13 @@ public final class InstanceManager {
 
     // ------------------------------------------------------------------------------------------ helpers
 
-    private interface Body {
+    /** Work under an instance's lock. */
+    public interface Body {
         Map<String, Object> run() throws Exception;
     }
 
-    private Map<String, Object> withLock(String name, Body body) throws Exception {
+    /** Runs {@code body} holding the instance's lock (the one every lifecycle operation takes). */
+    public Map<String, Object> withLock(String name, Body body) throws Exception {
         ReentrantLock l = locks.computeIfAbsent(name, k -> new ReentrantLock());
         l.lock();
         try {
@@ -710,7 +737,8 @@ public final class InstanceManager {
     static void validateConfig(Map<String, String> config) {
         try {
             InstanceConfigKeys.validateUser(config);
-        } catch (ConfigException e) {
+            io.jlxd.snapshots.SnapshotConfig.validate(config);
+        } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
     }

@@ -19,10 +19,10 @@ public interface RootfsStorage {
     /** Creates an empty volume with an empty rootfs, owned by {@code rootUid}:{@code rootUid} (0711 / 0755). */
     void createEmpty(String name, long rootUid) throws IOException;
 
-    /** Removes the volume and everything under it (no error when absent). */
+    /** Removes the volume and everything under it, and its snapshots (no error when absent). */
     void delete(String name) throws IOException;
 
-    /** Renames the volume. */
+    /** Renames the volume and its snapshots. */
     void rename(String from, String to) throws IOException;
 
     // --- snapshots and copies (issue 4). Snapshot names are validated by the caller (no '/', no leading '.').
@@ -53,6 +53,28 @@ public interface RootfsStorage {
      * not null. Ownership, modes, xattrs and file capabilities are kept. Atomic like {@link #createSnapshot}.
      */
     void copy(String from, String fromSnap, String to) throws IOException;
+
+    /**
+     * The names of the snapshot volumes of instance {@code name} that exist (used at start to reconcile volumes with
+     * the database). The default lists the directory holding {@link #snapshotVolume}s, skipping dot-names.
+     */
+    default java.util.List<String> snapshotNames(String name) throws IOException {
+        Path dir = snapshotVolume(name, "x").getParent();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        try (var s = java.nio.file.Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
+    }
+
+    /**
+     * Creates snapshot {@code snap} of instance {@code to} as a copy of snapshot {@code snap} of instance {@code from}
+     * (copying an instance with its snapshots). Atomic like {@link #createSnapshot}.
+     */
+    default void copySnapshot(String from, String snap, String to) throws IOException {
+        throw new UnsupportedOperationException("this storage cannot copy snapshots");
+    }
 
     /** Bytes used by the instance volume, or -1 when the storage cannot tell cheaply. */
     long usage(String name) throws IOException;

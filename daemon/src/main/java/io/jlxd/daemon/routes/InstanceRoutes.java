@@ -11,15 +11,21 @@ import io.jlxd.daemon.http.ApiRequest;
 import io.jlxd.daemon.http.ListFilter;
 import io.jlxd.daemon.http.Reply;
 import io.jlxd.daemon.instance.InstanceManager;
+import io.jlxd.daemon.snapshot.InstanceCopies;
+import io.jlxd.daemon.snapshot.SnapshotRestore;
 import java.util.ArrayList;
 import java.util.List;
 
 /** {@code /1.0/instances}: list, create, show, update, delete, rename, {@code /state} and {@code /checkpoint}. */
 public final class InstanceRoutes {
     private final InstanceManager instances;
+    private final InstanceCopies copies;
+    private final SnapshotRestore restore;
 
-    public InstanceRoutes(InstanceManager instances) {
+    public InstanceRoutes(InstanceManager instances, InstanceCopies copies, SnapshotRestore restore) {
         this.instances = instances;
+        this.copies = copies;
+        this.restore = restore;
     }
 
     public Reply list(ApiRequest req) {
@@ -48,7 +54,7 @@ public final class InstanceRoutes {
     }
 
     public Reply create(ApiRequest req) {
-        InstancesPost body = req.bodyAs(InstancesPost.class);
+        InstancesPost body = copies.prepare(req.bodyAs(InstancesPost.class));
         return Reply.async(instances.create(body, req.caller().requestor()).view());
     }
 
@@ -71,6 +77,9 @@ public final class InstanceRoutes {
         InstancePut body = req.bodyAs(InstancePut.class);
         String etag = InstanceManager.etag(r);
         req.checkEtag(etag);
+        if (!patch && body.restore() != null && !body.restore().isEmpty()) {
+            return Reply.async(restore.restore(r.name(), body.restore(), Boolean.TRUE.equals(body.stateful()), req.caller().requestor()).view());
+        }
         if (patch) {
             instances.update(r.name(), body, true, false, req.caller().requestor());
             return Reply.empty();

@@ -1,6 +1,5 @@
 package io.jlxd.daemon.routes;
 
-import io.jlxd.api.config.ConfigException;
 import io.jlxd.api.config.InstanceConfigKeys;
 import io.jlxd.api.instance.Names;
 import io.jlxd.api.instance.Profile;
@@ -172,7 +171,8 @@ public final class ProfileRoutes {
     private static void validateConfig(Map<String, String> config) {
         try {
             InstanceConfigKeys.validateUser(config);
-        } catch (ConfigException e) {
+            io.jlxd.snapshots.SnapshotConfig.validate(config);
+        } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
     }

@@ -29,12 +29,13 @@ class EndpointsOpenApiTest {
                 new CertificateRoutes(null, null, null, null, null),
                 new io.jlxd.daemon.routes.ImageRoutes(null, null, null, null),
                 new io.jlxd.daemon.routes.ImageAliasRoutes(null, null),
-                new io.jlxd.daemon.routes.InstanceRoutes(null),
+                new io.jlxd.daemon.routes.InstanceRoutes(null, null, null),
                 new io.jlxd.daemon.routes.ProfileRoutes(null, null),
                 new io.jlxd.daemon.routes.ExecRoutes(null, null, null, null),
                 new io.jlxd.daemon.routes.InstanceLogRoutes(null, null),
                 new io.jlxd.daemon.routes.FileRoutes(null, null),
-                new io.jlxd.daemon.routes.ConsoleRoutes(null, null, null, null, null)))) {
+                new io.jlxd.daemon.routes.ConsoleRoutes(null, null, null, null, null),
+                new io.jlxd.daemon.routes.InstanceSnapshotRoutes(null)))) {
             table.add(e.method().text() + " " + e.path());
         }
         JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).toFile());
