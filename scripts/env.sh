@@ -4,7 +4,7 @@
 jlxd_java_home() {
   local c
   for c in "${JLXD_JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*-25-* /usr/lib/jvm/*25*; do
-    if [ -n "$c" ] && [ -x "$c/bin/java" ] && "$c/bin/java" -version 2>&1 | grep -q 'version "25'; then
+    if [ -n "$c" ] && [ -x "$c/bin/java" ] && "$c/bin/java" -version 2>&1 | grep -c 'version "25' >/dev/null; then
       echo "$c"
       return 0
     fi

@@ -339,7 +339,7 @@ ensure_subids() {
 verify_tools() {
   local v
   v=$(lxc-start --version 2>/dev/null) || die "lxc-start --version failed"
-  ldconfig -p | grep -q 'liblxc\.so\.1 ' || die "liblxc.so.1 not found by the dynamic linker"
+  ldconfig -p | grep -c 'liblxc\.so\.1 ' >/dev/null || die "liblxc.so.1 not found by the dynamic linker"
   ok "liblxc $v"
   v=$(dnsmasq --version 2>/dev/null | awk 'NR == 1 {print $3}') || true
   [[ -n $v ]] || die "dnsmasq --version failed"

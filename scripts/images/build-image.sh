@@ -168,7 +168,7 @@ if [[ $NAME == busybox ]]; then
   [[ -n $BUSYBOX && -x $BUSYBOX ]] || die "busybox not found: apt-get install busybox-static"
   BUSYBOX=$(readlink -f "$BUSYBOX")
   # a dynamically linked busybox would need the host's libc inside the image
-  if command -v file >/dev/null && file -L "$BUSYBOX" | grep -q 'dynamically linked'; then
+  if command -v file >/dev/null && file -L "$BUSYBOX" | grep -c 'dynamically linked' >/dev/null; then
     die "$BUSYBOX is dynamically linked: apt-get install busybox-static"
   fi
 else
@@ -278,7 +278,7 @@ EOF
 # ---------------------------------------------------------------- busybox
 build_busybox() {
   local version applet
-  version=$("$BUSYBOX" 2>&1 | head -1 | sed -n 's/^BusyBox v\([0-9][0-9.]*\).*/\1/p')
+  version=$("$BUSYBOX" 2>&1 | sed -n '1s/^BusyBox v\([0-9][0-9.]*\).*/\1/p')  # no head: pipefail + SIGPIPE
   [[ -n $version ]] || die "cannot read the version of $BUSYBOX"
   log "busybox $version from $BUSYBOX"
 
