@@ -17,13 +17,13 @@
 #   debian/bookworm/default  the same without the drop-in (services keep their sandboxing).
 #
 # Output: a unified tarball (metadata.yaml, templates/, rootfs/) compressed with xz, cached as
-#   ${JLXD_CACHE:-/var/cache/jlxd}/images/<name>.tar.xz      (<name>: busybox, debian-bookworm, ...)
+#   ${JLXD_CACHE:-/var/cache/jlxd}/images/<name>.tar.xz      (<name>: busybox.r2, debian-bookworm, ...)
 # next to <name>.key (hash of this script and of every input) and <name>.sha256 (fingerprint, size).
 # A rerun whose inputs did not change prints the cached result at once; --rebuild forces a build.
 # --out DIR also copies the image to DIR/<name>.tar.xz and prints that path.
 #
 # stdout (and nothing else goes there):
-#   path: /var/cache/jlxd/images/busybox.tar.xz
+#   path: /var/cache/jlxd/images/busybox.r2.tar.xz
 #   fingerprint: <sha256 of the file, which is LXD's fingerprint of a unified image>
 #   size: <bytes>
 #   cached: yes|no
@@ -118,8 +118,11 @@ done
 [[ -n $TARGET ]] || usage
 
 VARIANT=default
+# REV: bumped when an image's content changes in a way that must not share a cache file with older copies of this
+# script (worktrees, installed versions): the cache files are <name>.r<REV>.*
+REV=
 case $TARGET in
-busybox) NAME=busybox ;;
+busybox) NAME=busybox REV=2 ;; # r2: a shell on the console when there is one
 debian/bookworm | debian/bookworm/criu-friendly)
   NAME=debian-bookworm
   VARIANT=criu-friendly
@@ -178,13 +181,14 @@ fi
 command -v xz >/dev/null || die "xz not found: apt-get install xz-utils"
 
 mkdir -p "$CACHE"
-IMAGE=$CACHE/$NAME.tar.xz
-KEY_FILE=$CACHE/$NAME.key
-SUM_FILE=$CACHE/$NAME.sha256
+STEM=$NAME${REV:+.r$REV}
+IMAGE=$CACHE/$STEM.tar.xz
+KEY_FILE=$CACHE/$STEM.key
+SUM_FILE=$CACHE/$STEM.sha256
 KEY=$(inputs | sha256sum | cut -d' ' -f1)
 
 # One build per image at a time; a concurrent run waits, then finds the cache filled.
-exec 9>"$CACHE/.$NAME.lock"
+exec 9>"$CACHE/.$STEM.lock"
 flock 9
 
 report() { # path fingerprint size cached
@@ -531,7 +535,7 @@ esac
 T_BUILT=$(elapsed)
 
 log "packing (xz -$XZ_LEVEL)"
-TMP_IMAGE=$CACHE/.$NAME.tar.xz.tmp.$$
+TMP_IMAGE=$CACHE/.$STEM.tar.xz.tmp.$$
 TMP_FILES+=("$TMP_IMAGE")
 OWNER_ARGS=()
 # busybox is assembled without root: every file belongs to root in the image

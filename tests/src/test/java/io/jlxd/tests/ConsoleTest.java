@@ -112,6 +112,15 @@ class ConsoleTest extends DaemonTestBase {
         // clear
         given().when().delete("/1.0/instances/" + CON + "/console").then().statusCode(200);
         assertEquals(0, Files.size(daemon.dataDir().resolve("containers").resolve(CON).resolve("console.log")));
+        // the monitor appends: what comes next starts the log again, no hole of zeros
+        try (Session s = open(CON, 80, 24)) {
+            s.data().sendBinary("echo after-$((5*5))\n".getBytes(StandardCharsets.UTF_8));
+            s.data().awaitText("after-25", 15);
+            s.data().sendClose();
+            Instances.await(s.accepted());
+        }
+        String after = awaitLog(CON, "after-25");
+        assertTrue(after.indexOf('\0') < 0 && !after.contains("fi-42"), after);
     }
 
     /** Runs {@code jlxc console} with a pipe as stdin: a command, its output, then ctrl+a q detaches. */

@@ -107,39 +107,55 @@ public final class ConsoleCommand implements Callable<Integer> {
     /** Local input to the console until ctrl+a q (detach) or the end of input. */
     static void forward(InputStream from, WebSocket to) {
         byte[] buf = new byte[4096];
-        boolean prefix = false;
+        Escape escape = new Escape();
         try {
             int n;
             while ((n = from.read(buf)) > 0) {
-                ByteArrayOutputStream chunk = new ByteArrayOutputStream(n + 1);
-                for (int i = 0; i < n; i++) {
-                    int b = buf[i] & 0xff;
-                    if (prefix) {
-                        prefix = false;
-                        if (b == 'q') {
-                            if (chunk.size() > 0) {
-                                to.sendBinary(chunk.toByteArray());
-                            }
-                            to.close();
-                            return;
-                        }
-                        chunk.write(CTRL_A);
-                        if (b == CTRL_A) {
-                            continue; // ctrl+a ctrl+a sends one ctrl+a
-                        }
-                    } else if (b == CTRL_A) {
-                        prefix = true;
-                        continue;
-                    }
-                    chunk.write(b);
+                byte[] chunk = escape.filter(buf, n);
+                if (chunk.length > 0) {
+                    to.sendBinary(chunk);
                 }
-                if (chunk.size() > 0) {
-                    to.sendBinary(chunk.toByteArray());
+                if (escape.detached()) {
+                    break;
                 }
             }
         } catch (IOException e) {
             // the session ended
         }
         to.close();
+    }
+
+    /** lxc's console escape: ctrl+a q detaches, ctrl+a ctrl+a sends one ctrl+a, ctrl+a X sends both. */
+    static final class Escape {
+        private boolean prefix;
+        private boolean detached;
+
+        /** The bytes to send for {@code n} bytes of input (none after a detach). */
+        byte[] filter(byte[] in, int n) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(n + 1);
+            for (int i = 0; i < n && !detached; i++) {
+                int b = in[i] & 0xff;
+                if (prefix) {
+                    prefix = false;
+                    if (b == 'q') {
+                        detached = true;
+                        break;
+                    }
+                    out.write(CTRL_A);
+                    if (b != CTRL_A) {
+                        out.write(b);
+                    }
+                } else if (b == CTRL_A) {
+                    prefix = true;
+                } else {
+                    out.write(b);
+                }
+            }
+            return out.toByteArray();
+        }
+
+        boolean detached() {
+            return detached;
+        }
     }
 }
