@@ -31,11 +31,10 @@ done
 check_jar
 snapshot_daemon
 
-CACHE=${JLXD_CACHE:-/var/cache/jlxd}/images
-for img in busybox debian/bookworm; do
-  f="$CACHE/$(echo "$img" | tr / -).tar.xz"
-  [ -f "$f" ] || "$ROOT/scripts/images/build-image.sh" "$img" >&2
-done
+# build-image.sh prints the cached image's path at once when its inputs did not change
+BUSYBOX_IMG=$("$ROOT/scripts/images/build-image.sh" busybox | sed -n 's/^path: //p')
+DEBIAN_IMG=$("$ROOT/scripts/images/build-image.sh" debian/bookworm | sed -n 's/^path: //p')
+[ -f "$BUSYBOX_IMG" ] && [ -f "$DEBIAN_IMG" ] || die "image build failed"
 JLXC=/usr/local/bin/jlxc
 [ -x "$JLXC" ] || JLXC="$ROOT/scripts/jlxc"
 
@@ -66,8 +65,8 @@ DPID=$!
 for _ in $(seq 1 300); do [ -S "$DATA/unix.socket" ] && break; sleep 0.1; done
 [ -S "$DATA/unix.socket" ] || die "daemon did not start (see $WORK/jlxd.log)"
 export JLXD_DIR=$DATA
-"$JLXC" image import "$CACHE/busybox.tar.xz" --alias busybox >/dev/null
-"$JLXC" image import "$CACHE/debian-bookworm.tar.xz" --alias debian >/dev/null
+"$JLXC" image import "$BUSYBOX_IMG" --alias busybox >/dev/null
+"$JLXC" image import "$DEBIAN_IMG" --alias debian >/dev/null
 
 busy=0
 [ "$WAIT_QUIET" = 1 ] && busy=$(wait_quiet "${BENCH_QUIET_WAIT:-60}" "${BENCH_QUIET_PCT:-25}")
