@@ -203,9 +203,36 @@ public final class JlxdDaemon implements AutoCloseable {
                 stop();
             }
         } finally {
+            unmountUnder(root);
             deleteTree(root);
             deleteTree(Path.of("/run/lxc/lock" + root.toAbsolutePath()));
             deleteEmptyParents(Path.of("/run/lxc/lock" + root.toAbsolutePath()).getParent(), Path.of("/run/lxc/lock"));
+        }
+    }
+
+    /**
+     * Unmounts what the daemon mounted under {@code dir} (btrfs pools on loop files, bind-mounted sources), deepest
+     * first, so that deleting the tree never walks into a mounted file system; the loop devices go with the mounts.
+     */
+    static void unmountUnder(Path dir) {
+        String prefix = dir.toAbsolutePath() + "/";
+        List<String> points = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                if (f.length > 4 && f[4].startsWith(prefix)) {
+                    points.add(f[4]);
+                }
+            }
+            points.sort(java.util.Comparator.comparingInt(String::length).reversed());
+            for (String p : points) {
+                new ProcessBuilder("umount", "-l", p).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start().waitFor();
+            }
+        } catch (IOException e) {
+            System.err.println("warning: cannot unmount under " + dir + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -32,7 +32,10 @@ class EndpointsOpenApiTest {
                 new io.jlxd.daemon.routes.InstanceRoutes(null),
                 new io.jlxd.daemon.routes.ProfileRoutes(null, null),
                 new io.jlxd.daemon.routes.ExecRoutes(null, null, null, null),
-                new io.jlxd.daemon.routes.InstanceLogRoutes(null, null)))) {
+                new io.jlxd.daemon.routes.InstanceLogRoutes(null, null),
+                new io.jlxd.daemon.routes.StoragePoolRoutes(null, null, null),
+                new io.jlxd.daemon.routes.StorageVolumeRoutes(null, null, null, null),
+                new io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes(null, null, null)))) {
             table.add(e.method().text() + " " + e.path());
         }
         JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).toFile());

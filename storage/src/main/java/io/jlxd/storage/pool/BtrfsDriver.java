@@ -56,7 +56,6 @@ public final class BtrfsDriver extends AbstractPoolDriver {
 
     @Override
     public void create() throws IOException {
-        Files.createDirectories(root);
         if (source != null) {
             if (!Files.isDirectory(source)) {
                 throw new IllegalArgumentException("source \"" + source + "\" is not a directory");
@@ -64,6 +63,7 @@ public final class BtrfsDriver extends AbstractPoolDriver {
             if (!isBtrfs(source)) {
                 throw new IllegalArgumentException("source \"" + source + "\" is not on a btrfs file system");
             }
+            Files.createDirectories(root);
             mountPool();
             try {
                 layout();
@@ -80,6 +80,7 @@ public final class BtrfsDriver extends AbstractPoolDriver {
             throw new java.nio.file.FileAlreadyExistsException(loopFile + " exists already");
         }
         Files.createDirectories(loopFile.getParent());
+        Files.createDirectories(root);
         boolean mounted = false;
         try {
             try (RandomAccessFile f = new RandomAccessFile(loopFile.toFile(), "rw")) {
@@ -96,6 +97,7 @@ public final class BtrfsDriver extends AbstractPoolDriver {
                 unmount();
             }
             Files.deleteIfExists(loopFile);
+            Files.deleteIfExists(root);
             throw e;
         }
     }
