@@ -29,6 +29,7 @@ public final class JlxdDaemon implements AutoCloseable {
     private final Path stderrLog;
     private Process process;
     private int starts;
+    private List<String> extraArgs = List.of();
 
     private JlxdDaemon(Path root) throws IOException {
         this.root = root;
@@ -39,12 +40,18 @@ public final class JlxdDaemon implements AutoCloseable {
 
     /** A daemon on a fresh temporary data directory, started and ready. */
     public static JlxdDaemon start() {
+        return start(List.of());
+    }
+
+    /** The same with extra daemon options (e.g. {@code --storage-driver btrfs}), kept for restarts. */
+    public static JlxdDaemon start(List<String> extraArgs) {
         JlxdDaemon d;
         try {
             d = new JlxdDaemon(Files.createTempDirectory("jlxd-e2e-"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        d.extraArgs = List.copyOf(extraArgs);
         try {
             d.startProcess();
         } catch (RuntimeException | Error e) {
@@ -76,7 +83,9 @@ public final class JlxdDaemon implements AutoCloseable {
         try {
             Files.writeString(stderrLog, "---- start " + starts + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(command(dataDir))
+            List<String> cmd = new ArrayList<>(command(dataDir));
+            cmd.addAll(extraArgs);
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutLog.toFile()))
                     .redirectError(ProcessBuilder.Redirect.appendTo(stderrLog.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

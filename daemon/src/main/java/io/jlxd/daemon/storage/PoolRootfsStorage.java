@@ -143,6 +143,9 @@ public final class PoolRootfsStorage implements RootfsStorage {
     @Override
     public void delete(String name) throws IOException {
         String pool = poolOf(checked(name));
+        if (!pools.exists(pool)) {
+            return; // the root disk named a pool that does not exist: nothing was created
+        }
         pools.get(pool).deleteVolume(VolumeType.CONTAINER, name);
         pools.volumes().delete(pool, CONTAINER, name);
     }
