@@ -42,7 +42,7 @@ class StorageInstancesTest extends DaemonTestBase {
 
     private static Map<String, Object> onPool(String name, Map<String, Object> devices) {
         Map<String, Object> devs = new java.util.TreeMap<>(devices);
-        devs.put("root", Map.of("type", "disk", "path", "/", "pool", "sp-ib"));
+        devs.putIfAbsent("root", Map.of("type", "disk", "path", "/", "pool", "sp-ib"));
         return Map.of("name", name, "source", Map.of("type", "image", "fingerprint", fingerprint), "devices", devs);
     }
 
@@ -83,7 +83,8 @@ class StorageInstancesTest extends DaemonTestBase {
         status(400, Instances.create(onPool("sp-c2", Map.of("x", Map.of("type", "disk", "source", "/etc", "path", "/x")))));
         t0 = System.nanoTime();
         Instances.ok(Instances.create(onPool("sp-c2", Map.of("data", shared,
-                "ro", Map.of("type", "disk", "pool", "sp-ib", "source", "sp-ro", "path", "/mnt/ro", "readonly", "true")))));
+                "ro", Map.of("type", "disk", "pool", "sp-ib", "source", "sp-ro", "path", "/mnt/ro", "readonly", "true"),
+                "root", Map.of("type", "disk", "path", "/", "pool", "sp-ib", "size", "32MiB")))));
         System.out.println("launch on btrfs (snapshot of the image volume): " + (System.nanoTime() - t0) / 1_000_000 + " ms");
 
         // each rootfs is a subvolume, a writable snapshot of the pool's image volume
@@ -109,6 +110,10 @@ class StorageInstancesTest extends DaemonTestBase {
         assertNotEquals(0, q.exitCode(), "quota: " + q);
         assertTrue(Files.size(pool().resolve("custom/sp-quota/big")) <= 9L << 20);
         assertTrue(Instances.state("sp-c1").get("disk").get("root").get("usage").asLong() > 0, Instances.state("sp-c1").toString());
+        // the root disk's size is a quota on the instance volume
+        Jlxc.Result rq = exec("sp-c2", "dd if=/dev/zero of=/big bs=1M count=64 && sync");
+        assertNotEquals(0, rq.exitCode(), "root quota: " + rq);
+        assertEquals("32MiB", get(POOL + "/volumes/container/sp-c2").get("config").get("size").asText());
 
         // restore of a volume mounted by a running instance is refused; the pool cannot be deleted
         Instances.ok(post(POOL + "/volumes/custom/sp-shared/snapshots", Map.of("name", "s0")));

@@ -131,6 +131,10 @@ class StoragePoolsApiTest extends DaemonTestBase {
         Files.writeString(daemon.dataDir().resolve("storage-pools/sp-d1/custom/sp-nq/x"), "dir");
         Instances.ok(post(POOLS + "/sp-d1/volumes/custom/sp-nq/snapshots", Map.of("name", "s1")));
         assertEquals("dir", Files.readString(daemon.dataDir().resolve("storage-pools/sp-d1/custom-snapshots/sp-nq/s1/x")));
+        Response q = post("/1.0/instances", Map.of("name", "sp-dq", "source", Map.of("type", "none"), "devices",
+                Map.of("root", Map.of("type", "disk", "path", "/", "pool", "sp-d1", "size", "1GiB"))));
+        status(400, q);
+        assertTrue(q.asString().contains("quota"), q.asString());
         status(200, given().when().delete(POOLS + "/sp-d1/volumes/custom/sp-nq"));
         status(200, given().when().delete(POOLS + "/sp-d1"));
         assertFalse(Files.exists(daemon.dataDir().resolve("storage-pools/sp-d1")));

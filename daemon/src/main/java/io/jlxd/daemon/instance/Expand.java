@@ -64,7 +64,14 @@ public final class Expand {
     private static void validateDisk(String name, Map<String, String> d) {
         String path = d.getOrDefault("path", "");
         boolean root = path.equals("/");
-        List<String> allowed = root ? List.of("type", "path", "pool") : List.of("type", "path", "pool", "source", "readonly");
+        List<String> allowed = root ? List.of("type", "path", "pool", "size") : List.of("type", "path", "pool", "source", "readonly");
+        if (root && d.get("size") != null && !d.get("size").isEmpty()) {
+            try {
+                io.jlxd.api.config.Sizes.parseBytes(d.get("size"));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("Device \"" + name + "\": invalid size \"" + d.get("size") + "\": " + e.getMessage());
+            }
+        }
         for (String k : d.keySet()) {
             if (!allowed.contains(k)) {
                 throw ApiException.badRequest("Device \"" + name + "\": unsupported " + (root ? "root " : "") + "disk key \"" + k + "\"");

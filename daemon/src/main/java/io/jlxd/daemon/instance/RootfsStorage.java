@@ -85,7 +85,8 @@ public interface RootfsStorage {
 
     /**
      * The {@code lxc.mount.entry} lines ({@code key = value}) binding the instance's custom volume disks, after
-     * preparing the volumes for its id map (the volume's root owned by the mapped root).
+     * preparing the volumes for its id map (the volume's root owned by the mapped root) and applying the root disk's
+     * {@code size} quota when it changed. Called whenever the LXC config is written (create, update, start).
      */
     default List<String> diskMounts(String name, Map<String, Map<String, String>> expandedDevices, IdMap idmap)
             throws IOException {

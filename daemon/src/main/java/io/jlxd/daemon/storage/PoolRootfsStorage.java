@@ -228,6 +228,10 @@ public final class PoolRootfsStorage implements RootfsStorage {
         if (!pools.exists(root)) {
             throw ApiException.badRequest("Storage pool \"" + root + "\" not found (root disk)");
         }
+        if (!rootSize(devices).isEmpty() && !pools.get(root).supportsQuotas()) {
+            throw ApiException.badRequest("The root disk's \"size\" needs a pool whose driver enforces quotas (btrfs); pool \""
+                    + root + "\" is " + pools.get(root).name());
+        }
         pools.volumes().poolOf(CONTAINER, name).ifPresent(cur -> {
             if (!cur.equals(root)) {
                 throw ApiException.badRequest("The root disk's pool cannot change from \"" + cur + "\" to \"" + root
@@ -255,8 +259,36 @@ public final class PoolRootfsStorage implements RootfsStorage {
         }
     }
 
+    private static String rootSize(Map<String, Map<String, String>> devices) {
+        return devices.values().stream().filter(InstanceDisks::isRoot).findFirst()
+                .map(d -> d.getOrDefault("size", "")).orElse("");
+    }
+
+    /** Applies the root disk's {@code size} as the volume's quota when it changed (recorded in the volume's config). */
+    private void rootQuota(String name, Map<String, Map<String, String>> devices) throws IOException {
+        String pool = poolOf(name);
+        var row = pools.volumes().get(pool, CONTAINER, name).orElse(null);
+        if (row == null) {
+            return;
+        }
+        String want = rootSize(devices);
+        if (want.equals(row.config().getOrDefault(StorageConfigKeys.SIZE, ""))) {
+            return;
+        }
+        pools.get(pool).setQuota(VolumeType.CONTAINER, name, want.isEmpty() ? 0 : io.jlxd.api.config.Sizes.parseBytes(want));
+        Map<String, String> config = new TreeMap<>(row.config());
+        if (want.isEmpty()) {
+            config.remove(StorageConfigKeys.SIZE);
+        } else {
+            config.put(StorageConfigKeys.SIZE, want);
+        }
+        pools.volumes().update(new io.jlxd.daemon.db.StorageVolumeTable.Row(pool, CONTAINER, name, row.description(),
+                row.createdAt(), config));
+    }
+
     @Override
     public List<String> diskMounts(String name, Map<String, Map<String, String>> devices, IdMap idmap) throws IOException {
+        rootQuota(name, devices);
         List<String> out = new ArrayList<>();
         for (Map<String, String> d : new TreeMap<>(devices).values()) {
             if (!InstanceDisks.isVolume(d)) {
