@@ -214,11 +214,20 @@ public final class StoragePools {
     /** Deletes a pool that has no volumes (409 otherwise): the row first, then the storage. */
     public synchronized void delete(String name) throws IOException {
         PoolDriver d = get(name);
+        StoragePoolTable.Row row = pools.get(name).orElseThrow();
         if (!pools.delete(name)) {
             throw ApiException.conflict("The storage pool is currently in use (it still has volumes)");
         }
         drivers.remove(name);
-        d.delete();
+        try {
+            d.delete();
+        } catch (IOException | RuntimeException e) {
+            // revert: the pool stays as it was (its storage may be busy, e.g. a shell inside the mount point)
+            pools.create(row);
+            drivers.put(name, d);
+            d.mount();
+            throw e;
+        }
     }
 
     /** Records a volume row (container, image or custom). */
