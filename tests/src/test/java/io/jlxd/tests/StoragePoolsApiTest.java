@@ -141,6 +141,38 @@ class StoragePoolsApiTest extends DaemonTestBase {
     }
 
     @Test
+    void leftoversOfACrashAreCleanedAtStartAndVolumesCopyAcrossPools() throws Exception {
+        status(200, post(POOLS, Map.of("name", "sp-rc", "driver", "dir")));
+        Instances.ok(post(POOLS + "/sp-rc/volumes/custom", Map.of("name", "sp-keep")));
+        Path pool = daemon.dataDir().resolve("storage-pools/sp-rc");
+        Files.writeString(pool.resolve("custom/sp-keep/f"), "kept");
+        Instances.ok(post(POOLS + "/sp-rc/volumes/custom/sp-keep/snapshots", Map.of("name", "s0")));
+        daemon.stop();
+        // what a kill -9 half way can leave: a volume without its row, a snapshot without its row, a temporary, a
+        // restore interrupted after the volume was moved aside
+        Files.createDirectories(pool.resolve("custom/sp-orphan"));
+        Files.createDirectories(pool.resolve("custom-snapshots/sp-keep/ghost"));
+        Files.createDirectories(pool.resolve("custom/.sp-new.jlxd-tmp-abc"));
+        Files.move(pool.resolve("custom/sp-keep"), pool.resolve("custom/.sp-keep.jlxd-old-abc"));
+        daemon.startProcess();
+        useSocket(daemon);
+        try (var l = Files.list(pool.resolve("custom"))) {
+            assertEquals(List.of("sp-keep"), l.map(p -> p.getFileName().toString()).toList());
+        }
+        assertEquals("kept", Files.readString(pool.resolve("custom/sp-keep/f")), "interrupted restore rolled back");
+        assertFalse(Files.exists(pool.resolve("custom-snapshots/sp-keep/ghost")));
+        assertTrue(Files.exists(pool.resolve("custom-snapshots/sp-keep/s0")));
+
+        // copy to another pool (the default dir pool), from a snapshot
+        Instances.ok(post(POOLS + "/default/volumes/custom", Map.of("name", "sp-copied",
+                "source", Map.of("type", "copy", "pool", "sp-rc", "name", "sp-keep/s0"))));
+        assertEquals("kept", Files.readString(daemon.dataDir().resolve("storage-pools/default/custom/sp-copied/f")));
+        status(200, given().when().delete(POOLS + "/default/volumes/custom/sp-copied"));
+        status(200, given().when().delete(POOLS + "/sp-rc/volumes/custom/sp-keep"));
+        status(200, given().when().delete(POOLS + "/sp-rc"));
+    }
+
+    @Test
     void badInput() {
         status(400, post(POOLS, Map.of("name", "sp-x", "driver", "zfs")));
         status(400, post(POOLS, Map.of("name", "sp-x")));

@@ -108,7 +108,7 @@ public final class StorageVolumeRoutes {
         Map<String, List<String>> res = Map.of("storage_volumes", List.of(url(pool, "custom", name)));
         return Reply.async(operations.startTask(Operations.Spec.task(src == null ? "Creating storage volume" : "Copying storage volume", res),
                 ctx -> {
-                    custom.create(pool, name, body.description(), body.config(), src == null ? null : src[0],
+                    custom.create(pool, name, body.description(), body.config(), src == null ? null : src[0] == null ? pool : src[0],
                             src == null ? null : src[1], src == null ? null : src[2]);
                     events.lifecycle("storage-volume-created", url(pool, "custom", name), null, who);
                     return null;

@@ -85,10 +85,14 @@ public final class CustomVolumes {
             if (srcSnap != null && pools.volumes().snapshots(srcPool, CUSTOM, srcName).stream().noneMatch(s -> s.name().equals(srcSnap))) {
                 throw ApiException.notFound("Storage volume snapshot not found");
             }
-            if (!srcPool.equals(pool)) {
-                throw ApiException.badRequest("Copying a volume to another pool is not supported yet");
+            if (srcPool.equals(pool)) {
+                d.copyVolume(VolumeType.CUSTOM, srcName, srcSnap, VolumeType.CUSTOM, name);
+            } else {
+                PoolDriver src = pools.get(srcPool);
+                java.nio.file.Path from = srcSnap == null ? src.volumePath(VolumeType.CUSTOM, srcName)
+                        : src.snapshotPath(VolumeType.CUSTOM, srcName, srcSnap);
+                d.createVolumeFrom(VolumeType.CUSTOM, name, t -> CopyTree.copy(from, t));
             }
-            d.copyVolume(VolumeType.CUSTOM, srcName, srcSnap, VolumeType.CUSTOM, name);
         } else {
             d.createVolume(VolumeType.CUSTOM, name);
         }

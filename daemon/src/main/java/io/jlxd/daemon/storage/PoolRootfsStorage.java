@@ -197,20 +197,7 @@ public final class PoolRootfsStorage implements RootfsStorage {
             src.copyVolume(VolumeType.CONTAINER, from, fromSnap == null ? null : checked(fromSnap), VolumeType.CONTAINER, to);
         } else {
             Path s = fromSnap == null ? src.volumePath(VolumeType.CONTAINER, from) : src.snapshotPath(VolumeType.CONTAINER, from, checked(fromSnap));
-            dst.createVolumeFrom(VolumeType.CONTAINER, to, t -> {
-                ProcessBuilder pb = new ProcessBuilder("cp", "-a", "--reflink=auto", "-T", "--", s.toString(), t.toString())
-                        .redirectErrorStream(true);
-                try {
-                    Process p = pb.start();
-                    String out = new String(p.getInputStream().readAllBytes());
-                    if (p.waitFor() != 0) {
-                        throw new IOException("copy of " + s + " failed: " + out.strip());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            });
+            dst.createVolumeFrom(VolumeType.CONTAINER, to, t -> CopyTree.copy(s, t));
         }
         record(dstPool, dst, to);
     }

@@ -70,11 +70,65 @@ public final class StoragePools {
                 PoolDriver d = s.driver(pools.get(name).orElseThrow());
                 d.mount();
                 s.drivers.put(name, d);
+                s.reconcile(name, d);
             } catch (IOException | RuntimeException e) {
                 LOG.severe("storage pool " + name + " cannot be mounted: " + e.getMessage());
             }
         }
         return s;
+    }
+
+    /**
+     * After a crash between a driver step and its row (or the reverse): custom and image volumes, and custom volume
+     * snapshots, whose files have no row are removed; rows of custom volumes and snapshots without files are removed.
+     */
+    private void reconcile(String pool, PoolDriver d) throws IOException {
+        for (VolumeType t : new VolumeType[] {VolumeType.CUSTOM, VolumeType.IMAGE}) {
+            java.util.Set<String> rows = new java.util.HashSet<>();
+            for (StorageVolumeTable.Row r : volumes.list(pool, t.apiName())) {
+                if (Files.isDirectory(d.volumePath(t, r.name()))) {
+                    rows.add(r.name());
+                } else if (t == VolumeType.CUSTOM) {
+                    LOG.warning("custom volume " + pool + "/" + r.name() + " has no files; removing its row");
+                    volumes.delete(pool, t.apiName(), r.name());
+                } else {
+                    volumes.delete(pool, t.apiName(), r.name()); // unpacked again when needed
+                }
+            }
+            for (String n : listVisible(d.root().resolve(t.dir()))) {
+                if (!rows.contains(n)) {
+                    LOG.warning(t.apiName() + " volume " + pool + "/" + n + " has no row (interrupted operation); removing it");
+                    d.deleteVolume(t, n);
+                }
+            }
+        }
+        for (String vol : listVisible(d.root().resolve(VolumeType.CUSTOM.snapshotDir()))) {
+            java.util.Set<String> snaps = new java.util.HashSet<>();
+            volumes.snapshots(pool, VolumeType.CUSTOM.apiName(), vol).forEach(sn -> snaps.add(sn.name()));
+            for (String sn : listVisible(d.root().resolve(VolumeType.CUSTOM.snapshotDir()).resolve(vol))) {
+                if (!snaps.contains(sn)) {
+                    LOG.warning("snapshot " + pool + "/" + vol + "/" + sn + " has no row; removing it");
+                    d.deleteSnapshot(VolumeType.CUSTOM, vol, sn);
+                }
+            }
+        }
+        for (StorageVolumeTable.Row r : volumes.list(pool, VolumeType.CUSTOM.apiName())) {
+            for (StorageVolumeTable.Snapshot sn : volumes.snapshots(pool, r.type(), r.name())) {
+                if (!Files.isDirectory(d.snapshotPath(VolumeType.CUSTOM, r.name(), sn.name()))) {
+                    LOG.warning("snapshot " + pool + "/" + r.name() + "/" + sn.name() + " has no files; removing its row");
+                    volumes.deleteSnapshot(pool, r.type(), r.name(), sn.name());
+                }
+            }
+        }
+    }
+
+    private static java.util.List<String> listVisible(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
     }
 
     private static boolean isEmpty(Path dir) throws IOException {
