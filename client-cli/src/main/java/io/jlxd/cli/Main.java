@@ -23,6 +23,7 @@ import io.jlxd.cli.commands.RenameCommand;
 import io.jlxd.cli.commands.RestartCommand;
 import io.jlxd.cli.commands.StartCommand;
 import io.jlxd.cli.commands.StopCommand;
+import io.jlxd.cli.commands.StorageCommand;
 import io.jlxd.cli.commands.VersionCommand;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -79,6 +80,7 @@ public final class Main {
         f.put("snapshot", SnapshotCommand::new);
         f.put("start", StartCommand::new);
         f.put("stop", StopCommand::new);
+        f.put("storage", StorageCommand::commandLine);
         f.put("version", VersionCommand::new);
         return Collections.unmodifiableMap(f);
     }

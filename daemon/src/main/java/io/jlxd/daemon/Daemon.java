@@ -15,7 +15,16 @@ import io.jlxd.daemon.db.Database;
 import io.jlxd.daemon.db.ImageTable;
 import io.jlxd.daemon.db.InstanceTable;
 import io.jlxd.daemon.db.ProfileTable;
-import io.jlxd.daemon.instance.DirRootfsStorage;
+import io.jlxd.daemon.db.StoragePoolTable;
+import io.jlxd.daemon.db.StorageVolumeTable;
+import io.jlxd.daemon.instance.Expand;
+import io.jlxd.daemon.routes.StoragePoolRoutes;
+import io.jlxd.daemon.routes.StorageVolumeRoutes;
+import io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes;
+import io.jlxd.daemon.storage.CustomVolumes;
+import io.jlxd.daemon.storage.InstanceDisks;
+import io.jlxd.daemon.storage.PoolRootfsStorage;
+import io.jlxd.daemon.storage.StoragePools;
 import io.jlxd.daemon.instance.InstanceManager;
 import io.jlxd.daemon.instance.driver.LxcContainerDriver;
 import io.jlxd.daemon.image.ImageService;
@@ -63,7 +72,10 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
 
     /** Start-up options (see {@link Main}). */
-    public record Options(Path dataDir, String group, Path logFile, boolean verbose) {
+    public record Options(Path dataDir, String group, Path logFile, boolean verbose, StoragePools.Defaults storage) {
+        public Options(Path dataDir, String group, Path logFile, boolean verbose) {
+            this(dataDir, group, logFile, verbose, StoragePools.Defaults.DIR);
+        }
     }
 
     private final DataDir dir;
@@ -108,9 +120,19 @@ public final class Daemon implements AutoCloseable {
             ImageService images = ImageService.open(dir.root().resolve("images"), new ImageTable(db));
             ProfileTable profiles = new ProfileTable(db);
             LxcContainerDriver driver = LxcContainerDriver.forDataDir(dir.root());
-            DirRootfsStorage storage = new DirRootfsStorage(dir.root());
-            InstanceManager instances = new InstanceManager(new InstanceTable(db), profiles, driver,
-                    storage, images, operations, events);
+            InstanceTable instanceTable = new InstanceTable(db);
+            StoragePools pools = StoragePools.open(dir.root(), new StoragePoolTable(db), new StorageVolumeTable(db), o.storage());
+            Expand.poolExists = pools::exists;
+            InstanceDisks disks = new InstanceDisks(instanceTable, profiles);
+            PoolRootfsStorage rootfs = new PoolRootfsStorage(pools, disks);
+            rootfs.adoptLegacy(instanceTable.names());
+            images.onDelete(pools::deleteImageVolumes);
+            LOG.fine(() -> "start: storage pools mounted after " + uptimeMs() + " ms");
+            InstanceManager instances = new InstanceManager(instanceTable, profiles, driver, rootfs, images, operations, events);
+            CustomVolumes customVolumes = new CustomVolumes(pools, disks, n -> {
+                var s = instances.containerState(n);
+                return s == null || s.active();
+            });
             InstanceSnapshots snapshots = new InstanceSnapshots(instances, new SnapshotTable(db), operations, events,
                     java.time.Clock.systemDefaultZone());
             InstanceCopies copies = new InstanceCopies(snapshots);
@@ -133,9 +155,12 @@ public final class Daemon implements AutoCloseable {
                     new ProfileRoutes(profiles, events),
                     new ExecRoutes(driver, execTargets, operations, sockets),
                     new InstanceLogRoutes(driver, execTargets),
-                    new FileRoutes(new InstanceFiles(instances, driver, storage), events),
+                    new FileRoutes(new InstanceFiles(instances, driver, rootfs), events),
                     new ConsoleRoutes(driver, execTargets, operations, sockets, events),
-                    new InstanceSnapshotRoutes(snapshots))));
+                    new InstanceSnapshotRoutes(snapshots),
+                    new StoragePoolRoutes(pools, disks, events),
+                    new StorageVolumeRoutes(pools, customVolumes, operations, events),
+                    new StorageVolumeSnapshotRoutes(customVolumes, operations, events))));
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);

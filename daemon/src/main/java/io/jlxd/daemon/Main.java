@@ -13,18 +13,24 @@ public final class Main {
     static final long STARTED_NANOS = System.nanoTime();
 
     static final String USAGE = """
-            Usage: jlxd [--datadir DIR] [--group GROUP] [--log-file FILE] [-v|--verbose]
+            Usage: jlxd [--datadir DIR] [--group GROUP] [--log-file FILE] [--storage-driver dir|btrfs]
+                        [--storage-size SIZE] [-v|--verbose]
             The jlxd system-container daemon: LXD-compatible REST API on a Unix socket and HTTPS.
                   --datadir DIR     Data directory (default: $JLXD_DIR or /var/lib/jlxd)
                   --group GROUP     Group that owns the Unix socket (default: root's)
                   --log-file FILE   Log file (default: DIR/logs/jlxd.log)
+                  --storage-driver D  Driver of the "default" storage pool created at the first start: dir
+                                    (default) or btrfs (on a loop file DIR/disks/default.img)
+                  --storage-size SIZE  Size of that loop file (e.g. 10GiB; default like LXD: 20% of the free
+                                    space, 5 to 30 GiB)
               -v, --verbose         Log debug messages
               -h, --help            Show this help message and exit
               -V, --version         Print version information and exit
             """;
 
     /** Parsed command line. */
-    record Args(Path dataDir, String group, Path logFile, boolean verbose, boolean help, boolean version) {
+    record Args(Path dataDir, String group, Path logFile, boolean verbose, boolean help, boolean version,
+                String storageDriver, String storageSize) {
     }
 
     public static void main(String[] args) {
@@ -51,7 +57,8 @@ public final class Main {
         Path dir = a.dataDir() != null ? a.dataDir() : Path.of(System.getenv().getOrDefault("JLXD_DIR", "/var/lib/jlxd"));
         Daemon daemon;
         try {
-            daemon = Daemon.start(new Daemon.Options(dir.toAbsolutePath(), a.group(), a.logFile(), a.verbose()));
+            daemon = Daemon.start(new Daemon.Options(dir.toAbsolutePath(), a.group(), a.logFile(), a.verbose(),
+                    new io.jlxd.daemon.storage.StoragePools.Defaults(a.storageDriver(), a.storageSize())));
         } catch (DataDir.AlreadyRunningException e) {
             System.err.println("Error: " + e.getMessage());
             return 1;
@@ -81,6 +88,8 @@ public final class Main {
         boolean verbose = false;
         boolean help = false;
         boolean version = false;
+        String storageDriver = "dir";
+        String storageSize = null;
         for (int i = 0; i < argv.length; i++) {
             String arg = argv[i];
             String value = null;
@@ -93,13 +102,21 @@ public final class Main {
                 case "--datadir" -> dataDir = Path.of(value != null ? value : next(argv, ++i, arg));
                 case "--group" -> group = value != null ? value : next(argv, ++i, arg);
                 case "--log-file" -> logFile = Path.of(value != null ? value : next(argv, ++i, arg));
+                case "--storage-driver" -> storageDriver = value != null ? value : next(argv, ++i, arg);
+                case "--storage-size" -> storageSize = value != null ? value : next(argv, ++i, arg);
                 case "-v", "--verbose" -> verbose = true;
                 case "-h", "--help" -> help = true;
                 case "-V", "--version" -> version = true;
                 default -> throw new IllegalArgumentException("unknown option or argument '" + argv[i] + "'");
             }
         }
-        return new Args(dataDir, group, logFile, verbose, help, version);
+        if (!storageDriver.equals("dir") && !storageDriver.equals("btrfs")) {
+            throw new IllegalArgumentException("--storage-driver must be dir or btrfs");
+        }
+        if (storageSize != null) {
+            io.jlxd.api.config.Sizes.parseBytes(storageSize);
+        }
+        return new Args(dataDir, group, logFile, verbose, help, version, storageDriver, storageSize);
     }
 
     private static String next(String[] argv, int i, String option) {

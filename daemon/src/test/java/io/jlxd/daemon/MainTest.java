@@ -22,6 +22,16 @@ class MainTest {
     }
 
     @Test
+    void storageOptions() {
+        Main.Args a = Main.parse(new String[] {"--storage-driver", "btrfs", "--storage-size=10GiB"});
+        assertEquals("btrfs", a.storageDriver());
+        assertEquals("10GiB", a.storageSize());
+        assertEquals("dir", Main.parse(new String[0]).storageDriver());
+        assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--storage-driver", "zfs"}));
+        assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--storage-size", "lots"}));
+    }
+
+    @Test
     void refusesUnknownOptionsAndMissingValues() {
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--bogus"}));
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--datadir"}));

@@ -29,6 +29,7 @@ public final class JlxdDaemon implements AutoCloseable {
     private final Path stderrLog;
     private Process process;
     private int starts;
+    private List<String> extraArgs = List.of();
 
     private JlxdDaemon(Path root) throws IOException {
         this.root = root;
@@ -39,12 +40,18 @@ public final class JlxdDaemon implements AutoCloseable {
 
     /** A daemon on a fresh temporary data directory, started and ready. */
     public static JlxdDaemon start() {
+        return start(List.of());
+    }
+
+    /** The same with extra daemon options (e.g. {@code --storage-driver btrfs}), kept for restarts. */
+    public static JlxdDaemon start(List<String> extraArgs) {
         JlxdDaemon d;
         try {
             d = new JlxdDaemon(Files.createTempDirectory("jlxd-e2e-"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        d.extraArgs = List.copyOf(extraArgs);
         try {
             d.startProcess();
         } catch (RuntimeException | Error e) {
@@ -76,7 +83,9 @@ public final class JlxdDaemon implements AutoCloseable {
         try {
             Files.writeString(stderrLog, "---- start " + starts + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(command(dataDir))
+            List<String> cmd = new ArrayList<>(command(dataDir));
+            cmd.addAll(extraArgs);
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutLog.toFile()))
                     .redirectError(ProcessBuilder.Redirect.appendTo(stderrLog.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -208,9 +217,36 @@ public final class JlxdDaemon implements AutoCloseable {
                 stop();
             }
         } finally {
+            unmountUnder(root);
             deleteTree(root);
             deleteTree(Path.of("/run/lxc/lock" + root.toAbsolutePath()));
             deleteEmptyParents(Path.of("/run/lxc/lock" + root.toAbsolutePath()).getParent(), Path.of("/run/lxc/lock"));
+        }
+    }
+
+    /**
+     * Unmounts what the daemon mounted under {@code dir} (btrfs pools on loop files, bind-mounted sources), deepest
+     * first, so that deleting the tree never walks into a mounted file system; the loop devices go with the mounts.
+     */
+    static void unmountUnder(Path dir) {
+        String prefix = dir.toAbsolutePath() + "/";
+        List<String> points = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                if (f.length > 4 && f[4].startsWith(prefix)) {
+                    points.add(f[4]);
+                }
+            }
+            points.sort(java.util.Comparator.comparingInt(String::length).reversed());
+            for (String p : points) {
+                new ProcessBuilder("umount", "-l", p).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start().waitFor();
+            }
+        } catch (IOException e) {
+            System.err.println("warning: cannot unmount under " + dir + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -8,6 +8,10 @@ import java.util.List;
  * {@code java -cp api/target/classes io.jlxd.api.config.ConfigDocs > docs/configuration.md}.
  */
 public final class ConfigDocs {
+    /** Every schema, in the order of docs/configuration.md. */
+    public static final List<ConfigSchema> SCHEMAS = List.of(ServerConfigKeys.SCHEMA, InstanceConfigKeys.SCHEMA,
+            StorageConfigKeys.POOL, StorageConfigKeys.VOLUME);
+
     private ConfigDocs() {
     }
 
@@ -31,6 +35,6 @@ public final class ConfigDocs {
     }
 
     public static void main(String[] args) {
-        System.out.print(render(List.of(ServerConfigKeys.SCHEMA, InstanceConfigKeys.SCHEMA)));
+        System.out.print(render(SCHEMAS));
     }
 }

@@ -45,6 +45,13 @@ public enum ValueType {
             Sizes.parseMemory(value);
         }
     },
+    /** A size in bytes with an optional unit (kB, MB, GB, KiB, MiB, GiB, ...). */
+    BYTES {
+        @Override
+        void check(String value) {
+            Sizes.parseBytes(value);
+        }
+    },
     /** A CPU limit: a count ("2") or a CPU set ("0-1,3"). */
     CPU {
         @Override

@@ -42,6 +42,9 @@ final class CreateInstance {
     @Option(names = "--description", paramLabel = "TEXT", description = "Instance description")
     String description;
 
+    @Option(names = {"-s", "--storage"}, paramLabel = "POOL", description = "Storage pool of the instance's root disk")
+    String storage;
+
     /** Creates the instance and returns its name. */
     String create(CliContext ctx) throws IOException {
         ObjectNode source = resolveImage(ctx);
@@ -96,6 +99,12 @@ final class CreateInstance {
         if (noProfiles || profiles != null) {
             var list = body.putArray("profiles");
             new ArrayList<>(noProfiles ? List.<String>of() : profiles).forEach(list::add);
+        }
+        if (storage != null && !storage.isEmpty()) {
+            ObjectNode root = body.putObject("devices").putObject("root");
+            root.put("type", "disk");
+            root.put("path", "/");
+            root.put("pool", storage);
         }
         body.put("ephemeral", ephemeral);
         if (description != null) {

@@ -34,6 +34,14 @@ class CreateInstanceTest {
     }
 
     @Test
+    void storagePoolBecomesTheRootDisk() {
+        CreateInstance c = new CreateInstance();
+        c.storage = "fast";
+        assertEquals(json("""
+                {"root":{"type":"disk","path":"/","pool":"fast"}}"""), c.body(JsonNodeFactory.instance.objectNode()).get("devices"));
+    }
+
+    @Test
     void withoutNameOrProfilesTheServerDecides() {
         CreateInstance c = new CreateInstance();
         ObjectNode body = c.body(JsonNodeFactory.instance.objectNode());

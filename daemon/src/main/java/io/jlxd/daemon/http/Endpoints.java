@@ -21,6 +21,9 @@ import io.jlxd.daemon.routes.InstanceSnapshotRoutes;
 import io.jlxd.daemon.routes.OperationRoutes;
 import io.jlxd.daemon.routes.ProfileRoutes;
 import io.jlxd.daemon.routes.ServerRoutes;
+import io.jlxd.daemon.routes.StoragePoolRoutes;
+import io.jlxd.daemon.routes.StorageVolumeRoutes;
+import io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes;
 import java.util.List;
 
 /**
@@ -36,7 +39,9 @@ public final class Endpoints {
     public record Routes(ServerRoutes server, OperationRoutes operations, CertificateRoutes certificates,
                          ImageRoutes images, ImageAliasRoutes imageAliases, InstanceRoutes instances, ProfileRoutes profiles,
                          ExecRoutes exec, InstanceLogRoutes logs, FileRoutes files, ConsoleRoutes console,
-                         InstanceSnapshotRoutes snapshots) {
+                         InstanceSnapshotRoutes snapshots,
+                         StoragePoolRoutes storagePools, StorageVolumeRoutes storageVolumes,
+                         StorageVolumeSnapshotRoutes storageVolumeSnapshots) {
     }
 
     public static List<Endpoint> all(Routes r) {
@@ -112,7 +117,29 @@ public final class Endpoints {
                 new Endpoint(PUT, "/1.0/profiles/{name}", TRUSTED, r.profiles()::put, "Replace a profile"),
                 new Endpoint(PATCH, "/1.0/profiles/{name}", TRUSTED, r.profiles()::patch, "Update a profile"),
                 new Endpoint(DELETE, "/1.0/profiles/{name}", TRUSTED, r.profiles()::delete, "Delete an unused profile"),
-                new Endpoint(POST, "/1.0/profiles/{name}", TRUSTED, r.profiles()::rename, "Rename a profile"));
+                new Endpoint(POST, "/1.0/profiles/{name}", TRUSTED, r.profiles()::rename, "Rename a profile"),
+                // storage pools and volumes (issue 4)
+                new Endpoint(GET, "/1.0/storage-pools", TRUSTED, r.storagePools()::list, "List storage pools"),
+                new Endpoint(POST, "/1.0/storage-pools", TRUSTED, r.storagePools()::create, "Create a storage pool"),
+                new Endpoint(GET, "/1.0/storage-pools/{pool}", TRUSTED, r.storagePools()::get, "Show a storage pool"),
+                new Endpoint(PUT, "/1.0/storage-pools/{pool}", TRUSTED, r.storagePools()::put, "Replace a storage pool's description and config"),
+                new Endpoint(PATCH, "/1.0/storage-pools/{pool}", TRUSTED, r.storagePools()::patch, "Update a storage pool's description and config"),
+                new Endpoint(DELETE, "/1.0/storage-pools/{pool}", TRUSTED, r.storagePools()::delete, "Delete a storage pool without volumes"),
+                new Endpoint(GET, "/1.0/storage-pools/{pool}/resources", TRUSTED, r.storagePools()::resources, "Space used and total of a storage pool"),
+                new Endpoint(GET, "/1.0/storage-pools/{pool}/volumes", TRUSTED, r.storageVolumes()::listAll, "List the volumes of a pool"),
+                new Endpoint(GET, "/1.0/storage-pools/{pool}/volumes/{type}", TRUSTED, r.storageVolumes()::listType, "List the volumes of one type"),
+                new Endpoint(POST, "/1.0/storage-pools/{pool}/volumes/{type}", TRUSTED, r.storageVolumes()::create, "Create (or copy) a custom volume"),
+                new Endpoint(GET, "/1.0/storage-pools/{pool}/volumes/{type}/{name}", TRUSTED, r.storageVolumes()::get, "Show a volume"),
+                new Endpoint(PUT, "/1.0/storage-pools/{pool}/volumes/{type}/{name}", TRUSTED, r.storageVolumes()::put, "Replace a custom volume's description and config, or restore a snapshot"),
+                new Endpoint(PATCH, "/1.0/storage-pools/{pool}/volumes/{type}/{name}", TRUSTED, r.storageVolumes()::patch, "Update a custom volume's description and config"),
+                new Endpoint(POST, "/1.0/storage-pools/{pool}/volumes/{type}/{name}", TRUSTED, r.storageVolumes()::rename, "Rename a custom volume"),
+                new Endpoint(DELETE, "/1.0/storage-pools/{pool}/volumes/{type}/{name}", TRUSTED, r.storageVolumes()::delete, "Delete a custom volume"),
+                new Endpoint(GET, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots", TRUSTED, r.storageVolumeSnapshots()::list, "List a custom volume's snapshots"),
+                new Endpoint(POST, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots", TRUSTED, r.storageVolumeSnapshots()::create, "Snapshot a custom volume"),
+                new Endpoint(GET, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::get, "Show a volume snapshot"),
+                new Endpoint(PUT, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::put, "Update a volume snapshot's description and expiry"),
+                new Endpoint(POST, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::rename, "Rename a volume snapshot"),
+                new Endpoint(DELETE, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::delete, "Delete a volume snapshot"));
     }
 
     private static Reply websocketOnly(ApiRequest req) {

@@ -108,10 +108,18 @@ public final class ImageService implements ImageProvider {
         return matches.isEmpty() ? Optional.empty() : table.find(matches.getFirst());
     }
 
-    /** Deletes the row (aliases cascade), then the files. */
+    private final List<java.util.function.Consumer<String>> deleteListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Called with the fingerprint after an image is deleted (storage pools remove their image volumes). */
+    public void onDelete(java.util.function.Consumer<String> listener) {
+        deleteListeners.add(listener);
+    }
+
+    /** Deletes the row (aliases cascade), then the files, then what listeners keep of it. */
     public boolean delete(String fingerprint) throws IOException {
         boolean had = table.delete(fingerprint);
         store.delete(fingerprint);
+        deleteListeners.forEach(l -> l.accept(fingerprint));
         return had;
     }
 

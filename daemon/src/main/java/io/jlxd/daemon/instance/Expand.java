@@ -45,22 +45,60 @@ public final class Expand {
             });
             String type = d.get("type");
             if (type.equals("disk")) {
-                if (!"/".equals(d.get("path"))) {
-                    throw ApiException.badRequest("Device \"" + name + "\": unsupported device type (only the root disk, path \"/\", for now)");
-                }
-                for (String k : d.keySet()) {
-                    if (!List.of("type", "path", "pool").contains(k)) {
-                        throw ApiException.badRequest("Device \"" + name + "\": unsupported root disk key \"" + k + "\"");
-                    }
-                }
-                String pool = d.getOrDefault("pool", "default");
-                if (!pool.equals("default")) {
-                    throw ApiException.badRequest("Device \"" + name + "\": storage pool \"" + pool + "\" not found");
-                }
+                validateDisk(name, d);
             } else if (!type.equals("none")) {
                 throw ApiException.badRequest("Device \"" + name + "\": unsupported device type \"" + type + "\"");
             }
         });
+    }
+
+    /** Whether a storage pool exists (the daemon sets it once its pools are open). */
+    public static volatile java.util.function.Predicate<String> poolExists = "default"::equals;
+
+    private static final java.util.regex.Pattern VOLUME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,254}");
+
+    /**
+     * Disks: the root disk (path "/", keys pool) or a custom volume (keys pool, source, path, readonly); host paths
+     * are not accepted as sources.
+     */
+    private static void validateDisk(String name, Map<String, String> d) {
+        String path = d.getOrDefault("path", "");
+        boolean root = path.equals("/");
+        List<String> allowed = root ? List.of("type", "path", "pool", "size") : List.of("type", "path", "pool", "source", "readonly");
+        if (root && d.get("size") != null && !d.get("size").isEmpty()) {
+            try {
+                io.jlxd.api.config.Sizes.parseBytes(d.get("size"));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("Device \"" + name + "\": invalid size \"" + d.get("size") + "\": " + e.getMessage());
+            }
+        }
+        for (String k : d.keySet()) {
+            if (!allowed.contains(k)) {
+                throw ApiException.badRequest("Device \"" + name + "\": unsupported " + (root ? "root " : "") + "disk key \"" + k + "\"");
+            }
+        }
+        String pool = d.getOrDefault("pool", root ? "default" : "");
+        if (!root) {
+            if (!path.startsWith("/") || path.contains("/../") || path.endsWith("/..") || path.contains("/./")
+                    || path.chars().anyMatch(c -> Character.isWhitespace(c) || c < 32) || path.contains("//")) {
+                throw ApiException.badRequest("Device \"" + name + "\": \"path\" must be an absolute path inside the container "
+                        + "without \"..\" or white space");
+            }
+            if (pool.isEmpty() || d.get("source") == null) {
+                throw ApiException.badRequest("Device \"" + name + "\": a disk other than the root needs \"pool\" and \"source\" "
+                        + "(a custom volume; host paths are not supported)");
+            }
+            if (!VOLUME.matcher(d.get("source")).matches() || d.get("source").contains("..")) {
+                throw ApiException.badRequest("Device \"" + name + "\": invalid volume name \"" + d.get("source") + "\"");
+            }
+            String ro = d.getOrDefault("readonly", "false");
+            if (!ro.matches("(?i)true|false|1|0|yes|no|on|off")) {
+                throw ApiException.badRequest("Device \"" + name + "\": \"readonly\" is not a boolean");
+            }
+        }
+        if (!poolExists.test(pool)) {
+            throw ApiException.badRequest("Device \"" + name + "\": storage pool \"" + pool + "\" not found");
+        }
     }
 
     /** An instance needs exactly one root disk once profiles are applied. */

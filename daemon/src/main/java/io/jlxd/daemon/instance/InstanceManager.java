@@ -168,7 +168,7 @@ public final class InstanceManager {
         return new InstanceState(st.text(), st.code(), pid < 0 ? 0 : pid, rs == null ? 0 : rs.processes(),
                 new InstanceState.Cpu(rs == null ? 0 : rs.cpuNanos()),
                 new InstanceState.Memory(rs == null ? 0 : rs.memory(), rs == null ? 0 : rs.memoryPeak(), 0, 0, 0),
-                Map.of(), rs == null ? Map.of() : NetworkState.of(pid));
+                disk(name), rs == null ? Map.of() : NetworkState.of(pid));
     }
 
     /**
@@ -182,6 +182,15 @@ public final class InstanceManager {
             return stateful.report(name, expanded, false);
         }
         return (io.jlxd.api.instance.InstanceCheckpoint) withLock(name, () -> Map.of("r", stateful.report(name, expanded, true))).get("r");
+    }
+
+    private Map<String, InstanceState.Disk> disk(String name) {
+        try {
+            long used = storage.usage(name);
+            return used < 0 ? Map.of() : Map.of("root", new InstanceState.Disk(used, 0));
+        } catch (java.io.IOException | RuntimeException e) {
+            return Map.of();
+        }
     }
 
     // ------------------------------------------------------------------------------------------ create
@@ -204,6 +213,7 @@ public final class InstanceManager {
         }
         List<ProfileTable.Row> prof = profileRows(profileNames);
         Expand.requireRoot(Expand.devices(prof, devices));
+        storage.checkDisks(name, Expand.devices(prof, devices));
         Map<String, String> expanded = Expand.config(prof, config);
         if (body.source() == null || body.source().type() == null) {
             throw ApiException.badRequest("A source is required: {\"type\": \"image\", ...} or {\"type\": \"none\"}");
@@ -267,7 +277,7 @@ public final class InstanceManager {
                             snapshots.copyVolumes(body.source(), name);
                         } else if (img != null) {
                             int[] last = {-1};
-                            images.unpack(img.fingerprint(), storage.volume(name),
+                            storage.createFromImage(name, images, img.fingerprint(),
                                     map == null ? ImageUnpacker.IdShift.NONE : ImageUnpacker.IdShift.of(map.base(), map.size()),
                                     (done, total) -> {
                                         int pct = io.jlxd.storage.image.ProgressListener.percent(done, total);
@@ -364,6 +374,7 @@ public final class InstanceManager {
         }
         List<ProfileTable.Row> prof = profileRows(profileNames);
         Expand.requireRoot(Expand.devices(prof, devices));
+        storage.checkDisks(name, Expand.devices(prof, devices));
         Map<String, String> expanded = Expand.config(prof, config);
         try {
             SpecFactory.limits(expanded);
@@ -652,9 +663,14 @@ public final class InstanceManager {
 
     /** Writes the LXC config from the instance's current expanded config. */
     public void define(InstanceTable.Row r) throws DriverException {
-        Map<String, String> expanded = Expand.config(profileRows(r.profiles()), r.config());
+        List<ProfileTable.Row> prof = profileRows(r.profiles());
+        Map<String, String> expanded = Expand.config(prof, r.config());
         try {
-            driver.define(SpecFactory.build(r.name(), storage.rootfs(r.name()), expanded, SpecFactory.idmap(expanded, r.volatileConfig())));
+            IdMap map = SpecFactory.idmap(expanded, r.volatileConfig());
+            driver.define(SpecFactory.build(r.name(), storage.rootfs(r.name()), expanded, map,
+                    storage.diskMounts(r.name(), Expand.devices(prof, r.devices()), map)));
+        } catch (java.io.IOException e) {
+            throw new DriverException(DriverException.Kind.FAILED, "preparing the disks of " + r.name() + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("Invalid instance configuration: " + e.getMessage());
         } catch (DriverException e) {

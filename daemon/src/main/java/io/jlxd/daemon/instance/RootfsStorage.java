@@ -2,6 +2,12 @@ package io.jlxd.daemon.instance;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import io.jlxd.daemon.instance.driver.IdMap;
+import io.jlxd.storage.image.ImageUnpacker;
+import io.jlxd.storage.image.ProgressListener;
 
 /**
  * Where instance root filesystems live. {@link DirRootfsStorage} is the plain-directory layout of LXD's dir pool;
@@ -78,4 +84,34 @@ public interface RootfsStorage {
 
     /** Bytes used by the instance volume, or -1 when the storage cannot tell cheaply. */
     long usage(String name) throws IOException;
+
+    // --- pools (issue 4): image volumes and custom volume disks. Defaults fit a storage without pools.
+
+    /**
+     * Creates the instance volume from an image, complete or absent (default: unpack it into {@link #volume}). Pool
+     * storage may clone a per-pool image volume instead (O(1) on btrfs).
+     */
+    default void createFromImage(String name, ImageProvider images, String fingerprint, ImageUnpacker.IdShift shift,
+                                 ProgressListener progress, BooleanSupplier cancelled) throws IOException {
+        images.unpack(fingerprint, volume(name), shift, progress, cancelled);
+    }
+
+    /**
+     * Checks an instance's expanded disk devices against the pools and volumes (pool and volume exist, a volume
+     * attached elsewhere is {@code security.shared}, the root pool does not change).
+     *
+     * @throws io.jlxd.daemon.http.ApiException 400 when they do not fit
+     */
+    default void checkDisks(String name, Map<String, Map<String, String>> expandedDevices) {
+    }
+
+    /**
+     * The {@code lxc.mount.entry} lines ({@code key = value}) binding the instance's custom volume disks, after
+     * preparing the volumes for its id map (the volume's root owned by the mapped root) and applying the root disk's
+     * {@code size} quota when it changed. Called whenever the LXC config is written (create, update, start).
+     */
+    default List<String> diskMounts(String name, Map<String, Map<String, String>> expandedDevices, IdMap idmap)
+            throws IOException {
+        return List.of();
+    }
 }

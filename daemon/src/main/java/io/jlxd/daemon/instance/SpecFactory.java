@@ -31,8 +31,13 @@ public final class SpecFactory {
 
     /** @throws IllegalArgumentException when a value cannot be applied on this host (message for a 400) */
     public static ContainerSpec build(String name, Path rootfs, Map<String, String> expanded, IdMap idmap) {
+        return build(name, rootfs, expanded, idmap, List.of());
+    }
+
+    /** With extra LXC lines ({@code key = value}) of the daemon's own, e.g. disk mounts, placed before raw.lxc. */
+    public static ContainerSpec build(String name, Path rootfs, Map<String, String> expanded, IdMap idmap, List<String> daemonLxc) {
         Map<String, String> env = new LinkedHashMap<>();
-        List<String> raw = new ArrayList<>();
+        List<String> raw = new ArrayList<>(daemonLxc);
         expanded.forEach((k, v) -> {
             if (k.startsWith("environment.")) {
                 env.put(k.substring("environment.".length()), v);

@@ -1,0 +1,216 @@
+package io.jlxd.daemon.routes;
+
+import io.jlxd.api.storage.StorageVolume;
+import io.jlxd.api.storage.StorageVolumesPost;
+import io.jlxd.daemon.db.StorageVolumeTable;
+import io.jlxd.daemon.events.EventBus;
+import io.jlxd.daemon.http.ApiException;
+import io.jlxd.daemon.http.ApiRequest;
+import io.jlxd.daemon.http.Etag;
+import io.jlxd.daemon.http.Reply;
+import io.jlxd.daemon.instance.InstanceManager;
+import io.jlxd.daemon.ops.Operations;
+import io.jlxd.daemon.storage.CustomVolumes;
+import io.jlxd.daemon.storage.StoragePools;
+import io.jlxd.storage.pool.VolumeType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code /1.0/storage-pools/{pool}/volumes[/{type}[/{name}]]}: listings of every type; custom volumes CRUD. */
+public final class StorageVolumeRoutes {
+    private final StoragePools pools;
+    private final CustomVolumes custom;
+    private final Operations operations;
+    private final EventBus events;
+
+    public StorageVolumeRoutes(StoragePools pools, CustomVolumes custom, Operations operations, EventBus events) {
+        this.pools = pools;
+        this.custom = custom;
+        this.operations = operations;
+        this.events = events;
+    }
+
+    public static String url(String pool, String type, String name) {
+        return StoragePoolRoutes.url(pool) + "/volumes/" + type + "/" + name;
+    }
+
+    static VolumeType type(String t) {
+        return VolumeType.of(t).filter(v -> v.apiName().equals(t))
+                .orElseThrow(() -> ApiException.badRequest("Invalid storage volume type \"" + t + "\" (container, image or custom)"));
+    }
+
+    static void requireCustom(String t) {
+        if (type(t) != VolumeType.CUSTOM) {
+            throw ApiException.badRequest("Only custom volumes can be managed here (" + t + " volumes follow their instance or image)");
+        }
+    }
+
+    private StorageVolume view(StorageVolumeTable.Row r) {
+        List<String> usedBy = switch (r.type()) {
+            case "container" -> List.of(InstanceManager.url(r.name()));
+            case "image" -> List.of("/1.0/images/" + r.name());
+            default -> custom.usedBy(r.pool(), r.name()).stream().map(InstanceManager::url).toList();
+        };
+        return new StorageVolume(r.name(), r.description(), r.type(), r.pool(), "filesystem", r.config(), usedBy, "none",
+                "default", r.createdAt());
+    }
+
+    private static String etag(StorageVolumeTable.Row r) {
+        return Etag.of(r.description(), new TreeMap<>(r.config()));
+    }
+
+    private void requirePool(String pool) {
+        pools.table().get(pool).orElseThrow(() -> ApiException.notFound("Storage pool not found"));
+    }
+
+    public Reply listAll(ApiRequest req) {
+        return list(req, null);
+    }
+
+    public Reply listType(ApiRequest req) {
+        return list(req, type(req.param("type")).apiName());
+    }
+
+    private Reply list(ApiRequest req, String type) {
+        String pool = req.param("pool");
+        requirePool(pool);
+        int recursion = req.recursion(1);
+        List<Object> out = new ArrayList<>();
+        for (StorageVolumeTable.Row r : pools.volumes().list(pool, type)) {
+            out.add(recursion == 0 ? url(pool, r.type(), r.name()) : view(r));
+        }
+        return Reply.sync(out);
+    }
+
+    public Reply create(ApiRequest req) {
+        String pool = req.param("pool");
+        requirePool(pool);
+        requireCustom(req.param("type"));
+        StorageVolumesPost body = req.bodyAs(StorageVolumesPost.class);
+        String name = CustomVolumes.volumeName(body.name());
+        if (body.type() != null && !body.type().isEmpty() && !body.type().equals("custom")) {
+            throw ApiException.badRequest("Only custom volumes can be created (type \"custom\")");
+        }
+        if (body.contentType() != null && !body.contentType().isEmpty() && !body.contentType().equals("filesystem")) {
+            throw ApiException.badRequest("Unsupported content_type \"" + body.contentType() + "\" (filesystem)");
+        }
+        if (body.restore() != null) {
+            throw ApiException.badRequest("\"restore\" only applies to PUT on an existing volume");
+        }
+        String[] src = source(body.source());
+        CustomVolumes.validate(pools.get(pool), body.config() == null ? Map.of() : body.config());
+        if (pools.volumes().get(pool, "custom", name).isPresent()) {
+            throw ApiException.conflict("Storage volume \"" + name + "\" already exists");
+        }
+        EventBus.Requestor who = req.caller().requestor();
+        Map<String, List<String>> res = Map.of("storage_volumes", List.of(url(pool, "custom", name)));
+        return Reply.async(operations.startTask(Operations.Spec.task(src == null ? "Creating storage volume" : "Copying storage volume", res),
+                ctx -> {
+                    custom.create(pool, name, body.description(), body.config(), src == null ? null : src[0] == null ? pool : src[0],
+                            src == null ? null : src[1], src == null ? null : src[2]);
+                    events.lifecycle("storage-volume-created", url(pool, "custom", name), null, who);
+                    return null;
+                }).view());
+    }
+
+    /** {pool, volume, snapshot or null} of a copy source, or null for an empty volume. */
+    private String[] source(StorageVolumesPost.Source s) {
+        if (s == null || s.type() == null || s.type().isEmpty()) {
+            return null;
+        }
+        if (!s.type().equals("copy")) {
+            throw ApiException.badRequest("Unsupported source type \"" + s.type() + "\" (copy)");
+        }
+        if (s.name() == null || s.name().isEmpty()) {
+            throw ApiException.badRequest("A copy source needs a name (volume or volume/snapshot)");
+        }
+        String pool = s.pool() == null || s.pool().isEmpty() ? null : s.pool();
+        String[] parts = s.name().split("/", -1);
+        if (parts.length > 2) {
+            throw ApiException.badRequest("Invalid source name \"" + s.name() + "\"");
+        }
+        CustomVolumes.volumeName(parts[0]);
+        if (parts.length == 2) {
+            CustomVolumes.snapshotName(parts[1]);
+        }
+        return new String[] {pool, parts[0], parts.length == 2 ? parts[1] : null};
+    }
+
+    public Reply get(ApiRequest req) {
+        String pool = req.param("pool");
+        requirePool(pool);
+        VolumeType t = type(req.param("type"));
+        StorageVolumeTable.Row r = pools.volumes().get(pool, t.apiName(), req.param("name"))
+                .orElseThrow(() -> ApiException.notFound("Storage volume not found"));
+        return Reply.sync(view(r), etag(r));
+    }
+
+    public Reply put(ApiRequest req) throws Exception {
+        return update(req, false);
+    }
+
+    public Reply patch(ApiRequest req) throws Exception {
+        return update(req, true);
+    }
+
+    private Reply update(ApiRequest req, boolean patch) throws Exception {
+        requireCustom(req.param("type"));
+        StorageVolumeTable.Row cur = custom.row(req.param("pool"), req.param("name"));
+        StorageVolumesPost body = req.bodyAs(StorageVolumesPost.class);
+        req.checkEtag(etag(cur));
+        if (body.name() != null && !body.name().equals(cur.name()) || body.source() != null || body.type() != null && !body.type().equals("custom")) {
+            throw ApiException.badRequest("Only description, config and restore can be changed here (POST renames)");
+        }
+        EventBus.Requestor who = req.caller().requestor();
+        if (body.restore() != null && !body.restore().isEmpty()) {
+            if (body.config() != null || body.description() != null) {
+                throw ApiException.badRequest("\"restore\" cannot be combined with other changes");
+            }
+            custom.restore(cur.pool(), cur.name(), CustomVolumes.snapshotName(body.restore()));
+            events.lifecycle("storage-volume-restored", url(cur.pool(), "custom", cur.name()), Map.of("snapshot", body.restore()), who);
+            return Reply.empty();
+        }
+        Map<String, String> config;
+        if (patch) {
+            config = new TreeMap<>(cur.config());
+            if (body.config() != null) {
+                body.config().forEach((k, v) -> {
+                    if (v != null && v.isEmpty()) {
+                        config.remove(k);
+                    } else {
+                        config.put(k, v);
+                    }
+                });
+            }
+        } else {
+            config = body.config() == null ? new TreeMap<>() : new TreeMap<>(body.config());
+        }
+        String description = body.description() == null ? (patch ? cur.description() : "") : body.description();
+        custom.update(cur, description, config);
+        events.lifecycle("storage-volume-updated", url(cur.pool(), "custom", cur.name()), null, who);
+        return Reply.empty();
+    }
+
+    public Reply rename(ApiRequest req) throws Exception {
+        requireCustom(req.param("type"));
+        StorageVolumeTable.Row cur = custom.row(req.param("pool"), req.param("name"));
+        StorageVolumesPost body = req.bodyAs(StorageVolumesPost.class);
+        if (body.config() != null || body.description() != null || body.source() != null || body.restore() != null) {
+            throw ApiException.badRequest("Only \"name\" may be given to rename a volume");
+        }
+        custom.rename(cur.pool(), cur.name(), CustomVolumes.volumeName(body.name()));
+        events.lifecycle("storage-volume-renamed", url(cur.pool(), "custom", body.name()), Map.of("old_name", cur.name()),
+                req.caller().requestor());
+        return Reply.empty();
+    }
+
+    public Reply delete(ApiRequest req) throws Exception {
+        requireCustom(req.param("type"));
+        StorageVolumeTable.Row cur = custom.row(req.param("pool"), req.param("name"));
+        custom.delete(cur.pool(), cur.name());
+        events.lifecycle("storage-volume-deleted", url(cur.pool(), "custom", cur.name()), null, req.caller().requestor());
+        return Reply.empty();
+    }
+}
