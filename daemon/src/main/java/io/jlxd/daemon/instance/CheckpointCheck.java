@@ -197,7 +197,7 @@ public final class CheckpointCheck {
             } finally {
                 try {
                     if (Files.exists(scratch, LinkOption.NOFOLLOW_LINKS)) {
-                        DirRootfsStorage.removeTree(scratch);
+                        io.jlxd.storage.image.ImageUnpacker.removeTree(scratch);
                     }
                 } catch (IOException e) {
                     blockers.add(new Blocker("the trial checkpoint in " + scratch + " could not be removed: " + e.getMessage(), "Remove it by hand"));

@@ -10,8 +10,8 @@ import io.jlxd.storage.image.ImageUnpacker;
 import io.jlxd.storage.image.ProgressListener;
 
 /**
- * Where instance root filesystems live. {@link DirRootfsStorage} is the plain-directory layout of LXD's dir pool;
- * storage pool drivers (dir, btrfs) replace it.
+ * Where instance root filesystems live: {@code io.jlxd.daemon.storage.PoolRootfsStorage} puts each instance's volume
+ * on the storage pool of its root disk (dir or btrfs driver).
  */
 public interface RootfsStorage {
     /** The instance's volume directory (holds metadata.yaml, templates/, rootfs/); it may not exist yet. */

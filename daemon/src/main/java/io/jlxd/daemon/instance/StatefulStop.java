@@ -157,7 +157,7 @@ public final class StatefulStop {
 
     private static void removeIfPresent(Path dir) throws IOException {
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            DirRootfsStorage.removeTree(dir);
+            io.jlxd.storage.image.ImageUnpacker.removeTree(dir);
         }
     }
 }

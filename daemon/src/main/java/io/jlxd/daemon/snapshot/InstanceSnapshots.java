@@ -209,7 +209,7 @@ public final class InstanceSnapshots {
     void removeState(String instance) throws IOException {
         Path state = stateDir(instance);
         if (Files.exists(state, LinkOption.NOFOLLOW_LINKS)) {
-            io.jlxd.daemon.instance.DirRootfsStorage.removeTree(state);
+            io.jlxd.storage.image.ImageUnpacker.removeTree(state);
         }
     }
 

@@ -202,6 +202,18 @@ public final class PoolRootfsStorage implements RootfsStorage {
         record(dstPool, dst, to);
     }
 
+    /** Same pool only (O(1) on btrfs); a copy to another pool takes the instance alone ({@code instance_only}). */
+    @Override
+    public void copySnapshot(String from, String snap, String to) throws IOException {
+        String srcPool = poolOf(checked(from));
+        String dstPool = poolOf(checked(to));
+        if (!srcPool.equals(dstPool)) {
+            throw new IOException("snapshots cannot be copied from pool " + srcPool + " to pool " + dstPool
+                    + ": copy the instance alone (instance_only)");
+        }
+        pools.get(srcPool).copySnapshot(VolumeType.CONTAINER, from, checked(snap), to);
+    }
+
     @Override
     public long usage(String name) throws IOException {
         return driver(checked(name)).usage(VolumeType.CONTAINER, name);

@@ -303,7 +303,7 @@ public final class ImageUnpacker {
     }
 
     /** Removes a tree without following symlinks or trusting names to be valid text. */
-    static void removeTree(Path dir) throws IOException {
+    public static void removeTree(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -244,6 +244,27 @@ abstract class AbstractPoolDriver implements PoolDriver {
     }
 
     @Override
+    public void copySnapshot(VolumeType type, String srcVolume, String snap, String dstVolume) throws IOException {
+        Path from = snapshotPath(type, srcVolume, snap);
+        if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.NoSuchFileException(from.toString());
+        }
+        Path s = snapshotPath(type, dstVolume, snap);
+        requireAbsent(s);
+        mkdir711(s.getParent());
+        Path tmp = temp(s);
+        try {
+            clone(from, tmp, true);
+            move(tmp, s);
+        } catch (IOException | RuntimeException e) {
+            if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
+                remove(tmp);
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public void deleteSnapshot(VolumeType type, String volume, String snap) throws IOException {
         Path s = snapshotPath(type, volume, snap);
         if (Files.exists(s, LinkOption.NOFOLLOW_LINKS)) {

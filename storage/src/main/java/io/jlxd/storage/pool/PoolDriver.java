@@ -101,6 +101,12 @@ public interface PoolDriver {
     /** Deletes a snapshot (no error when absent). */
     void deleteSnapshot(VolumeType type, String volume, String snap) throws IOException;
 
+    /**
+     * Creates snapshot {@code snap} of volume {@code dstVolume} as a copy of snapshot {@code snap} of {@code srcVolume}
+     * (copying a volume with its snapshots; O(1) on btrfs). {@code dstVolume} need not exist yet. Atomic.
+     */
+    void copySnapshot(VolumeType type, String srcVolume, String snap, String dstVolume) throws IOException;
+
     void renameSnapshot(VolumeType type, String volume, String from, String to) throws IOException;
 
     /** Replaces the volume's content by the snapshot's. Atomic: old content or the snapshot's, never a mix. */
