@@ -130,7 +130,7 @@ class InstancesApiTest extends DaemonTestBase {
         assertError(action("ita1", Map.of("action", "start")), 400, "already running");
         assertError(action("ita1", Map.of("action", "unfreeze")), 400, "not frozen");
         assertError(action("ita1", Map.of("action", "jump")), 400, "jump");
-        assertError(action("ita1", Map.of("action", "stop", "stateful", true)), 400, "stateful");
+        assertError(action("ita1", Map.of("action", "restart", "stateful", true)), 400, "stateful");
         assertError(given().when().delete("/1.0/instances/ita1"), 409, "running");
         assertError(given().contentType("application/json").body("{\"name\":\"ita9\"}").when().post("/1.0/instances/ita1"), 409, "running");
         assertEquals("Running", state("ita1").get("status").asText());

@@ -103,8 +103,8 @@ public final class CheckpointCheck {
 
     /**
      * The sandboxing settings left on when systemd is the container's init: the names of {@link #SANDBOXING} that no
-     * drop-in for all services sets to "no". Empty when init is not systemd. Symlinks are resolved inside the rootfs,
-     * never on the host.
+     * drop-in for all services sets to "no". Empty when init is not systemd. Symlinks are resolved inside the rootfs
+     * ({@link #resolveInside}), never on the host; a drop-in that is itself a symlink is ignored.
      */
     static List<String> sandboxedServices(Path rootfs) {
         if (!isSystemd(rootfs)) {
@@ -112,8 +112,8 @@ public final class CheckpointCheck {
         }
         Set<String> off = new LinkedHashSet<>();
         for (String d : DROPIN_DIRS) {
-            Path dir = rootfs.resolve(d);
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Path dir = resolveInside(rootfs, "/" + d);
+            if (dir == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             try (Stream<Path> s = Files.list(dir)) {
@@ -135,20 +135,56 @@ public final class CheckpointCheck {
 
     /** Whether {@code /sbin/init} of the rootfs is systemd (following its symlinks inside the rootfs). */
     static boolean isSystemd(Path rootfs) {
-        String v = "/sbin/init"; // a path inside the container
-        for (int i = 0; i < 16; i++) {
-            Path p = rootfs.resolve(Path.of(v).normalize().toString().substring(1));
-            if (!Files.isSymbolicLink(p)) {
-                return Files.isRegularFile(p) && p.getFileName() != null && p.getFileName().toString().equals("systemd");
+        Path p = resolveInside(rootfs, "/sbin/init");
+        return p != null && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && p.getFileName() != null
+                && p.getFileName().toString().equals("systemd");
+    }
+
+    /**
+     * The host path of {@code path} (absolute, as seen inside the container) with every symlink on the way resolved
+     * inside {@code rootfs} (absolute targets from the rootfs' root, ".." never above it), or null when it does not
+     * exist or the links loop. The container owns its rootfs: nothing may lead the daemon to a host file.
+     */
+    static Path resolveInside(Path rootfs, String path) {
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(path.split("/")));
+        java.util.List<String> done = new ArrayList<>();
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String c = todo.pollFirst();
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
             }
-            try {
-                String t = Files.readSymbolicLink(p).toString();
-                v = t.startsWith("/") ? t : Path.of(v).getParent().resolve(t).toString();
-            } catch (IOException e) {
-                return false;
+            if (c.equals("..")) {
+                if (!done.isEmpty()) {
+                    done.removeLast();
+                }
+                continue;
+            }
+            Path here = rootfs.resolve(String.join("/", done)).resolve(c);
+            if (Files.isSymbolicLink(here)) {
+                if (++links > 40) {
+                    return null;
+                }
+                String target;
+                try {
+                    target = Files.readSymbolicLink(here).toString();
+                } catch (IOException e) {
+                    return null;
+                }
+                if (target.startsWith("/")) {
+                    done.clear();
+                }
+                List<String> parts = List.of(target.split("/"));
+                for (int i = parts.size() - 1; i >= 0; i--) {
+                    todo.addFirst(parts.get(i));
+                }
+            } else if (Files.exists(here, LinkOption.NOFOLLOW_LINKS)) {
+                done.add(c);
+            } else {
+                return null;
             }
         }
-        return false;
+        return rootfs.resolve(String.join("/", done));
     }
 
     /** A process of the container in a user namespace other than its init's ("PID (comm)"), if any. */

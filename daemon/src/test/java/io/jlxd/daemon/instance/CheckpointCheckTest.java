@@ -65,6 +65,22 @@ class CheckpointCheckTest {
     }
 
     @Test
+    void absoluteLinksOnTheWayStayInsideTheRootfs() throws Exception {
+        // /sbin -> /usr/sbin (absolute: on the host it would be the host's /usr/sbin)
+        Files.createDirectories(root.resolve("usr/sbin"));
+        Files.createDirectories(root.resolve("usr/lib/systemd"));
+        Files.writeString(root.resolve("usr/lib/systemd/systemd"), "ELF");
+        Files.createSymbolicLink(root.resolve("sbin"), Path.of("/usr/sbin"));
+        Files.createSymbolicLink(root.resolve("usr/sbin/init"), Path.of("../../../../usr/lib/systemd/systemd"));
+        assertEquals(root.resolve("usr/lib/systemd/systemd"), CheckpointCheck.resolveInside(root, "/sbin/init"));
+        assertTrue(CheckpointCheck.isSystemd(root));
+        // /etc -> /  (absolute): the drop-in directory is looked up inside, found missing, not on the host
+        Files.createSymbolicLink(root.resolve("etc"), Path.of("/"));
+        assertEquals(null, CheckpointCheck.resolveInside(root, "/etc/systemd/system/service.d"));
+        assertEquals(CheckpointCheck.SANDBOXING, CheckpointCheck.sandboxedServices(root));
+    }
+
+    @Test
     void criuVersionIsCached() {
         AtomicInteger calls = new AtomicInteger();
         var v = CheckpointCheck.cached(() -> {
