@@ -102,8 +102,17 @@ class InstancesApiTest extends DaemonTestBase {
         assertTrue(s.get("processes").asLong() > 0, s::toString);
         assertTrue(s.get("memory").get("usage").asLong() > 0, s::toString);
         JsonNode lo = s.get("network").get("lo");
-        assertTrue(lo != null && lo.get("addresses").toString().contains("\"127.0.0.1\""), s::toString);
+        assertTrue(lo != null, s::toString);
         assertEquals("loopback", lo.get("type").asText());
+        assertEquals(65536, lo.get("mtu").asInt());
+        // the image's rcS brings lo up a moment after start: its address shows up then
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!state("ita1").get("network").get("lo").get("addresses").toString().contains("\"127.0.0.1\"")
+                && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertTrue(state("ita1").get("network").get("lo").get("addresses").toString().contains("\"127.0.0.1\""));
+        assertEquals("up", state("ita1").get("network").get("lo").get("state").asText());
         assertEquals(1_000_000, Instances.uidOf(pid), "the container's init runs as host uid 1000000");
         assertTrue(Files.isDirectory(volume("ita1").resolve("rootfs/bin")));
         assertEquals(1_000_000, ((Number) Files.getAttribute(volume("ita1").resolve("rootfs/bin"), "unix:uid")).longValue());

@@ -44,7 +44,10 @@ class SnapshotCrashTest extends DaemonTestBase {
         Instances.cleanup(daemon);
     }
 
-    /** Starts the request, waits until a temporary named {@code prefix} appears under {@code dir}, then kills the daemon. */
+    /**
+     * Starts the request, waits until a temporary named {@code prefix} (the pool driver's {@code .NAME.jlxd-tmp-RANDOM})
+     * appears under {@code dir}, then kills the daemon.
+     */
     private static void crashDuring(Response accepted, Path dir, String prefix) throws Exception {
         assertEquals(202, accepted.statusCode(), accepted::asString);
         long deadline = System.currentTimeMillis() + 30_000;
@@ -76,7 +79,8 @@ class SnapshotCrashTest extends DaemonTestBase {
     private static void assertNoTemporaries() throws Exception {
         Path pool = daemon.dataDir().resolve("storage-pools/default");
         try (var w = Files.walk(pool, 3)) {
-            List<Path> tmp = w.filter(p -> p.getFileName().toString().startsWith(".jlxd-tmp-")).toList();
+            List<Path> tmp = w.filter(p -> p.getFileName().toString().contains(".jlxd-tmp-")
+                    || p.getFileName().toString().contains(".jlxd-old-")).toList();
             assertEquals(List.of(), tmp);
         }
     }
@@ -84,7 +88,7 @@ class SnapshotCrashTest extends DaemonTestBase {
     @Test
     @Order(1)
     void crashDuringASnapshotLeavesNoSnapshot() throws Exception {
-        crashDuring(Snapshots.post(K, Map.of("name", "s1")), Snapshots.snapshotVolume(daemon, K, "s1").getParent(), ".jlxd-tmp-snap-");
+        crashDuring(Snapshots.post(K, Map.of("name", "s1")), Snapshots.snapshotVolume(daemon, K, "s1").getParent(), ".s1.jlxd-tmp-");
         assertEquals(List.of(), Snapshots.names(K));
         assertFalse(Files.exists(Snapshots.snapshotVolume(daemon, K, "s1")));
         assertNoTemporaries();
@@ -97,7 +101,7 @@ class SnapshotCrashTest extends DaemonTestBase {
     @Order(2)
     void crashDuringACopyLeavesNoInstance() throws Exception {
         crashDuring(create(Map.of("name", "sn-k2", "source", Map.of("type", "copy", "source", K))),
-                Snapshots.volume(daemon, K).getParent(), ".jlxd-tmp-copy-sn-k2-");
+                Snapshots.volume(daemon, K).getParent(), ".sn-k2.jlxd-tmp-");
         assertEquals(List.of(K), Instances.names());
         assertFalse(Files.exists(Snapshots.volume(daemon, "sn-k2")));
         assertFalse(Files.exists(Snapshots.snapshotVolume(daemon, "sn-k2", "s1").getParent()));
@@ -111,7 +115,7 @@ class SnapshotCrashTest extends DaemonTestBase {
     void crashDuringARestoreFinishesItAtTheNextStart() throws Exception {
         Files.writeString(Snapshots.volume(daemon, K).resolve("rootfs/marker"), "v2\n");
         assertEquals(200, Snapshots.patchConfig(K, Map.of("user.v", "2")).statusCode());
-        crashDuring(Snapshots.restore(K, "s1", false), Snapshots.volume(daemon, K).getParent(), ".jlxd-tmp-restore-");
+        crashDuring(Snapshots.restore(K, "s1", false), Snapshots.volume(daemon, K).getParent(), "." + K + ".jlxd-tmp-");
         assertEquals("v1\n", Files.readString(Snapshots.volume(daemon, K).resolve("rootfs/marker")), "rolled forward");
         assertEquals("1", instance(K).get("config").get("user.v").asText(), "config rolled forward with the files");
         assertEquals(600L << 20, Files.size(Snapshots.volume(daemon, K).resolve("rootfs/big")));

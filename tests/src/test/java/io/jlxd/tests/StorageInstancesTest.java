@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * custom volumes shared between running containers, read-only attach, quotas enforced inside the container, and a
  * daemon restart that re-mounts the pool.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class StorageInstancesTest extends DaemonTestBase {
     private static final String POOL = "/1.0/storage-pools/sp-ib";
     private static String fingerprint;
@@ -59,6 +60,7 @@ class StorageInstancesTest extends DaemonTestBase {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void containersOnBtrfsWithCustomVolumes() throws Exception {
         Instances.ok(post(POOL + "/volumes/custom", Map.of("name", "sp-shared", "config", Map.of("security.shared", "true"))));
         Instances.ok(post(POOL + "/volumes/custom", Map.of("name", "sp-excl")));
@@ -147,5 +149,48 @@ class StorageInstancesTest extends DaemonTestBase {
         }
         status(200, given().when().delete(POOL));
         assertFalse(mounted(pool()));
+    }
+
+    /** Snapshots, restore and copies on btrfs: read-only subvolume snapshots, writable snapshots for copies (O(1)). */
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void snapshotsRestoreAndCopiesOnBtrfs() throws Exception {
+        // a pool of its own: the other test deletes sp-ib at its end
+        status(200, post("/1.0/storage-pools", Map.of("name", "sp-is", "driver", "btrfs", "config", Map.of("size", "1GiB"))));
+        Path pool = daemon.dataDir().resolve("storage-pools/sp-is");
+        Instances.ok(Instances.create(Map.of("name", "sp-s1", "source", Map.of("type", "image", "fingerprint", fingerprint),
+                "devices", Map.of("root", Map.of("type", "disk", "path", "/", "pool", "sp-is")))));
+        Instances.ok(Instances.action("sp-s1", Map.of("action", "start")));
+        assertEquals(0, exec("sp-s1", "echo before > /root/note").exitCode());
+        assertEquals("snap0", Snapshots.take("sp-s1", Map.of("name", "snap0")));
+        Path snap = pool.resolve("containers-snapshots/sp-s1/snap0");
+        assertTrue(subvolume(snap), "the snapshot is a subvolume");
+        Process ro = new ProcessBuilder("btrfs", "property", "get", "-ts", snap.toString(), "ro").redirectErrorStream(true).start();
+        String roOut = new String(ro.getInputStream().readAllBytes()).strip();
+        assertEquals(0, ro.waitFor());
+        assertEquals("ro=true", roOut, "a read-only snapshot");
+        assertEquals("before\n", Files.readString(snap.resolve("rootfs/root/note")));
+
+        assertEquals(0, exec("sp-s1", "echo after > /root/note").exitCode());
+        Instances.ok(Snapshots.restore("sp-s1", "snap0", false)); // running: stopped, restored, started again
+        Jlxc.Result cat = exec("sp-s1", "cat /root/note");
+        assertEquals("before", cat.stdout().strip(), cat::toString);
+        assertTrue(subvolume(pool.resolve("containers/sp-s1")), "the restored volume is a subvolume");
+
+        // a copy of the snapshot is a writable snapshot on the same pool, with its own content from then on
+        Instances.ok(Instances.create(Map.of("name", "sp-s2", "source", Map.of("type", "copy", "source", "sp-s1/snap0"))));
+        Path copy = pool.resolve("containers/sp-s2");
+        assertTrue(subvolume(copy), "the copy is a subvolume of the same pool");
+        assertEquals("before\n", Files.readString(copy.resolve("rootfs/root/note")));
+        Files.writeString(copy.resolve("rootfs/root/note"), "copy\n");
+        assertEquals("before\n", Files.readString(snap.resolve("rootfs/root/note")), "the snapshot is untouched");
+        // a full copy takes the snapshots along
+        Instances.ok(Instances.create(Map.of("name", "sp-s3", "source", Map.of("type", "copy", "source", "sp-s1"))));
+        assertTrue(subvolume(pool.resolve("containers-snapshots/sp-s3/snap0")));
+        Instances.ok(Instances.action("sp-s1", Map.of("action", "stop", "force", true)));
+        for (String c : new String[] {"sp-s1", "sp-s2", "sp-s3"}) {
+            Instances.ok(given().when().delete("/1.0/instances/" + c));
+        }
+        assertFalse(Files.exists(pool.resolve("containers-snapshots/sp-s1")), "snapshots go with the instance");
     }
 }
