@@ -35,8 +35,11 @@ snapshot_daemon
 BUSYBOX_IMG=$("$ROOT/scripts/images/build-image.sh" busybox | sed -n 's/^path: //p')
 DEBIAN_IMG=$("$ROOT/scripts/images/build-image.sh" debian/bookworm | sed -n 's/^path: //p')
 [ -f "$BUSYBOX_IMG" ] && [ -f "$DEBIAN_IMG" ] || die "image build failed"
-JLXC=/usr/local/bin/jlxc
-[ -x "$JLXC" ] || JLXC="$ROOT/scripts/jlxc"
+JLXC="$ROOT/scripts/jlxc"   # this tree's CLI, with its AOT cache (made here when missing or older than the jar)
+CLI_DIR="$ROOT/client-cli/target"
+if [ ! -f "$CLI_DIR/jlxc.aot" ] || [ "$CLI_DIR/jlxc.jar" -nt "$CLI_DIR/jlxc.aot" ]; then
+  JLXD_JAVA="$JAVA" "$ROOT/scripts/build-cli-aot.sh" "$CLI_DIR" >&2 || log "no CLI AOT cache (exec_cli measured without)"
+fi
 
 WORK=$(mktemp -d /tmp/jlxd-bench-ct.XXXXXX)
 chmod 0711 "$WORK"

@@ -31,8 +31,7 @@ snapshot_daemon
 BUSYBOX_IMG=$("$ROOT/scripts/images/build-image.sh" busybox | sed -n 's/^path: //p')
 DEBIAN_IMG=$("$ROOT/scripts/images/build-image.sh" debian/bookworm | sed -n 's/^path: //p')
 [ -f "$BUSYBOX_IMG" ] && [ -f "$DEBIAN_IMG" ] || die "image build failed"
-JLXC=/usr/local/bin/jlxc
-[ -x "$JLXC" ] || JLXC="$ROOT/scripts/jlxc"
+JLXC="$ROOT/scripts/jlxc"   # this tree's CLI (with its AOT cache when scripts/build-cli-aot.sh made one)
 
 WORK=$(mktemp -d /tmp/jlxd-bench-st.XXXXXX)
 chmod 0711 "$WORK"

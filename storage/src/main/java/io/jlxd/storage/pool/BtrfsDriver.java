@@ -192,11 +192,7 @@ public final class BtrfsDriver extends AbstractPoolDriver {
     @Override
     void clone(Path src, Path dst, boolean readOnly) throws IOException {
         if (isSubvolume(src)) {
-            if (readOnly) {
-                Cmd.run("btrfs", "-q", "subvolume", "snapshot", "-r", src.toString(), dst.toString());
-            } else {
-                Cmd.run("btrfs", "-q", "subvolume", "snapshot", src.toString(), dst.toString());
-            }
+            BtrfsIoctl.snapshot(src, dst, readOnly); // no btrfs process: ~10-20 ms less per call
             return;
         }
         // a plain directory (e.g. from an older layout): a subvolume filled with reflinked copies
@@ -227,7 +223,7 @@ public final class BtrfsDriver extends AbstractPoolDriver {
             return;
         }
         try {
-            Cmd.run("btrfs", "-q", "subvolume", "delete", path.toString());
+            BtrfsIoctl.destroy(path);
         } catch (IOException e) {
             // nested subvolumes (e.g. systemd's /var/lib/machines): delete them first, then retry
             deleteNested(path);
