@@ -158,7 +158,9 @@ class BenchClient {
     // ------------------------------------------------------------------ raw tools
 
     static void sh(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // stdin /dev/null: a pipe left open would make `jlxc exec` forward an endless stdin
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(env);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
