@@ -1,5 +1,6 @@
 package io.jlxd.daemon.instance;
 
+import io.jlxd.daemon.http.ConfigPatch;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jlxd.api.Json;
 import io.jlxd.api.StatusCode;
@@ -351,16 +352,8 @@ public final class InstanceManager {
             }
         }
         if (patch) {
-            config = new TreeMap<>(cur.config());
-            userGiven.forEach((k, v) -> {
-                if (v != null && v.isEmpty()) {
-                    config.remove(k);
-                } else {
-                    config.put(k, v);
-                }
-            });
-            validateConfig(userGiven.entrySet().stream().filter(e -> e.getValue() == null || !e.getValue().isEmpty())
-                    .collect(TreeMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
+            config = ConfigPatch.apply(cur.config(), userGiven, true);
+            validateConfig(ConfigPatch.setKeys(userGiven));
         } else {
             config = userGiven;
             validateConfig(config);

@@ -1,5 +1,6 @@
 package io.jlxd.daemon.routes;
 
+import io.jlxd.daemon.http.ConfigPatch;
 import io.jlxd.api.config.InstanceConfigKeys;
 import io.jlxd.api.instance.Names;
 import io.jlxd.api.instance.Profile;
@@ -89,19 +90,8 @@ public final class ProfileRoutes {
         Map<String, Map<String, String>> devices;
         String description;
         if (patch) {
-            config = new TreeMap<>(cur.config());
-            if (body.config() != null) {
-                Map<String, String> set = new TreeMap<>();
-                body.config().forEach((k, v) -> {
-                    if (v != null && v.isEmpty()) {
-                        config.remove(k);
-                    } else {
-                        set.put(k, v);
-                    }
-                });
-                validateConfig(set);
-                config.putAll(set);
-            }
+            validateConfig(ConfigPatch.setKeys(body.config()));
+            config = ConfigPatch.apply(cur.config(), body.config(), true);
             devices = new TreeMap<>(cur.devices());
             if (body.devices() != null) {
                 devices.putAll(body.devices());

@@ -1,5 +1,6 @@
 package io.jlxd.daemon.routes;
 
+import io.jlxd.daemon.http.ConfigPatch;
 import io.jlxd.api.storage.StoragePool;
 import io.jlxd.api.storage.StoragePoolResources;
 import io.jlxd.api.storage.StoragePoolsPost;
@@ -103,20 +104,8 @@ public final class StoragePoolRoutes {
         if (body.driver() != null && !body.driver().equals(cur.driver())) {
             throw ApiException.badRequest("The driver of a storage pool cannot be changed");
         }
-        Map<String, String> config;
-        if (patch) {
-            config = new TreeMap<>(cur.config());
-            if (body.config() != null) {
-                body.config().forEach((k, v) -> {
-                    if (v != null && v.isEmpty()) {
-                        config.remove(k);
-                    } else {
-                        config.put(k, v);
-                    }
-                });
-            }
-        } else {
-            config = body.config() == null ? new TreeMap<>() : new TreeMap<>(body.config());
+        Map<String, String> config = ConfigPatch.apply(cur.config(), body.config(), patch);
+        if (!patch) {
             // source and size are fixed: a PUT that leaves them out keeps them
             for (String k : new String[] {"source", "size"}) {
                 if (!config.containsKey(k) && cur.config().containsKey(k)) {

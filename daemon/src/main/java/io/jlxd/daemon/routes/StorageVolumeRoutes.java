@@ -1,5 +1,6 @@
 package io.jlxd.daemon.routes;
 
+import io.jlxd.daemon.http.ConfigPatch;
 import io.jlxd.api.storage.StorageVolume;
 import io.jlxd.api.storage.StorageVolumesPost;
 import io.jlxd.daemon.db.StorageVolumeTable;
@@ -172,21 +173,7 @@ public final class StorageVolumeRoutes {
             events.lifecycle("storage-volume-restored", url(cur.pool(), "custom", cur.name()), Map.of("snapshot", body.restore()), who);
             return Reply.empty();
         }
-        Map<String, String> config;
-        if (patch) {
-            config = new TreeMap<>(cur.config());
-            if (body.config() != null) {
-                body.config().forEach((k, v) -> {
-                    if (v != null && v.isEmpty()) {
-                        config.remove(k);
-                    } else {
-                        config.put(k, v);
-                    }
-                });
-            }
-        } else {
-            config = body.config() == null ? new TreeMap<>() : new TreeMap<>(body.config());
-        }
+        Map<String, String> config = ConfigPatch.apply(cur.config(), body.config(), patch);
         String description = body.description() == null ? (patch ? cur.description() : "") : body.description();
         custom.update(cur, description, config);
         events.lifecycle("storage-volume-updated", url(cur.pool(), "custom", cur.name()), null, who);
