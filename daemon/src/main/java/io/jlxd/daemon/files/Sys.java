@@ -34,8 +34,8 @@ final class Sys {
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
     static final int O_PATH = 0x200000;
-    static final int O_DIRECTORY;
-    static final int O_NOFOLLOW;
+    static final int O_DIRECTORY = io.jlxd.storage.OpenFlags.O_DIRECTORY;
+    static final int O_NOFOLLOW = io.jlxd.storage.OpenFlags.O_NOFOLLOW;
     static final long RESOLVE_NO_MAGICLINKS = 0x02;
     static final long RESOLVE_IN_ROOT = 0x10;
     static final long SYS_OPENAT2 = 437; // same number on every architecture (new syscalls are unified)
@@ -61,20 +61,6 @@ final class Sys {
     static final int ENOTEMPTY = 39;
     static final int ELOOP = 40;
     static final int EOVERFLOW = 75;
-
-    static {
-        switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> {
-                O_DIRECTORY = 0x10000;
-                O_NOFOLLOW = 0x20000;
-            }
-            case "aarch64", "arm64" -> {
-                O_DIRECTORY = 0x4000;
-                O_NOFOLLOW = 0x8000;
-            }
-            default -> throw new ExceptionInInitializerError("unsupported architecture " + System.getProperty("os.arch"));
-        }
-    }
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();

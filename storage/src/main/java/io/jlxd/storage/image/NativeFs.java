@@ -1,5 +1,6 @@
 package io.jlxd.storage.image;
 
+import io.jlxd.storage.OpenFlags;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -13,7 +14,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,8 +36,8 @@ final class NativeFs implements AutoCloseable {
     static final int O_CREAT = 0100;
     static final int O_EXCL = 0200;
     static final int O_CLOEXEC = 02000000;
-    static final int O_DIRECTORY;
-    static final int O_NOFOLLOW;
+    static final int O_DIRECTORY = OpenFlags.O_DIRECTORY;
+    static final int O_NOFOLLOW = OpenFlags.O_NOFOLLOW;
     static final int RENAME_NOREPLACE = 1;
     static final int S_IFMT = 0170000;
     static final int S_IFDIR = 0040000;
@@ -111,12 +111,6 @@ final class NativeFs implements AutoCloseable {
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(P, I));
 
-    static {
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        boolean armLike = arch.equals("aarch64") || arch.startsWith("arm") || arch.startsWith("ppc");
-        O_DIRECTORY = armLike ? 040000 : 0200000;
-        O_NOFOLLOW = armLike ? 0100000 : 0400000;
-    }
 
     private static MethodHandle handle(String name, FunctionDescriptor fd, int firstVariadic) {
         MemorySegment sym = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc lacks " + name));

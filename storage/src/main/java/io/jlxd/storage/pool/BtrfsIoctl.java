@@ -23,7 +23,7 @@ final class BtrfsIoctl {
     private static final long SNAP_DESTROY = 0x5000940fL;   // _IOW(0x94, 15, struct btrfs_ioctl_vol_args)
     private static final long SUBVOL_RDONLY = 1L << 1;
     private static final int O_RDONLY = 0;
-    private static final int O_DIRECTORY = 0200000;
+    private static final int O_DIRECTORY = io.jlxd.storage.OpenFlags.O_DIRECTORY;
     private static final int O_CLOEXEC = 02000000;
     private static final int ARGS_SIZE = 4096;
     private static final int V2_NAME_OFFSET = 56;

@@ -27,8 +27,8 @@ final class Libc implements AutoCloseable {
     static final int AT_NO_AUTOMOUNT = 0x800;
     static final int O_RDONLY = 0;
     static final int O_CLOEXEC = 0x80000;
-    static final int O_DIRECTORY;
-    static final int O_NOFOLLOW;
+    static final int O_DIRECTORY = io.jlxd.storage.OpenFlags.O_DIRECTORY;
+    static final int O_NOFOLLOW = io.jlxd.storage.OpenFlags.O_NOFOLLOW;
     static final int STATX_BASIC_STATS = 0x7ff;
     static final int ENOENT = 2;
     static final int ESRCH = 3;
@@ -36,20 +36,6 @@ final class Libc implements AutoCloseable {
     static final int ENOTSUP = 95;
     static final int ENODATA = 61;
     static final int ERANGE = 34;
-
-    static {
-        switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> {
-                O_DIRECTORY = 0x10000;
-                O_NOFOLLOW = 0x20000;
-            }
-            case "aarch64", "arm64" -> {
-                O_DIRECTORY = 0x4000;
-                O_NOFOLLOW = 0x8000;
-            }
-            default -> throw new ExceptionInInitializerError("unsupported architecture " + System.getProperty("os.arch"));
-        }
-    }
 
     // struct statx (arch-independent): offsets of the members used
     static final long STATX_SIZE = 256;
