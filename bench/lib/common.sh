@@ -154,3 +154,86 @@ leftover_pids() {
     if tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q -- "$1"; then basename "$p"; fi
   done
 }
+
+# --- container benches (containers.sh, storage.sh) ---------------------------------------------------------------
+
+# bench_rounds_opts DEFAULT_N "$@": parses -n N, --no-wait-quiet, -h; sets N and WAIT_QUIET.
+bench_rounds_opts() {
+  N=$1
+  shift
+  WAIT_QUIET=1
+  while [ $# -gt 0 ]; do
+    case $1 in
+      -n) N=$2; shift 2 ;;
+      --no-wait-quiet) WAIT_QUIET=0; shift ;;
+      -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+      *) die "unknown option $1 (see --help)" ;;
+    esac
+  done
+  [[ "$N" =~ ^[0-9]+$ ]] && [ "$N" -ge 1 ] && [ "$N" -le 50 ] || die "-n must be 1..50"
+  [ "$(id -u)" = 0 ] || die "run as root (containers, pools)"
+}
+
+# bench_prepare NAME: the daemon copy, the images (BUSYBOX_IMG, DEBIAN_IMG: built once, cached), this tree's CLI
+# (JLXC), and a work dir (WORK, DATA=WORK/data) that bench_cleanup removes.
+bench_prepare() {
+  check_jar
+  snapshot_daemon
+  BUSYBOX_IMG=$("$ROOT/scripts/images/build-image.sh" busybox | sed -n 's/^path: //p')
+  DEBIAN_IMG=$("$ROOT/scripts/images/build-image.sh" debian/bookworm | sed -n 's/^path: //p')
+  [ -f "$BUSYBOX_IMG" ] && [ -f "$DEBIAN_IMG" ] || die "image build failed"
+  JLXC="$ROOT/scripts/jlxc"
+  WORK=$(mktemp -d "/tmp/jlxd-bench-$1.XXXXXX")
+  chmod 0711 "$WORK"   # the containers' mapped root must traverse it
+  DATA="$WORK/data"
+  mkdir -p "$DATA"
+  DPID=""
+}
+
+# bench_start_daemon: runs jlxd on DATA (DPID) and points jlxc at it (JLXD_DIR).
+bench_start_daemon() {
+  "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$DJAR" --datadir "$DATA" --log-file "$WORK/jlxd.log" >/dev/null 2>&1 &
+  DPID=$!
+  local _
+  for _ in $(seq 1 300); do [ -S "$DATA/unix.socket" ] && break; sleep 0.1; done
+  [ -S "$DATA/unix.socket" ] || die "daemon did not start (see $WORK/jlxd.log)"
+  export JLXD_DIR=$DATA
+}
+
+# bench_cleanup: stops the daemon's containers and the daemon, unmounts its pools, detaches their loop devices,
+# removes WORK.
+bench_cleanup() {
+  local c d m
+  if [ -n "${DPID:-}" ]; then
+    for c in "$DATA"/containers/*/; do
+      [ -d "$c" ] && lxc-stop -k -n "$(basename "$c")" -P "$DATA/containers" >/dev/null 2>&1 || true
+    done
+    kill "$DPID" 2>/dev/null || true
+    wait "$DPID" 2>/dev/null || true
+  fi
+  # btrfs pools stay mounted when jlxd stops (like LXD's)
+  { grep -o " $DATA/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  for c in "$DATA"/disks/*.img; do
+    [ -f "$c" ] || continue
+    { losetup -j "$c" 2>/dev/null || true; } | cut -d: -f1 | while read -r d; do losetup -d "$d" || true; done
+  done
+  if [ -n "${WORK:-}" ]; then
+    rm -rf "$WORK"
+  fi
+}
+
+# bench_row_table OUT: prints "metric jlxd_ms raw_ms /raw lxd_ms /lxd" rows; reads "METRIC RAW_METRIC LXD_MS" lines
+# on stdin (empty fields as "-") and the medians from OUT (ContainerBench/StorageBench JSON).
+bench_row_table() {
+  local out=$1 metric raw ref j r
+  med() { { grep -o "\"$1\":{\"n\":[0-9]*,\"median_ms\":[0-9.]*" "$out" || true; } | sed 's/.*"median_ms"://'; }
+  printf '%-28s %10s %10s %8s %10s %8s\n' metric jlxd_ms raw_ms /raw lxd_ms /lxd
+  while read -r metric raw ref; do
+    [ -n "$metric" ] || continue
+    [ "$raw" = - ] && raw=""
+    [ "$ref" = - ] && ref=""
+    j=$(med "$metric"); r=$( [ -n "$raw" ] && med "$raw" || true)
+    printf '%-28s %10s %10s %8s %10s %8s\n' "$metric" "${j:-n/a}" "${r:-n/a}" "$(ratio "${j:-0}" "${r:-0}")" "${ref:-n/a}" "$(ratio "${j:-0}" "${ref:-0}")"
+  done
+  grep -o '"errors":{.*}' "$out" | grep -v '"errors":{}' | sed 's/^/errors: /' || true
+}
