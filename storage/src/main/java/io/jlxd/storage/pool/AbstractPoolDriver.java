@@ -224,32 +224,19 @@ abstract class AbstractPoolDriver implements PoolDriver {
 
     @Override
     public void createSnapshot(VolumeType type, String volume, String snap) throws IOException {
-        Path v = volumePath(type, volume);
-        if (!Files.isDirectory(v, LinkOption.NOFOLLOW_LINKS)) {
-            throw new java.nio.file.NoSuchFileException(v.toString());
-        }
-        Path s = snapshotPath(type, volume, snap);
-        requireAbsent(s);
-        mkdir711(s.getParent());
-        Path tmp = temp(s);
-        try {
-            clone(v, tmp, true);
-            move(tmp, s);
-        } catch (IOException | RuntimeException e) {
-            if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
-                remove(tmp);
-            }
-            throw e;
-        }
+        snapshotAs(volumePath(type, volume), snapshotPath(type, volume, snap));
     }
 
     @Override
     public void copySnapshot(VolumeType type, String srcVolume, String snap, String dstVolume) throws IOException {
-        Path from = snapshotPath(type, srcVolume, snap);
+        snapshotAs(snapshotPath(type, srcVolume, snap), snapshotPath(type, dstVolume, snap));
+    }
+
+    /** A read-only clone of {@code from} as snapshot {@code s}: made under a temporary name, then renamed in. */
+    private void snapshotAs(Path from, Path s) throws IOException {
         if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
             throw new java.nio.file.NoSuchFileException(from.toString());
         }
-        Path s = snapshotPath(type, dstVolume, snap);
         requireAbsent(s);
         mkdir711(s.getParent());
         Path tmp = temp(s);
