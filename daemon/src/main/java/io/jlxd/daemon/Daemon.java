@@ -86,10 +86,12 @@ public final class Daemon implements AutoCloseable {
     private final HttpsListener https;
     private final WebServer unix;
     private final SnapshotScheduler scheduler;
+    private final LxcContainerDriver driver;
 
     private Daemon(DataDir dir, Database db, EventBus events, Operations operations, ServerConfig config,
-                   HttpsListener https, WebServer unix, SnapshotScheduler scheduler) {
+                   HttpsListener https, WebServer unix, SnapshotScheduler scheduler, LxcContainerDriver driver) {
         this.scheduler = scheduler;
+        this.driver = driver;
         this.dir = dir;
         this.db = db;
         this.events = events;
@@ -175,7 +177,7 @@ public final class Daemon implements AutoCloseable {
                     + ", " + uptimeMs() + " ms after main)");
             instances.autostart();
             scheduler.start();
-            return new Daemon(dir, db, events, operations, config, https, unix, scheduler);
+            return new Daemon(dir, db, events, operations, config, https, unix, scheduler, driver);
         } catch (Exception | Error e) {
             dir.close();
             throw e;
@@ -221,6 +223,7 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         events.close();
+        driver.removeEmptyCgroupTops();
         try {
             db.close();
             Files.deleteIfExists(dir.socket());

@@ -233,7 +233,7 @@ class StatefulStopTest extends DaemonTestBase {
         assertTrue(count(renamed) > before);
         // in the new name's cgroups (CRIU's cgroup-root is the destination name)
         long init = state(renamed).get("pid").asLong();
-        assertTrue(Files.readString(Path.of("/proc/" + init + "/cgroup")).contains("/lxc.payload." + renamed + "\n"),
+        assertTrue(Files.readString(Path.of("/proc/" + init + "/cgroup")).contains("/" + renamed + "\n"),
                 () -> "cgroups of the restored init");
         ok(action(renamed, Map.of("action", "stop", "force", true)));
         ok(given().contentType("application/json").body("{\"name\":\"" + C + "\"}").when().post("/1.0/instances/" + renamed));

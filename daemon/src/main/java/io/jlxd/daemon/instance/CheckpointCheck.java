@@ -196,7 +196,7 @@ public final class CheckpointCheck {
                 return Optional.empty();
             }
             String initNs = Files.readSymbolicLink(Path.of("/proc", Integer.toString(init), "ns", "user")).toString();
-            try (Stream<Path> s = Files.walk(pids.resolve("lxc.payload." + name))) {
+            try (Stream<Path> s = Files.walk(pids.resolve(driver.cgroupDirs().container(name)))) {
                 for (Path procs : s.filter(x -> x.getFileName().toString().equals("cgroup.procs")).toList()) {
                     for (String pid : Files.readAllLines(procs)) {
                         try {

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * The host-side steps around {@code lxc-checkpoint} that CRIU 4.2 needs on this host kind (host-notes.md, measured):
  * <ul>
  *   <li>a CRIU config file, handed over through {@code CRIU_CONFIG_FILE} (liblxc 5.0.2 has no other way to pass CRIU
- *       options), with {@code cgroup-root :/lxc.payload.NAME}: liblxc does not give CRIU the container's cgroup2
+ *       options), with {@code cgroup-root :/PREFIX/NAME}: liblxc does not give CRIU the container's cgroup2
  *       root, without which systemd containers fail to restore ("fsnotify: Unable to open .../cgroup.events") and a
  *       restore under another name lands in the old name's cgroup. Later: {@code external netdev[eth0]:HOSTVETH}
  *       lines for NICs pre-created on the host (CRIU cannot re-create veths through its userns helper);</li>
@@ -36,10 +36,16 @@ final class CriuSteps {
     private CriuSteps() {
     }
 
-    /** The CRIU config file text for container {@code name} (dump: source name; restore: destination name). */
-    static String config(String name, List<String> extraLines) {
-        StringBuilder sb = new StringBuilder("# written by jlxd for ").append(name).append('\n');
-        sb.append("cgroup-root :/lxc.payload.").append(ContainerSpec.requireName(name)).append('\n');
+    /**
+     * The CRIU config file text for the container whose cgroup is {@code cgroup} (relative to the hierarchies'
+     * roots, {@link CgroupDirs#container}; dump: the source's; restore: the destination's).
+     */
+    static String config(String cgroup, List<String> extraLines) {
+        if (!cgroup.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*") || cgroup.contains("..")) {
+            throw new IllegalArgumentException("invalid cgroup: " + cgroup);
+        }
+        StringBuilder sb = new StringBuilder("# written by jlxd for ").append(cgroup).append('\n');
+        sb.append("cgroup-root :/").append(cgroup).append('\n');
         sb.append("network-lock nftables\n");
         for (String line : extraLines) {
             LxcConfig.requireValue("criu option", line);
@@ -49,9 +55,9 @@ final class CriuSteps {
     }
 
     /** Writes {@code <containerDir>/criu.conf} (0600) and returns its path. */
-    static Path writeConfig(Path containerDir, String name, List<String> extraLines) throws IOException {
+    static Path writeConfig(Path containerDir, String cgroup, List<String> extraLines) throws IOException {
         Path f = containerDir.resolve("criu.conf");
-        Files.writeString(f, config(name, extraLines), StandardCharsets.UTF_8);
+        Files.writeString(f, config(cgroup, extraLines), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         return f;
     }
@@ -96,13 +102,13 @@ final class CriuSteps {
 
     /**
      * Gives the container's root its cgroup2 {@code cgroup.procs}, {@code cgroup.threads} and {@code cgroup.subtree_control}
-     * back, in {@code lxc.payload.NAME} and every cgroup below it.
+     * back, in {@code cgroup} ({@link CgroupDirs#container}) and every cgroup below it.
      */
-    static void chownCgroup2(CgroupLayout layout, String name, long uid) throws IOException {
+    static void chownCgroup2(CgroupLayout layout, String cgroup, long uid) throws IOException {
         if (layout.v2Root() == null || uid == 0) {
             return;
         }
-        Path top = layout.v2Root().resolve("lxc.payload." + name);
+        Path top = layout.v2Root().resolve(cgroup);
         if (!Files.isDirectory(top)) {
             return;
         }

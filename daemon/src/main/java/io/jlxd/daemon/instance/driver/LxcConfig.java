@@ -72,8 +72,10 @@ public final class LxcConfig {
      * @param cgroups      the host's cgroup layout
      * @param logLevel     liblxc log level (TRACE, DEBUG, INFO, NOTICE, WARN, ERROR)
      * @param seccomp      whether to reference {@code <containerDir>/seccomp} (the driver writes {@link #SECCOMP_POLICY} there)
+     * @param cgroupDirs   the daemon's cgroup names ({@code lxc.cgroup.dir.container/monitor}), or {@code null} for
+     *                     liblxc's host-global {@code lxc.payload.NAME}
      */
-    public record Context(Path containerDir, CgroupLayout cgroups, String logLevel, boolean seccomp) {
+    public record Context(Path containerDir, CgroupLayout cgroups, String logLevel, boolean seccomp, CgroupDirs cgroupDirs) {
         public Context {
             Objects.requireNonNull(containerDir, "containerDir");
             Objects.requireNonNull(cgroups, "cgroups");
@@ -81,6 +83,10 @@ public final class LxcConfig {
             if (!List.of("TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "ERROR").contains(logLevel)) {
                 throw new IllegalArgumentException("invalid log level: " + logLevel);
             }
+        }
+
+        public Context(Path containerDir, CgroupLayout cgroups, String logLevel, boolean seccomp) {
+            this(containerDir, cgroups, logLevel, seccomp, null);
         }
 
         public Context(Path containerDir, CgroupLayout cgroups) {
@@ -126,6 +132,10 @@ public final class LxcConfig {
         add(e, "lxc.signal.halt", spec.haltSignal());
         add(e, "lxc.mount.auto", "proc:mixed sys:mixed cgroup:mixed");
         add(e, "lxc.autodev", "1");
+        if (context.cgroupDirs() != null) {
+            add(e, "lxc.cgroup.dir.container", context.cgroupDirs().container(spec.name()));
+            add(e, "lxc.cgroup.dir.monitor", context.cgroupDirs().monitor(spec.name()));
+        }
         if (spec.console()) {
             add(e, "lxc.console.logfile", context.logFile().resolveSibling(CONSOLE_LOG).toString());
             add(e, "lxc.console.size", CONSOLE_LOG_SIZE);

@@ -50,6 +50,7 @@ public final class LxcContainerDriver implements ContainerDriver {
     private final CgroupLayout cgroups;
     private final LxcTools tools;
     private final String logLevel;
+    private final CgroupDirs cgroupDirs;
     private final StaleCgroups stale;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
@@ -68,7 +69,8 @@ public final class LxcContainerDriver implements ContainerDriver {
         this.cgroups = cgroups;
         this.tools = tools;
         this.logLevel = logLevel;
-        this.stale = new StaleCgroups(cgroups);
+        this.cgroupDirs = CgroupDirs.forLxcPath(lxcPath);
+        this.stale = new StaleCgroups(cgroups, cgroupDirs);
         Files.createDirectories(lxcPath);
         Files.setPosixFilePermissions(lxcPath, PosixFilePermissions.fromString("rwx--x--x"));
     }
@@ -85,6 +87,16 @@ public final class LxcContainerDriver implements ContainerDriver {
 
     public CgroupLayout cgroups() {
         return cgroups;
+    }
+
+    /** Removes the daemon's top cgroup directories where no container of it runs any more (at shutdown). */
+    public void removeEmptyCgroupTops() {
+        stale.removeEmptyTops();
+    }
+
+    /** This daemon's cgroup names (a prefix of its own, so two daemons on one host never share a cgroup). */
+    public CgroupDirs cgroupDirs() {
+        return cgroupDirs;
     }
 
     /** {@code <lxcpath>/<name>}. */
@@ -117,7 +129,7 @@ public final class LxcContainerDriver implements ContainerDriver {
         Path dir = containerDir(spec.name());
         LxcConfig config;
         try {
-            config = LxcConfig.generate(spec, new LxcConfig.Context(dir, cgroups, logLevel, true));
+            config = LxcConfig.generate(spec, new LxcConfig.Context(dir, cgroups, logLevel, true, cgroupDirs));
         } catch (IllegalArgumentException e) {
             throw new DriverException(Kind.INVALID_CONFIG, "invalid container " + spec.name() + ": " + e.getMessage(), e);
         }
@@ -549,7 +561,7 @@ public final class LxcContainerDriver implements ContainerDriver {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             Files.deleteIfExists(dir.resolve(CriuSteps.DUMP_LOG));
             Path cdir = containerDir(name);
-            Path conf = CriuSteps.writeConfig(cdir, name, criuExtra.getOrDefault(name, List.of()));
+            Path conf = CriuSteps.writeConfig(cdir, cgroupDirs.container(name), criuExtra.getOrDefault(name, List.of()));
             Path out = cdir.resolve("lxc-checkpoint.out");
             List<String> args = new ArrayList<>(List.of(tools.lxcCheckpoint().toString(), "-n", name, "-P", lxcPath.toString(),
                     "-D", dir.toString()));
@@ -616,7 +628,7 @@ public final class LxcContainerDriver implements ContainerDriver {
             if (root != 0) {
                 CriuSteps.chownTree(dir, root);
             }
-            Path conf = CriuSteps.writeConfig(cdir, name, criuExtra.getOrDefault(name, List.of()));
+            Path conf = CriuSteps.writeConfig(cdir, cgroupDirs.container(name), criuExtra.getOrDefault(name, List.of()));
             Path out = cdir.resolve("lxc-checkpoint.out");
             int rc = runCheckpointTool(List.of(tools.lxcCheckpoint().toString(), "-r", "-d", "-n", name, "-P", lxcPath.toString(),
                     "-D", dir.toString()), conf, out);
@@ -632,7 +644,7 @@ public final class LxcContainerDriver implements ContainerDriver {
                 throw new DriverException(Kind.FAILED, "CRIU could not restore " + name + " (lxc-checkpoint exit " + rc + ", state "
                         + st.name().toLowerCase() + ")" + (why.isEmpty() ? details(log, out) : why));
             }
-            CriuSteps.chownCgroup2(cgroups, name, root);
+            CriuSteps.chownCgroup2(cgroups, cgroupDirs.container(name), root);
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "restore of " + name + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

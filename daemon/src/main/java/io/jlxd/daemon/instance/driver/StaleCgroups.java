@@ -9,26 +9,29 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The cgroups liblxc leaves behind for a stopped container. liblxc names them {@code lxc.payload.NAME} (the
- * container) and {@code lxc.monitor.NAME} (its monitor) at the root of every hierarchy; normally the monitor
+ * The cgroups liblxc leaves behind for a stopped container: {@link CgroupDirs#container} and
+ * {@link CgroupDirs#monitor} in every hierarchy (liblxc's defaults {@code lxc.payload.NAME} and
+ * {@code lxc.monitor.NAME} too, which configs written before the daemon had a prefix still use); normally the monitor
  * removes them on exit, but after a failed start it can lose a race with its own exiting tasks ("Failed to destroy
  * lxc.monitor.NAME: Device or resource busy", seen here on pids and name=systemd), and a later start of the same
- * name would then get {@code lxc.payload.NAME-1}. (liblxc's shared {@code lxc.pivot} cgroup is not per container
+ * name would then get {@code NAME-1}. (liblxc's shared {@code lxc.pivot} cgroup is not per container
  * and stays.)
  */
 public final class StaleCgroups {
     private final CgroupLayout layout;
+    private final CgroupDirs dirs;
 
-    public StaleCgroups(CgroupLayout layout) {
+    public StaleCgroups(CgroupLayout layout, CgroupDirs dirs) {
         this.layout = layout;
+        this.dirs = dirs;
     }
 
     /** Existing cgroup directories of container {@code name}, in every hierarchy. */
     public List<Path> find(String name) {
         List<Path> found = new ArrayList<>();
         for (Path root : layout.mountPoints()) {
-            for (String prefix : List.of("lxc.payload.", "lxc.monitor.")) {
-                Path p = root.resolve(prefix + name);
+            for (String rel : List.of(dirs.container(name), dirs.monitor(name), "lxc.payload." + name, "lxc.monitor." + name)) {
+                Path p = root.resolve(rel);
                 if (Files.isDirectory(p)) {
                     found.add(p);
                 }
@@ -62,5 +65,18 @@ public final class StaleCgroups {
             }
         }
         return left;
+    }
+
+    /** Removes the daemon's own top cgroup directories where they are empty (at shutdown; busy ones stay). */
+    public void removeEmptyTops() {
+        for (Path root : layout.mountPoints()) {
+            for (String top : dirs.tops()) {
+                try {
+                    Files.deleteIfExists(root.resolve(top));
+                } catch (IOException e) {
+                    // not empty: containers of this daemon still run, or a stale child; kept
+                }
+            }
+        }
     }
 }

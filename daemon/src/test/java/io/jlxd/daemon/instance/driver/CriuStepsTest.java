@@ -15,10 +15,10 @@ class CriuStepsTest {
 
     @Test
     void configNamesTheCgroupRootAndTheLockMethod() {
-        assertEquals("# written by jlxd for c1\ncgroup-root :/lxc.payload.c1\nnetwork-lock nftables\nexternal netdev[eth0]:vethX\n",
-                CriuSteps.config("c1", List.of("external netdev[eth0]:vethX")));
+        assertEquals("# written by jlxd for jlxd-0a1b/c1\ncgroup-root :/jlxd-0a1b/c1\nnetwork-lock nftables\nexternal netdev[eth0]:vethX\n",
+                CriuSteps.config("jlxd-0a1b/c1", List.of("external netdev[eth0]:vethX")));
         assertThrows(IllegalArgumentException.class, () -> CriuSteps.config("../x", List.of()));
-        assertThrows(IllegalArgumentException.class, () -> CriuSteps.config("c1", List.of("a\nb")));
+        assertThrows(IllegalArgumentException.class, () -> CriuSteps.config("jlxd-0a1b/c1", List.of("a\nb")));
     }
 
     @Test

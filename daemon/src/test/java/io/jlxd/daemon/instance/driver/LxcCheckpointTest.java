@@ -50,7 +50,7 @@ class LxcCheckpointTest {
     @AfterEach
     void cleanUp() throws Exception {
         List<String> problems = new ArrayList<>();
-        StaleCgroups cgroups = new StaleCgroups(driver.cgroups());
+        StaleCgroups cgroups = new StaleCgroups(driver.cgroups(), driver.cgroupDirs());
         for (String name : created) {
             try {
                 if (driver.exists(name)) {
@@ -65,6 +65,7 @@ class LxcCheckpointTest {
             }
         }
         LiblxcContainerTest.removeLockDir(driver.lxcPath());
+        driver.removeEmptyCgroupTops();
         assertTrue(problems.isEmpty(), problems.toString());
     }
 
@@ -149,7 +150,7 @@ class LxcCheckpointTest {
         System.out.printf("TIMING checkpoint --stop busybox: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertEquals(ContainerState.STOPPED, driver.state(name));
         assertTrue(Files.isRegularFile(images.resolve("inventory.img")));
-        assertTrue(new StaleCgroups(driver.cgroups()).find(name).isEmpty(), "cgroups cleared after the dump");
+        assertTrue(new StaleCgroups(driver.cgroups(), driver.cgroupDirs()).find(name).isEmpty(), "cgroups cleared after the dump");
         String saved = Files.readString(tmp.resolve("rootfs-" + name).resolve("tmp/count")).strip();
         long before = saved.isEmpty() ? 0 : Long.parseLong(saved);
 
@@ -175,7 +176,7 @@ class LxcCheckpointTest {
         }
         // and it behaves like any monitor: a normal stop works
         assertEquals(StopResult.KILLED, driver.stop(name, true, Duration.ZERO));
-        assertTrue(new StaleCgroups(driver.cgroups()).find(name).isEmpty());
+        assertTrue(new StaleCgroups(driver.cgroups(), driver.cgroupDirs()).find(name).isEmpty());
     }
 
     @Test
@@ -229,7 +230,7 @@ class LxcCheckpointTest {
         System.out.println("restore failed: " + e.getMessage());
         assertEquals(ContainerState.STOPPED, driver.state(name));
         assertTrue(Files.isRegularFile(images.resolve("inventory.img")));
-        assertTrue(new StaleCgroups(driver.cgroups()).find(name).isEmpty(), "cgroups cleared");
+        assertTrue(new StaleCgroups(driver.cgroups(), driver.cgroupDirs()).find(name).isEmpty(), "cgroups cleared");
         // and a fresh start still works
         driver.start(name);
         assertEquals("ok", run(name, "echo ok"));

@@ -59,7 +59,7 @@ class LxcContainerDriverTest {
     @AfterEach
     void cleanUp() throws Exception {
         List<String> problems = new ArrayList<>();
-        StaleCgroups cgroups = new StaleCgroups(driver.cgroups());
+        StaleCgroups cgroups = new StaleCgroups(driver.cgroups(), driver.cgroupDirs());
         for (String name : created) {
             try {
                 if (driver.exists(name)) {
@@ -80,6 +80,7 @@ class LxcContainerDriverTest {
             }
         }
         LiblxcContainerTest.removeLockDir(driver.lxcPath());
+        driver.removeEmptyCgroupTops();
         assertTrue(problems.isEmpty(), problems.toString());
     }
 
@@ -179,8 +180,8 @@ class LxcContainerDriverTest {
         Path memory = driver.cgroups().v1().get("memory");
         Path pids = driver.cgroups().v1().get("pids");
         if (memory != null && pids != null) {
-            assertEquals(Long.toString(MEMORY), Files.readString(memory.resolve("lxc.payload." + name + "/memory.limit_in_bytes")).strip());
-            assertEquals(Long.toString(PIDS), Files.readString(pids.resolve("lxc.payload." + name + "/pids.max")).strip());
+            assertEquals(Long.toString(MEMORY), Files.readString(memory.resolve(driver.cgroupDirs().container(name) + "/memory.limit_in_bytes")).strip());
+            assertEquals(Long.toString(PIDS), Files.readString(pids.resolve(driver.cgroupDirs().container(name) + "/pids.max")).strip());
             Run inside = run(name, ExecRequest.of("sh", "-c",
                     "mkdir -p /tmp/cg && mount -t cgroup -o pids none /tmp/cg && cat /tmp/cg/pids.max; umount /tmp/cg"));
             assertEquals(new Run(0, PIDS + "\n", ""), inside);
@@ -204,7 +205,7 @@ class LxcContainerDriverTest {
         assertEquals(ContainerState.STOPPED, driver.state(name));
         assertTrue(Files.exists(root.resolve(BusyboxRootfs.HALTED_MARKER)), "init ran its shutdown action");
         assertTrue(!monitor.isAlive() || LxcContainerDriver.isZombie(monitor.pid()), "monitor exited");
-        assertTrue(new StaleCgroups(driver.cgroups()).find(name).isEmpty());
+        assertTrue(new StaleCgroups(driver.cgroups(), driver.cgroupDirs()).find(name).isEmpty());
         assertTrue(driver.initPid(name).isEmpty());
         assertEquals(StopResult.ALREADY_STOPPED, driver.stop(name, false, Duration.ofSeconds(1)));
 
@@ -244,7 +245,7 @@ class LxcContainerDriverTest {
         assertEquals(3, run(name, ExecRequest.of("sh", "-c", "exit 3")).exit());
         Path pids = driver.cgroups().v1().get("pids");
         if (pids != null) {
-            assertEquals(Long.toString(PIDS), Files.readString(pids.resolve("lxc.payload." + name + "/pids.max")).strip());
+            assertEquals(Long.toString(PIDS), Files.readString(pids.resolve(driver.cgroupDirs().container(name) + "/pids.max")).strip());
         }
 
         assertEquals(Kind.INVALID_STATE, assertThrows(DriverException.class, () -> driver.start(name)).kind());
@@ -279,7 +280,7 @@ class LxcContainerDriverTest {
         assertEquals(Kind.FAILED, e.kind());
         assertTrue(e.getMessage().contains("Failed to exec \"/sbin/no-such-init\""), e.getMessage());
         assertEquals(ContainerState.STOPPED, driver.state(name));
-        assertTrue(new StaleCgroups(driver.cgroups()).find(name).isEmpty(), "cgroups of the failed start removed");
+        assertTrue(new StaleCgroups(driver.cgroups(), driver.cgroupDirs()).find(name).isEmpty(), "cgroups of the failed start removed");
     }
 
     @Test
