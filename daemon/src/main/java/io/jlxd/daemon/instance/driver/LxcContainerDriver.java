@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,11 @@ public final class LxcContainerDriver implements ContainerDriver {
     @Override
     public Path lxcPath() {
         return lxcPath;
+    }
+
+    /** The LXC tools (and jlxd's exec helper) this driver runs. */
+    public LxcTools tools() {
+        return tools;
     }
 
     public CgroupLayout cgroups() {
@@ -443,7 +449,10 @@ public final class LxcContainerDriver implements ContainerDriver {
             init = c.initPid();
         }
         String pidNs = ExecProcess.pidNamespace(init);
-        List<String> args = attachCommand(name, request);
+        List<String> args = tty == null ? forkexecCommand(name, init, request).orElse(null) : null;
+        if (args == null) {
+            args = attachCommand(name, request);
+        }
         if (tty != null) {
             // lxc-attach relays only its controlling terminal: a new session with the slave as ctty (setsid -c)
             args.addAll(0, List.of("/bin/sh", "-c", "exec setsid -w -c \"$@\" <\"$0\" >\"$0\" 2>&1", tty.toString()));
@@ -456,7 +465,19 @@ public final class LxcContainerDriver implements ContainerDriver {
                     .start();
             return new ExecProcess(p, pidNs);
         } catch (IOException e) {
-            throw new DriverException(Kind.FAILED, "lxc-attach " + name + ": " + e.getMessage(), e);
+            throw new DriverException(Kind.FAILED, "exec in " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code jlxd-forkexec} command line of a non-interactive exec, when the helper is there and fits the config. */
+    Optional<List<String>> forkexecCommand(String name, long initPid, ExecRequest request) throws DriverException {
+        if (tools.forkexec() == null) {
+            return Optional.empty();
+        }
+        try {
+            return new ForkExec(tools.forkexec()).command(initPid, ForkExec.readConfig(configFile(name)), request);
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "reading the config of " + name + ": " + e.getMessage(), e);
         }
     }
 
