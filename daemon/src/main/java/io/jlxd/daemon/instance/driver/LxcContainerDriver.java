@@ -54,6 +54,7 @@ public final class LxcContainerDriver implements ContainerDriver {
     private final CgroupDirs cgroupDirs;
     private final StaleCgroups stale;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final io.jlxd.daemon.metrics.Durations criuDurations = new io.jlxd.daemon.metrics.Durations();
 
     /**
      * @param lxcPath  directory of the containers (created 0711 if missing: an unprivileged container's root must
@@ -89,6 +90,11 @@ public final class LxcContainerDriver implements ContainerDriver {
     /** The LXC tools (and jlxd's exec helper) this driver runs. */
     public LxcTools tools() {
         return tools;
+    }
+
+    /** CRIU dumps and restores (labels: action, result) for metrics. */
+    public io.jlxd.daemon.metrics.Durations criuDurations() {
+        return criuDurations;
     }
 
     public CgroupLayout cgroups() {
@@ -570,6 +576,17 @@ public final class LxcContainerDriver implements ContainerDriver {
      */
     @Override
     public void checkpoint(String name, Path dir, boolean stop) throws DriverException {
+        long t0 = System.nanoTime();
+        boolean ok = false;
+        try {
+            checkpointLocked(name, dir, stop);
+            ok = true;
+        } finally {
+            criuDurations.record(System.nanoTime() - t0, "dump", ok ? "success" : "failure");
+        }
+    }
+
+    private void checkpointLocked(String name, Path dir, boolean stop) throws DriverException {
         ReentrantLock l = lock(name);
         try (LiblxcContainer c = open(name)) {
             requireDefined(name);
@@ -628,6 +645,17 @@ public final class LxcContainerDriver implements ContainerDriver {
      */
     @Override
     public void restore(String name, Path dir) throws DriverException {
+        long t0 = System.nanoTime();
+        boolean ok = false;
+        try {
+            restoreLocked(name, dir);
+            ok = true;
+        } finally {
+            criuDurations.record(System.nanoTime() - t0, "restore", ok ? "success" : "failure");
+        }
+    }
+
+    private void restoreLocked(String name, Path dir) throws DriverException {
         ReentrantLock l = lock(name);
         try (LiblxcContainer c = open(name)) {
             requireDefined(name);
