@@ -74,8 +74,11 @@ final class NetnsSockets implements AutoCloseable {
     }
 
     private <T> T run(Task<T> task) throws IOException {
+        // looked up on the caller's thread: liblxc reaches the container's monitor through an abstract unix socket,
+        // which belongs to the host's network namespace, not the container's
+        long pid = initPid.getAsLong();
         Future<T> f = thread.submit(() -> {
-            enterCurrent();
+            enter(pid);
             return task.run();
         });
         try {
@@ -94,9 +97,8 @@ final class NetnsSockets implements AutoCloseable {
         }
     }
 
-    /** On the namespace thread: joins the namespace of the container's current init unless already there. */
-    private void enterCurrent() throws IOException {
-        long pid = initPid.getAsLong();
+    /** On the namespace thread: joins the namespace of the container's init {@code pid} unless already there. */
+    private void enter(long pid) throws IOException {
         if (pid <= 0) {
             throw new IOException("the instance is not running");
         }

@@ -53,7 +53,7 @@ final class UdpProxy implements RunningProxy {
                     }
                 }
             } catch (IOException e) {
-                LOG.fine(() -> "proxy " + label + ": " + e.getMessage());
+                LOG.fine(() -> "proxy " + label + ": " + e); // e.g. PortUnreachableException: nothing listens inside
             } finally {
                 sessions.remove(client, this);
                 close();
