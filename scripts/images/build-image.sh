@@ -122,12 +122,14 @@ VARIANT=default
 # script (worktrees, installed versions): the cache files are <name>.r<REV>.*
 REV=
 case $TARGET in
-busybox) NAME=busybox REV=2 ;; # r2: a shell on the console when there is one
+busybox) NAME=busybox REV=3 ;; # r2: a shell on the console when there is one; r3: DHCP on every NIC
+# r2: systemd-networkd DHCP on every eth*/en* NIC (was eth0 only)
 debian/bookworm | debian/bookworm/criu-friendly)
   NAME=debian-bookworm
   VARIANT=criu-friendly
+  REV=2
   ;;
-debian/bookworm/default) NAME=debian-bookworm-default ;;
+debian/bookworm/default) NAME=debian-bookworm-default REV=2 ;;
 *) die "unknown image '$TARGET' (known: busybox, debian/bookworm, debian/bookworm/default)" ;;
 esac
 
@@ -363,10 +365,14 @@ mkdir -p /dev/pts /dev/shm
 mounted /dev/pts || mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts /dev/pts 2>/dev/null
 mounted /dev/shm || mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs /dev/shm 2>/dev/null
 ip link set lo up 2>/dev/null
-# DHCP on eth0 in the background (never delays boot); udhcpc quits once it has a lease
-if [ -e /sys/class/net/eth0 ]; then
-  udhcpc -i eth0 -s /usr/share/udhcpc/default.script -q -t 30 -T 2 -A 5 -n >/dev/null 2>&1 </dev/null &
-fi
+# DHCP on every NIC (all but lo) in the background (never delays boot); udhcpc quits once it has a lease.
+# A NIC hot-plugged later gets no client: run `udhcpc -i NAME -s /usr/share/udhcpc/default.script -q` in it.
+for dev in /sys/class/net/*; do
+  dev=${dev##*/}
+  [ "$dev" = lo ] || [ "$dev" = '*' ] && continue
+  ip link set "$dev" up 2>/dev/null
+  udhcpc -i "$dev" -s /usr/share/udhcpc/default.script -q -t 30 -T 2 -A 5 -n >/dev/null 2>&1 </dev/null &
+done
 exit 0
 EOF
   cat >"$ROOTFS/etc/init.d/rcK" <<'EOF'
@@ -479,11 +485,11 @@ deb http://deb.debian.org/debian-security $suite-security main
 EOF
   write_hosts_files debian
 
-  # DHCP on eth0 through systemd-networkd; DNS through systemd-resolved
+  # DHCP on every NIC (eth*, en*) through systemd-networkd; DNS through systemd-resolved
   mkdir -p "$ROOTFS/etc/systemd/network"
   cat >"$ROOTFS/etc/systemd/network/eth0.network" <<'EOF'
 [Match]
-Name=eth0
+Name=eth* en*
 
 [Network]
 DHCP=yes

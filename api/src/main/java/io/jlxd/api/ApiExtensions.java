@@ -14,7 +14,12 @@ public final class ApiExtensions {
             "event_lifecycle",
             "api_filtering",
             "server_event_mode",
-            "jlxd_criu_version");
+            "jlxd_criu_version",
+            // nic devices with "network" (the NIC half; the managed networks bring "network" itself), proxy devices
+            // (tcp and udp; unix sockets, port ranges and cross-protocol proxies are refused)
+            "instance_nic_network",
+            "proxy",
+            "proxy_udp");
 
     private ApiExtensions() {
     }

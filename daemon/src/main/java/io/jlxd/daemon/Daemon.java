@@ -28,6 +28,9 @@ import io.jlxd.daemon.storage.InstanceDisks;
 import io.jlxd.daemon.storage.PoolRootfsStorage;
 import io.jlxd.daemon.storage.StoragePools;
 import io.jlxd.daemon.instance.InstanceManager;
+import io.jlxd.daemon.network.NetworkAttachments;
+import io.jlxd.daemon.nic.InstanceNics;
+import io.jlxd.daemon.proxy.ProxyDevices;
 import io.jlxd.daemon.instance.driver.LxcContainerDriver;
 import io.jlxd.daemon.image.ImageService;
 import io.jlxd.daemon.image.ImageUploads;
@@ -89,9 +92,12 @@ public final class Daemon implements AutoCloseable {
     private final WebServer unix;
     private final SnapshotScheduler scheduler;
     private final LxcContainerDriver driver;
+    private final ProxyDevices proxies;
 
     private Daemon(DataDir dir, Database db, EventBus events, Operations operations, ServerConfig config,
-                   HttpsListener https, WebServer unix, SnapshotScheduler scheduler, LxcContainerDriver driver) {
+                   HttpsListener https, WebServer unix, SnapshotScheduler scheduler, LxcContainerDriver driver,
+                   ProxyDevices proxies) {
+        this.proxies = proxies;
         this.scheduler = scheduler;
         this.driver = driver;
         this.dir = dir;
@@ -133,6 +139,9 @@ public final class Daemon implements AutoCloseable {
             images.onDelete(pools::deleteImageVolumes);
             LOG.fine(() -> "start: storage pools mounted after " + uptimeMs() + " ms");
             InstanceManager instances = new InstanceManager(instanceTable, profiles, driver, rootfs, images, operations, events);
+            instances.nics(new InstanceNics(NetworkAttachments.NONE)); // the managed networks' attachments replace NONE
+            ProxyDevices proxies = new ProxyDevices(instances);
+            instances.onDevicesChanged(proxies::sync);
             CustomVolumes customVolumes = new CustomVolumes(pools, disks, n -> {
                 var s = instances.containerState(n);
                 return s == null || s.active();
@@ -178,9 +187,10 @@ public final class Daemon implements AutoCloseable {
             }
             LOG.info("jlxd " + ServerRoutes.VERSION + " ready on " + dir.socket() + " (pid " + ProcessHandle.current().pid()
                     + ", " + uptimeMs() + " ms after main)");
+            proxies.startAll();
             instances.autostart();
             scheduler.start();
-            return new Daemon(dir, db, events, operations, config, https, unix, scheduler, driver);
+            return new Daemon(dir, db, events, operations, config, https, unix, scheduler, driver, proxies);
         } catch (Exception | Error e) {
             dir.close();
             throw e;
@@ -226,6 +236,7 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         events.close();
+        proxies.close();
         driver.removeEmptyCgroupTops();
         try {
             db.close();

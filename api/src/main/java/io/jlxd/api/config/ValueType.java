@@ -78,7 +78,7 @@ public enum ValueType {
                 if (key.startsWith("lxc.apparmor.")) {
                     throw new IllegalArgumentException("refused: " + key + " (no AppArmor on this host; it breaks CRIU restore)");
                 }
-                if (key.startsWith("lxc.rootfs.") || key.equals("lxc.uts.name") || key.startsWith("lxc.idmap")) {
+                if (key.startsWith("lxc.rootfs.") || key.equals("lxc.uts.name") || key.startsWith("lxc.idmap") || key.startsWith("lxc.net.")) {
                     throw new IllegalArgumentException("refused: " + key + " is managed by jlxd");
                 }
             }

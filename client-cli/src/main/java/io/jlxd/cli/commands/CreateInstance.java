@@ -45,9 +45,18 @@ final class CreateInstance {
     @Option(names = {"-s", "--storage"}, paramLabel = "POOL", description = "Storage pool of the instance's root disk")
     String storage;
 
+    @Option(names = {"-n", "--network"}, paramLabel = "NETWORK", description = "Network of the instance's eth0 NIC")
+    String network;
+
+    /** The eth0 device of --network, once resolved. */
+    ObjectNode networkDevice;
+
     /** Creates the instance and returns its name. */
     String create(CliContext ctx) throws IOException {
         ObjectNode source = resolveImage(ctx);
+        if (network != null && !network.isEmpty()) {
+            networkDevice = networkDevice(ctx, network);
+        }
         ObjectNode body = body(source);
         String label = name == null || name.isEmpty() ? "Creating the instance" : "Creating " + name;
         ApiResponse answer;
@@ -101,16 +110,46 @@ final class CreateInstance {
             new ArrayList<>(noProfiles ? List.<String>of() : profiles).forEach(list::add);
         }
         if (storage != null && !storage.isEmpty()) {
-            ObjectNode root = body.putObject("devices").putObject("root");
+            ObjectNode root = devices(body).putObject("root");
             root.put("type", "disk");
             root.put("path", "/");
             root.put("pool", storage);
+        }
+        if (networkDevice != null) {
+            devices(body).set("eth0", networkDevice);
         }
         body.put("ephemeral", ephemeral);
         if (description != null) {
             body.put("description", description);
         }
         return body;
+    }
+
+    private static ObjectNode devices(ObjectNode body) {
+        return body.has("devices") ? (ObjectNode) body.get("devices") : body.putObject("devices");
+    }
+
+    /**
+     * lxc's rule for {@code --network NAME}: an {@code eth0} NIC on the managed network NAME, or bridged to NAME when
+     * the server lists it as an unmanaged bridge. (A server without the network answers the create with a 400.)
+     */
+    static ObjectNode networkDevice(CliContext ctx, String name) throws IOException {
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.put("type", "nic");
+        try {
+            JsonNode n = ctx.client().get("/1.0/networks/" + PathEscape.segment(name)).metadata();
+            if (!n.path("managed").asBoolean(true) && "bridge".equals(n.path("type").asText())) {
+                d.put("nictype", "bridged");
+                d.put("parent", name);
+                return d;
+            }
+        } catch (ApiException e) {
+            if (e.errorCode() != 404) {
+                throw e;
+            }
+        }
+        d.put("network", name);
+        return d;
     }
 
     /** lxc's rule: an alias if one is named so, else a fingerprint (a unique prefix is enough). */

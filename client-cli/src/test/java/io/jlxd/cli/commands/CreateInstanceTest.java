@@ -42,6 +42,16 @@ class CreateInstanceTest {
     }
 
     @Test
+    void networkBecomesEth0NextToTheRootDisk() {
+        CreateInstance c = new CreateInstance();
+        c.storage = "fast";
+        c.networkDevice = JsonNodeFactory.instance.objectNode().put("type", "nic").put("network", "jlxdbr0");
+        assertEquals(json("""
+                {"root":{"type":"disk","path":"/","pool":"fast"},"eth0":{"type":"nic","network":"jlxdbr0"}}"""),
+                c.body(JsonNodeFactory.instance.objectNode()).get("devices"));
+    }
+
+    @Test
     void withoutNameOrProfilesTheServerDecides() {
         CreateInstance c = new CreateInstance();
         ObjectNode body = c.body(JsonNodeFactory.instance.objectNode());

@@ -26,7 +26,7 @@ public final class Expand {
         return out;
     }
 
-    /** Devices as users may write them today: each has a type; "disk" only as the root disk (path /), or "none". */
+    /** Devices as users may write them: each has a type: "disk" (root disk or custom volume), "nic", "proxy" or "none". */
     public static void validateDevices(Map<String, Map<String, String>> devices) {
         if (devices == null) {
             return;
@@ -46,6 +46,10 @@ public final class Expand {
             String type = d.get("type");
             if (type.equals("disk")) {
                 validateDisk(name, d);
+            } else if (type.equals(io.jlxd.daemon.nic.NicDevice.TYPE)) {
+                io.jlxd.daemon.nic.NicDevice.parse(name, d);
+            } else if (type.equals(io.jlxd.daemon.proxy.ProxyDevice.TYPE)) {
+                io.jlxd.daemon.proxy.ProxyDevice.parse(name, d);
             } else if (!type.equals("none")) {
                 throw ApiException.badRequest("Device \"" + name + "\": unsupported device type \"" + type + "\"");
             }

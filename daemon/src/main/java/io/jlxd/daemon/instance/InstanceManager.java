@@ -54,6 +54,14 @@ public final class InstanceManager {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final StatefulStop stateful;
     private volatile SnapshotHooks snapshots;
+    private volatile io.jlxd.daemon.nic.InstanceNics nics = new io.jlxd.daemon.nic.InstanceNics(
+            io.jlxd.daemon.network.NetworkAttachments.NONE);
+    private volatile Runnable1 devicesChanged = n -> { };
+
+    /** Called with an instance's name after its devices or running state changed (proxy devices follow). */
+    public interface Runnable1 {
+        void run(String name) throws java.io.IOException;
+    }
 
     public InstanceManager(InstanceTable table, ProfileTable profiles, LxcContainerDriver driver, RootfsStorage storage,
                            ImageProvider images, Operations operations, EventBus events) {
@@ -65,6 +73,35 @@ public final class InstanceManager {
         this.operations = operations;
         this.events = events;
         this.stateful = new StatefulStop(driver, storage, table, new CheckpointCheck(driver));
+    }
+
+    /** Wires the NIC devices' service (its managed networks). */
+    public void nics(io.jlxd.daemon.nic.InstanceNics value) {
+        this.nics = value;
+    }
+
+    public io.jlxd.daemon.nic.InstanceNics nics() {
+        return nics;
+    }
+
+    /** Wires what follows the devices of running instances (the proxy devices). */
+    public void onDevicesChanged(Runnable1 value) {
+        this.devicesChanged = value;
+    }
+
+    /** Lets the proxy devices follow the instance; failures are logged (see the update for a refusal instead). */
+    public void devicesChanged(String name) {
+        try {
+            devicesChanged.run(name);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warning("devices of " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** The managed networks of an instance's NICs (profiles expanded), for {@code nicsChanged}. */
+    private java.util.Set<String> networks(String name) {
+        return table.get(name).map(r -> io.jlxd.daemon.nic.InstanceNics.networksOf(List.of(Expand.devices(profileRows(r.profiles()), r.devices()))))
+                .orElse(java.util.Set.of());
     }
 
     /** Wires the snapshots service (it needs this manager, so it comes after construction). */
@@ -169,7 +206,24 @@ public final class InstanceManager {
         return new InstanceState(st.text(), st.code(), pid < 0 ? 0 : pid, rs == null ? 0 : rs.processes(),
                 new InstanceState.Cpu(rs == null ? 0 : rs.cpuNanos()),
                 new InstanceState.Memory(rs == null ? 0 : rs.memory(), rs == null ? 0 : rs.memoryPeak(), 0, 0, 0),
-                disk(name), rs == null ? Map.of() : NetworkState.of(pid));
+                disk(name), rs == null ? Map.of() : NetworkState.withHostNames(NetworkState.of(pid), hostNames(name)));
+    }
+
+    /** Interface name inside the instance to the host end's name, for its NICs. */
+    private Map<String, String> hostNames(String name) {
+        Map<String, String> out = new TreeMap<>();
+        try {
+            InstanceTable.Row r = row(name);
+            for (io.jlxd.daemon.nic.NicDevice n : io.jlxd.daemon.nic.InstanceNics.nics(Expand.devices(profileRows(r.profiles()), r.devices()))) {
+                String h = io.jlxd.daemon.nic.InstanceNics.hostName(n, r.volatileConfig());
+                if (h != null) {
+                    out.put(n.name(), h);
+                }
+            }
+        } catch (RuntimeException e) {
+            // a device that no longer parses: no host names
+        }
+        return out;
     }
 
     /**
@@ -215,6 +269,7 @@ public final class InstanceManager {
         List<ProfileTable.Row> prof = profileRows(profileNames);
         Expand.requireRoot(Expand.devices(prof, devices));
         storage.checkDisks(name, Expand.devices(prof, devices));
+        nics.validate(Expand.devices(prof, devices));
         Map<String, String> expanded = Expand.config(prof, config);
         if (body.source() == null || body.source().type() == null) {
             throw ApiException.badRequest("A source is required: {\"type\": \"image\", ...} or {\"type\": \"none\"}");
@@ -246,6 +301,11 @@ public final class InstanceManager {
             vol.put("volatile.idmap.base", Long.toString(SpecFactory.IDMAP_BASE));
         }
         vol.put("volatile.last_state.power", "STOPPED");
+        io.jlxd.daemon.nic.InstanceNics.volatileChanges(Expand.devices(prof, devices), vol).forEach((k, v) -> {
+            if (v != null) {
+                vol.put(k, v);
+            }
+        });
         String arch = body.architecture() != null && !body.architecture().isEmpty() ? body.architecture() : hostArchitecture();
         if (image != null) {
             vol.put("volatile.base_image", image.fingerprint());
@@ -293,6 +353,7 @@ public final class InstanceManager {
                         volumeMade = true;
                         ctx.checkCancelled();
                         define(row(name));
+                        nics.changed(networks(name));
                         events.lifecycle("instance-created", url(name), null, who);
                         if (start) {
                             doStart(name, who);
@@ -306,6 +367,7 @@ public final class InstanceManager {
     }
 
     private void revertCreate(String name, boolean volumeMade) {
+        java.util.Set<String> nets = networks(name);
         try {
             if (driver.exists(name)) {
                 ContainerState s = driver.state(name);
@@ -323,6 +385,8 @@ public final class InstanceManager {
             LOG.warning("revert of " + name + ": " + e.getMessage());
         }
         table.delete(name);
+        nics.changed(nets);
+        devicesChanged(name);
     }
 
     // ------------------------------------------------------------------------------------------ update
@@ -368,6 +432,7 @@ public final class InstanceManager {
         List<ProfileTable.Row> prof = profileRows(profileNames);
         Expand.requireRoot(Expand.devices(prof, devices));
         storage.checkDisks(name, Expand.devices(prof, devices));
+        nics.validate(Expand.devices(prof, devices));
         Map<String, String> expanded = Expand.config(prof, config);
         try {
             SpecFactory.limits(expanded);
@@ -387,14 +452,42 @@ public final class InstanceManager {
         InstanceTable.Row next = new InstanceTable.Row(name, arch, ephemeral, cur.stateful(), description, cur.createdAt(),
                 cur.lastUsedAt(), config, cur.volatileConfig(), devices, profileNames);
         OperationWork work = ctx -> withLock(name, () -> {
+            InstanceTable.Row now = row(name);
+            Map<String, Map<String, String>> devBefore = Expand.devices(profileRows(now.profiles()), now.devices());
+            Map<String, Map<String, String>> devAfter = Expand.devices(prof, devices);
+            Map<String, String> nicVolatile = io.jlxd.daemon.nic.InstanceNics.volatileChanges(devAfter, now.volatileConfig());
+            Map<String, String> volAfter = io.jlxd.daemon.nic.InstanceNics.apply(now.volatileConfig(), nicVolatile);
+            Runnable undoNics = () -> { };
+            ContainerState cs = containerState(name);
+            if (cs != null && cs.active()) {
+                long pid = driver.initPid(name).orElse(-1);
+                if (pid > 0) {
+                    undoNics = nics.hotplug(pid, devBefore, now.volatileConfig(), devAfter, volAfter);
+                }
+            }
             table.update(next);
             try {
+                nicVolatile.forEach((k, v) -> table.setVolatile(name, k, v));
                 apply(name);
+                try {
+                    devicesChanged.run(name);
+                } catch (java.io.IOException e) {
+                    throw ApiException.badRequest("A proxy device cannot start: " + e.getMessage());
+                }
             } catch (RuntimeException | DriverException e) {
+                undoNics.run();
                 table.update(cur);
+                now.volatileConfig().forEach((k, v) -> {
+                    if (nicVolatile.containsKey(k)) {
+                        table.setVolatile(name, k, v);
+                    }
+                });
+                nicVolatile.keySet().stream().filter(k -> !now.volatileConfig().containsKey(k)).forEach(k -> table.setVolatile(name, k, null));
                 apply(name);
+                devicesChanged(name);
                 throw e;
             }
+            nics.changed(io.jlxd.daemon.nic.InstanceNics.networksOf(List.of(devBefore, devAfter)));
             List<ProfileTable.Row> curProf = profileRows(cur.profiles());
             stateful.updated(cur, Expand.config(curProf, cur.config()), Expand.devices(curProf, cur.devices()), expanded,
                     Expand.devices(prof, devices));
@@ -451,9 +544,12 @@ public final class InstanceManager {
         requireStopped(name);
         return operations.startTask(Operations.Spec.task("Deleting instance", resources(name)), ctx -> withLock(name, () -> {
             requireStopped(name);
+            java.util.Set<String> nets = networks(name);
             deleteDefinition(name);
             storage.delete(name);
             table.delete(name);
+            nics.changed(nets);
+            devicesChanged(name);
             events.lifecycle("instance-deleted", url(name), null, who);
             return null;
         }));
@@ -489,6 +585,8 @@ public final class InstanceManager {
                 table.rename(newName, name);
                 throw e;
             }
+            nics.changed(networks(newName));
+            devicesChanged(name);
             events.lifecycle("instance-renamed", url(newName), Map.of("old_name", name), who);
             return null;
         }));
@@ -568,6 +666,7 @@ public final class InstanceManager {
                     events.lifecycle("instance-resumed", url(name), null, who);
                 }
             }
+            devicesChanged(name);
             return null;
         }));
     }
@@ -614,9 +713,10 @@ public final class InstanceManager {
     private void doStart(String name, EventBus.Requestor who, Boolean statefulStart) throws DriverException, java.io.IOException {
         InstanceTable.Row r = row(name);
         if (r.stateful() && !Boolean.FALSE.equals(statefulStart)) {
-            define(r);
+            define(r, true);
         }
         if (stateful.restoreIfSaved(r, statefulStart)) {
+            nics.changed(networks(name));
             table.setVolatile(name, "volatile.last_state.power", "RUNNING");
             table.touch(name, OffsetDateTime.now(ZoneOffset.UTC));
             events.lifecycle("instance-started", url(name), Map.of("stateful", true), who);
@@ -639,12 +739,13 @@ public final class InstanceManager {
 
     /** Defines and starts a stopped container, recording it as last RUNNING. */
     public void startContainer(String name) throws DriverException {
-        define(row(name));
+        define(row(name), true);
         try {
             driver.start(name);
         } catch (DriverException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+        nics.changed(networks(name));
         table.setVolatile(name, "volatile.last_state.power", "RUNNING");
         table.touch(name, OffsetDateTime.now(ZoneOffset.UTC));
     }
@@ -656,12 +757,33 @@ public final class InstanceManager {
 
     /** Writes the LXC config from the instance's current expanded config. */
     public void define(InstanceTable.Row r) throws DriverException {
+        define(r, false);
+    }
+
+    /**
+     * Writes the LXC config; {@code starting}: the NICs' bridges must exist (a 400 naming the device otherwise).
+     * NICs that have no generated MAC or host name yet (e.g. from a profile changed since) get them now.
+     */
+    public void define(InstanceTable.Row r, boolean starting) throws DriverException {
         List<ProfileTable.Row> prof = profileRows(r.profiles());
         Map<String, String> expanded = Expand.config(prof, r.config());
+        Map<String, Map<String, String>> devs = Expand.devices(prof, r.devices());
+        Map<String, String> nicVolatile = io.jlxd.daemon.nic.InstanceNics.volatileChanges(devs, r.volatileConfig());
+        nicVolatile.forEach((k, v) -> table.setVolatile(r.name(), k, v));
+        Map<String, String> vol = io.jlxd.daemon.nic.InstanceNics.apply(r.volatileConfig(), nicVolatile);
         try {
             IdMap map = SpecFactory.idmap(expanded, r.volatileConfig());
+            List<io.jlxd.daemon.instance.driver.NicSpec> nicSpecs;
+            try {
+                nicSpecs = nics.specs(devs, vol);
+            } catch (ApiException e) {
+                if (starting) {
+                    throw e;
+                }
+                nicSpecs = List.of(); // rewritten with the NICs at start, when their bridges must exist
+            }
             driver.define(SpecFactory.build(r.name(), storage.rootfs(r.name()), expanded, map,
-                    storage.diskMounts(r.name(), Expand.devices(prof, r.devices()), map)));
+                    storage.diskMounts(r.name(), devs, map), nicSpecs));
         } catch (java.io.IOException e) {
             throw new DriverException(DriverException.Kind.FAILED, "preparing the disks of " + r.name() + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -695,6 +817,7 @@ public final class InstanceManager {
                     }
                     withLock(name, () -> {
                         doStart(name, null);
+                        devicesChanged(name);
                         return null;
                     });
                     LOG.info("autostarted instance " + name);

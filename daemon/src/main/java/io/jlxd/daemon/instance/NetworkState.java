@@ -47,6 +47,14 @@ public final class NetworkState {
         }
     }
 
+    /** The same interfaces, with {@code host_name} filled from {@code hostNames} (interface inside to host end). */
+    public static Map<String, InstanceState.Network> withHostNames(Map<String, InstanceState.Network> nets, Map<String, String> hostNames) {
+        Map<String, InstanceState.Network> out = new LinkedHashMap<>();
+        nets.forEach((k, n) -> out.put(k, hostNames.containsKey(k) ? new InstanceState.Network(n.addresses(), n.counters(), n.hwaddr(),
+                hostNames.get(k), n.mtu(), n.state(), n.type()) : n));
+        return out;
+    }
+
     /** Maps iproute2's JSON (an array of links with addr_info and stats64) to LXD's shape. */
     static Map<String, InstanceState.Network> parse(JsonNode links) {
         Map<String, InstanceState.Network> out = new LinkedHashMap<>();

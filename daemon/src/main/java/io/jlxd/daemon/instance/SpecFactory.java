@@ -36,6 +36,12 @@ public final class SpecFactory {
 
     /** With extra LXC lines ({@code key = value}) of the daemon's own, e.g. disk mounts, placed before raw.lxc. */
     public static ContainerSpec build(String name, Path rootfs, Map<String, String> expanded, IdMap idmap, List<String> daemonLxc) {
+        return build(name, rootfs, expanded, idmap, daemonLxc, List.of());
+    }
+
+    /** With NICs (the instance's {@code nic} devices, resolved). */
+    public static ContainerSpec build(String name, Path rootfs, Map<String, String> expanded, IdMap idmap, List<String> daemonLxc,
+                                      List<io.jlxd.daemon.instance.driver.NicSpec> nics) {
         Map<String, String> env = new LinkedHashMap<>();
         List<String> raw = new ArrayList<>(daemonLxc);
         expanded.forEach((k, v) -> {
@@ -51,7 +57,7 @@ public final class SpecFactory {
         }
         return ContainerSpec.builder(name, rootfs).hostname(name).idmap(idmap).haltSignal(haltSignal(rootfs))
                 .environment(env).limits(limits(expanded)).rawLxc(raw)
-                .nesting("true".equals(expanded.get("security.nesting"))).console(console(expanded)).build();
+                .nesting("true".equals(expanded.get("security.nesting"))).console(console(expanded)).nics(nics).build();
     }
 
     /** {@code migration.stateful=false} gives a console pty (default true: checkpointable, no console). */

@@ -69,7 +69,7 @@ public final class SnapshotRestore {
             throw e;
         }
         snapshots.table.endRestore(instance);
-        im.define(im.row(instance));
+        im.define(im.row(instance), stateful);
         try {
             if (stateful) {
                 snapshots.instances.driver().restore(instance, snapshots.stateDir(instance));
@@ -79,6 +79,7 @@ public final class SnapshotRestore {
             }
         } finally {
             snapshots.removeState(instance);
+            im.devicesChanged(instance);
         }
     }
 

@@ -33,10 +33,16 @@ import java.util.regex.Pattern;
  * @param nesting     allow LXC inside the container ({@code security.nesting})
  * @param console     give the container a console pty owned by its monitor, logged to {@code console.log}
  *                    ({@code migration.stateful=false}); such a container cannot be checkpointed
+ * @param nics        veth NICs, in order ({@code lxc.net.0}, ...); none: a loopback-only network namespace
  */
 public record ContainerSpec(String name, String hostname, Path rootfs, IdMap idmap, List<String> init,
         String haltSignal, Map<String, String> environment, Limits limits, List<String> rawLxc, boolean nesting,
-        boolean console) {
+        boolean console, List<NicSpec> nics) {
+
+    public ContainerSpec(String name, String hostname, Path rootfs, IdMap idmap, List<String> init, String haltSignal,
+                         Map<String, String> environment, Limits limits, List<String> rawLxc, boolean nesting, boolean console) {
+        this(name, hostname, rootfs, idmap, init, haltSignal, environment, limits, rawLxc, nesting, console, List.of());
+    }
 
     /** Without a console (checkpointable). */
     public ContainerSpec(String name, String hostname, Path rootfs, IdMap idmap, List<String> init, String haltSignal,
@@ -93,6 +99,13 @@ public record ContainerSpec(String name, String hostname, Path rootfs, IdMap idm
         });
         limits = limits == null ? Limits.NONE : limits;
         rawLxc = List.copyOf(rawLxc == null ? List.of() : rawLxc);
+        nics = List.copyOf(nics == null ? List.of() : nics);
+        if (nics.stream().map(NicSpec::name).distinct().count() != nics.size()) {
+            throw new IllegalArgumentException("two NICs with one name inside the container");
+        }
+        if (nics.stream().map(NicSpec::hostName).distinct().count() != nics.size()) {
+            throw new IllegalArgumentException("two NICs with one host-side name");
+        }
     }
 
     /**
@@ -129,6 +142,7 @@ public record ContainerSpec(String name, String hostname, Path rootfs, IdMap idm
         private final List<String> rawLxc = new ArrayList<>();
         private boolean nesting;
         private boolean console;
+        private final List<NicSpec> nics = new ArrayList<>();
 
         private Builder(String name, Path rootfs) {
             this.name = name;
@@ -196,8 +210,13 @@ public record ContainerSpec(String name, String hostname, Path rootfs, IdMap idm
             return this;
         }
 
+        public Builder nics(List<NicSpec> value) {
+            nics.addAll(value);
+            return this;
+        }
+
         public ContainerSpec build() {
-            return new ContainerSpec(name, hostname, rootfs, idmap, init, haltSignal, environment, limits, rawLxc, nesting, console);
+            return new ContainerSpec(name, hostname, rootfs, idmap, init, haltSignal, environment, limits, rawLxc, nesting, console, nics);
         }
     }
 }

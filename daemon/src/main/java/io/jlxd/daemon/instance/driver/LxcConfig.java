@@ -25,7 +25,8 @@ import java.util.Objects;
  *       console pty instead, logged to {@code console.log} next to {@code lxc.log} ({@value #CONSOLE_LOG_SIZE}
  *       at most, then truncated) and reached with {@code console_getfd}.</li>
  *   <li>No {@code lxc.apparmor.*} key at all: any of them breaks CRIU restore on a kernel without AppArmor.</li>
- *   <li>{@code lxc.net.0.type = empty}: a loopback-only network namespace until networking is wired.</li>
+ *   <li>NICs as {@code lxc.net.N.type = veth} (liblxc makes the pair at start, the host end joins the bridge; liblxc's
+ *       CRIU support accepts veths, not {@code phys}); {@code lxc.net.0.type = empty} (loopback only) without any.</li>
  *   <li>Limits through {@code lxc.cgroup.*} (v1 file names) or {@code lxc.cgroup2.*} (v2 file names), chosen per
  *       controller from {@link CgroupLayout}; a limit whose controller is missing is an error, not a silent
  *       no-op.</li>
@@ -39,7 +40,7 @@ import java.util.Objects;
 public final class LxcConfig {
     /** raw.lxc keys that are refused (prefix match), each for a reason given in {@link #validateRaw}. */
     public static final List<String> FORBIDDEN_RAW_PREFIXES = List.of(
-            "lxc.apparmor.", "lxc.rootfs.", "lxc.log.", "lxc.idmap", "lxc.include", "lxc.console.", "lxc.tty.max");
+            "lxc.apparmor.", "lxc.rootfs.", "lxc.log.", "lxc.idmap", "lxc.include", "lxc.console.", "lxc.tty.max", "lxc.net.");
 
     /** lxc's own {@code common.seccomp}: deny kernel-module and kexec calls and {@code umount -f}. */
     public static final String SECCOMP_POLICY = """
@@ -144,7 +145,7 @@ public final class LxcConfig {
         }
         add(e, "lxc.tty.max", "0");
         add(e, "lxc.pty.max", "1024");
-        add(e, "lxc.net.0.type", "empty");
+        nics(e, spec.nics());
         add(e, "lxc.log.file", context.logFile().toString());
         add(e, "lxc.log.level", context.logLevel());
         if (context.seccomp()) {
@@ -177,6 +178,56 @@ public final class LxcConfig {
         }
         e.addAll(validateRaw(spec.rawLxc()));
         return new LxcConfig(spec.name(), e);
+    }
+
+    /** {@code lxc.net.N.*} of veth NICs, or one {@code empty} network. */
+    private static void nics(List<Entry> e, List<NicSpec> nics) {
+        if (nics.isEmpty()) {
+            add(e, "lxc.net.0.type", "empty");
+            return;
+        }
+        for (int i = 0; i < nics.size(); i++) {
+            NicSpec n = nics.get(i);
+            String p = "lxc.net." + i + ".";
+            add(e, p + "type", "veth");
+            add(e, p + "link", n.bridge());
+            add(e, p + "veth.pair", n.hostName());
+            add(e, p + "name", n.name());
+            add(e, p + "hwaddr", n.hwaddr());
+            if (n.mtu() > 0) {
+                add(e, p + "mtu", Integer.toString(n.mtu()));
+            }
+            add(e, p + "flags", "up");
+        }
+    }
+
+    /** The NICs of a config written by {@link #render} ({@code lxc.net.N.*} lines of type veth), in order. */
+    static List<NicSpec> nicsOf(List<String> lines) {
+        java.util.TreeMap<Integer, java.util.Map<String, String>> byIndex = new java.util.TreeMap<>();
+        for (String line : lines) {
+            String l = line.strip();
+            if (!l.startsWith("lxc.net.")) {
+                continue;
+            }
+            int eq = l.indexOf('=');
+            if (eq < 0) {
+                continue;
+            }
+            String[] k = l.substring(0, eq).strip().split("\\.", 4);
+            if (k.length < 4 || !k[2].matches("\\d+")) {
+                continue;
+            }
+            byIndex.computeIfAbsent(Integer.parseInt(k[2]), x -> new java.util.HashMap<>()).put(k[3], l.substring(eq + 1).strip());
+        }
+        List<NicSpec> out = new ArrayList<>();
+        for (java.util.Map<String, String> m : byIndex.values()) {
+            if ("veth".equals(m.get("type")) && m.get("veth.pair") != null && m.get("link") != null && m.get("name") != null
+                    && m.get("hwaddr") != null) {
+                out.add(new NicSpec(m.get("name"), m.get("veth.pair"), m.get("link"), m.get("hwaddr"),
+                        Integer.parseInt(m.getOrDefault("mtu", "0"))));
+            }
+        }
+        return out;
     }
 
     private static void limits(List<Entry> e, Limits limits, CgroupLayout cg) {
@@ -216,7 +267,8 @@ public final class LxcConfig {
      * Parses raw.lxc lines ({@code key = value}, blank lines and {@code #} comments skipped) and refuses
      * {@link #FORBIDDEN_RAW_PREFIXES}: {@code lxc.apparmor.*} breaks CRIU restore here; the rootfs, idmap and log
      * are the daemon's; {@code lxc.include} would pull in unreviewed config; a console pty
-     * ({@code lxc.console.path}, {@code lxc.tty.max}) makes a container impossible to restore.
+     * ({@code lxc.console.path}, {@code lxc.tty.max}) makes a container impossible to restore; NICs ({@code lxc.net.*})
+     * are the daemon's ({@code nic} devices), whose CRIU restore and hot-plug depend on knowing them all.
      */
     static List<Entry> validateRaw(List<String> lines) {
         List<Entry> out = new ArrayList<>();

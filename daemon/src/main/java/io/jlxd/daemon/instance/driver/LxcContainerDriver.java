@@ -677,21 +677,26 @@ public final class LxcContainerDriver implements ContainerDriver {
             if (root != 0) {
                 CriuSteps.chownTree(dir, root);
             }
-            Path conf = CriuSteps.writeConfig(cdir, cgroupDirs.container(name), criuExtra.getOrDefault(name, List.of()));
-            Path out = cdir.resolve("lxc-checkpoint.out");
-            int rc = runCheckpointTool(List.of(tools.lxcCheckpoint().toString(), "-r", "-d", "-n", name, "-P", lxcPath.toString(),
-                    "-D", dir.toString()), conf, out);
-            st = waitWhile(c, ContainerState.STARTING, Duration.ofSeconds(5));
-            if (rc != 0 || st != ContainerState.RUNNING) {
-                waitWhile(c, null, Duration.ofSeconds(5));
-                if (c.state().active()) {
-                    c.stop();
-                    waitWhile(c, null, KILL_TIMEOUT);
+            try (CriuNics nics = CriuNics.prepare(LxcConfig.nicsOf(Files.readAllLines(configFile(name), StandardCharsets.UTF_8)))) {
+                List<String> extra = new ArrayList<>(criuExtra.getOrDefault(name, List.of()));
+                extra.addAll(nics.criuLines());
+                Path conf = CriuSteps.writeConfig(cdir, cgroupDirs.container(name), extra);
+                Path out = cdir.resolve("lxc-checkpoint.out");
+                int rc = runCheckpointTool(List.of(tools.lxcCheckpoint().toString(), "-r", "-d", "-n", name, "-P", lxcPath.toString(),
+                        "-D", dir.toString()), conf, out);
+                st = waitWhile(c, ContainerState.STARTING, Duration.ofSeconds(5));
+                if (rc != 0 || st != ContainerState.RUNNING) {
+                    waitWhile(c, null, Duration.ofSeconds(5));
+                    if (c.state().active()) {
+                        c.stop();
+                        waitWhile(c, null, KILL_TIMEOUT);
+                    }
+                    removeStaleCgroups(name, Duration.ofSeconds(1));
+                    String why = CriuSteps.errors(dir, CriuSteps.RESTORE_LOG);
+                    throw new DriverException(Kind.FAILED, "CRIU could not restore " + name + " (lxc-checkpoint exit " + rc + ", state "
+                            + st.name().toLowerCase() + ")" + (why.isEmpty() ? details(log, out) : why));
                 }
-                removeStaleCgroups(name, Duration.ofSeconds(1));
-                String why = CriuSteps.errors(dir, CriuSteps.RESTORE_LOG);
-                throw new DriverException(Kind.FAILED, "CRIU could not restore " + name + " (lxc-checkpoint exit " + rc + ", state "
-                        + st.name().toLowerCase() + ")" + (why.isEmpty() ? details(log, out) : why));
+                nics.keep();
             }
             CriuSteps.chownCgroup2(cgroups, cgroupDirs.container(name), root);
         } catch (IOException e) {

@@ -112,9 +112,29 @@ class LxcConfigTest {
     void rawLxcRefusesKeysThatBreakTheDaemonOrCriu() {
         for (String line : List.of("lxc.apparmor.profile = unconfined", "lxc.rootfs.path = /", "lxc.log.file = /tmp/x",
                 "lxc.idmap = u 0 0 1", "lxc.include = /etc/x", "lxc.console.path = /dev/pts/0", "lxc.tty.max = 4",
-                "no equals sign", "foo.bar = 1")) {
+                "no equals sign", "foo.bar = 1", "lxc.net.0.type = veth")) {
             assertThrows(IllegalArgumentException.class, () -> gen(busybox().rawLxc(line).build(), HYBRID), line);
         }
+    }
+
+    @Test
+    void nicsAreVethsAndReadBackForCriu() {
+        List<NicSpec> nics = List.of(new NicSpec("eth0", "veth0a1b2c3d", "br0", "00:16:3e:00:00:01", 0),
+                new NicSpec("eth1", "myhost", "jlxdbr0", "00:16:3e:00:00:02", 1400));
+        LxcConfig c = gen(busybox().nics(nics).build(), HYBRID);
+        assertEquals("veth", c.value("lxc.net.0.type"));
+        assertEquals("br0", c.value("lxc.net.0.link"));
+        assertEquals("veth0a1b2c3d", c.value("lxc.net.0.veth.pair"));
+        assertEquals("eth0", c.value("lxc.net.0.name"));
+        assertEquals("00:16:3e:00:00:01", c.value("lxc.net.0.hwaddr"));
+        assertNull(c.value("lxc.net.0.mtu"));
+        assertEquals("up", c.value("lxc.net.0.flags"));
+        assertEquals("1400", c.value("lxc.net.1.mtu"));
+        assertEquals(nics, LxcConfig.nicsOf(List.of(c.render().split("\n"))));
+        assertEquals(List.of(), LxcConfig.nicsOf(List.of(gen(busybox().build(), HYBRID).render().split("\n"))));
+        assertThrows(IllegalArgumentException.class, () -> busybox().nics(List.of(nics.get(0), nics.get(0))).build());
+        assertThrows(IllegalArgumentException.class, () -> new NicSpec("eth0", "x", "br0", "bad", 0));
+        assertThrows(IllegalArgumentException.class, () -> new NicSpec("sixteen-chars-xx", "x", "br0", "00:16:3e:00:00:01", 0));
     }
 
     @Test
