@@ -1,11 +1,14 @@
 package io.jlxd.cli;
 
 import io.jlxd.cli.client.JlxdClient;
-import io.jlxd.cli.client.UnixSocketTransport;
 import io.jlxd.cli.output.OutputFormat;
+import io.jlxd.cli.remote.RemoteConfig;
+import io.jlxd.cli.remote.Remotes;
 import java.io.Console;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,7 +23,10 @@ public final class CliContext implements AutoCloseable {
     private String format;
     private boolean quiet;
     private boolean debug;
-    private JlxdClient client;
+    private RemoteConfig remotes;
+    /** The remote this command works on, once an argument named one (or the default when asked first). */
+    private String remote;
+    private final Map<String, JlxdClient> clients = new LinkedHashMap<>();
 
     public CliContext(Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         this.env = env;
@@ -29,12 +35,94 @@ public final class CliContext implements AutoCloseable {
         this.err = err;
     }
 
-    /** The client for the local daemon ({@code $JLXD_DIR/unix.socket}), opened on first use. */
+    /**
+     * The client for the remote this command works on: the one an argument named ({@link #target}), else the
+     * default remote ({@code local}: {@code $JLXD_DIR/unix.socket}). Opened on first use.
+     */
     public JlxdClient client() {
-        if (client == null) {
-            client = new JlxdClient(UnixSocketTransport.fromEnvironment(env), "jlxc/" + ClientVersion.get());
+        if (remote == null) {
+            remote = remotes().defaultRemote();
         }
-        return client;
+        return client(remote);
+    }
+
+    /** The client for a configured remote, opened on first use. */
+    public JlxdClient client(String name) {
+        JlxdClient c = clients.get(name);
+        if (c == null) {
+            try {
+                c = new JlxdClient(Remotes.transport(remotes(), name, env), "jlxc/" + ClientVersion.get());
+            } catch (IOException e) {
+                throw new CliException(e.getMessage());
+            }
+            clients.put(name, c);
+        }
+        return c;
+    }
+
+    /** The client configuration ({@code $JLXC_CONF} or {@code ~/.config/jlxc}), read on first use. */
+    public RemoteConfig remotes() {
+        if (remotes == null) {
+            try {
+                remotes = RemoteConfig.load(RemoteConfig.directory(env));
+            } catch (IOException e) {
+                throw new CliException(e.getMessage());
+            }
+        }
+        return remotes;
+    }
+
+    /**
+     * Splits {@code [REMOTE:]NAME} and makes REMOTE (or the default remote) the one this command works on; returns
+     * NAME (empty for {@code REMOTE:}). A command works on one remote: naming a second one is an error.
+     */
+    public String target(String raw) {
+        Remotes.Ref ref = Remotes.parse(remotes(), raw);
+        useRemote(ref.remote());
+        return ref.name();
+    }
+
+    /** Like {@link #target} for a name that must be there: {@code REMOTE:} alone is an error. */
+    public String instance(String raw) {
+        String name = target(raw);
+        if (name.isEmpty()) {
+            throw new CliException("Missing name after \"" + raw + "\"");
+        }
+        return name;
+    }
+
+    /** Like {@link #target} for an optional first argument: only parsed when it has a ":" (lxc's [REMOTE:]). */
+    public boolean remoteOnly(String raw) {
+        if (raw == null || !raw.endsWith(":")) {
+            return false;
+        }
+        String name = target(raw);
+        if (!name.isEmpty()) {
+            throw new CliException("Expected a remote (REMOTE:), got \"" + raw + "\"");
+        }
+        return true;
+    }
+
+    /** An optional {@code REMOTE:} argument of commands that take no name (list commands): anything else is an error. */
+    public void remoteArgument(String raw) {
+        if (raw != null && !remoteOnly(raw)) {
+            throw new CliException("Expected a remote (REMOTE:), got \"" + raw + "\"");
+        }
+    }
+
+    /** Makes {@code name} the remote of this command. */
+    public void useRemote(String name) {
+        remotes().require(name);
+        if (remote != null && !remote.equals(name)) {
+            throw new CliException("This command works on one remote at a time (\"" + remote + "\" and \"" + name
+                    + "\"); copying or moving between remotes is not supported yet");
+        }
+        remote = name;
+    }
+
+    /** The remote this command works on (the default remote when none was named). */
+    public String remote() {
+        return remote == null ? remotes().defaultRemote() : remote;
     }
 
     /** An environment variable, or null. */
@@ -107,9 +195,7 @@ public final class CliContext implements AutoCloseable {
 
     @Override
     public void close() {
-        if (client != null) {
-            client.close();
-        }
+        clients.values().forEach(JlxdClient::close);
         out.flush();
         err.flush();
     }

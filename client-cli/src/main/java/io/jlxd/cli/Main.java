@@ -19,6 +19,7 @@ import io.jlxd.cli.commands.OperationCommand;
 import io.jlxd.cli.commands.PauseCommand;
 import io.jlxd.cli.commands.ProfileCommand;
 import io.jlxd.cli.commands.QueryCommand;
+import io.jlxd.cli.commands.RemoteCommand;
 import io.jlxd.cli.commands.RenameCommand;
 import io.jlxd.cli.commands.RestartCommand;
 import io.jlxd.cli.commands.StartCommand;
@@ -74,6 +75,7 @@ public final class Main {
         f.put("pause", PauseCommand::new);
         f.put("profile", ProfileCommand::commandLine);
         f.put("query", QueryCommand::new);
+        f.put("remote", RemoteCommand::new);
         f.put("rename", RenameCommand::new);
         f.put("restart", RestartCommand::new);
         f.put("restore", RestoreCommand::new);

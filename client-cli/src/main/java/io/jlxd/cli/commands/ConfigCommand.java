@@ -41,7 +41,8 @@ public final class ConfigCommand implements Runnable {
 
     /** The command with its {@code device} subcommands. */
     public static CommandLine commandLine(CliContext ctx) {
-        return new CommandLine(new ConfigCommand(ctx)).addSubcommand(new ConfigDeviceCommand(ctx));
+        return new CommandLine(new ConfigCommand(ctx)).addSubcommand(new ConfigDeviceCommand(ctx))
+                .addSubcommand(new ConfigTrustCommand(ctx));
     }
 
     @Override
@@ -54,8 +55,8 @@ public final class ConfigCommand implements Runnable {
             @Option(names = {"-e", "--expanded"}, description = "Include the keys from profiles") boolean expanded)
             throws IOException {
         JsonNode config;
-        if (args.size() == 2) {
-            JsonNode inst = ctx.client().get(Instances.path(args.getFirst())).metadata();
+        if (args.size() == 2 && !ctx.remoteOnly(args.getFirst())) {
+            JsonNode inst = ctx.client().get(Instances.path(ctx.instance(args.getFirst()))).metadata();
             config = inst.path(expanded ? "expanded_config" : "config");
         } else {
             config = ctx.client().get(Paths.API).metadata().path("config");
@@ -69,9 +70,13 @@ public final class ConfigCommand implements Runnable {
         "For backward compatibility, a single key may also be set with: jlxc config set [INSTANCE] KEY VALUE"})
     int set(@Parameters(paramLabel = "KEY=VALUE", arity = "1..*", description = "[INSTANCE] KEY=VALUE... or KEY VALUE")
             List<String> args) throws IOException {
+        if (args.size() > 1 && ctx.remoteOnly(args.getFirst())) {
+            patch(ConfigArgs.keyValues(args.subList(1, args.size()), stdin()));
+            return 0;
+        }
         ConfigArgs parsed = ConfigArgs.parse(args, stdin());
         if (parsed.target() != null) {
-            Instances.updateInstance(ctx, parsed.target(), put -> {
+            Instances.updateInstance(ctx, ctx.instance(parsed.target()), put -> {
                 ObjectNode config = Instances.objectOrEmpty(put.get("config"));
                 parsed.keys().forEach(config::put);
                 put.set("config", config);
@@ -85,12 +90,13 @@ public final class ConfigCommand implements Runnable {
     @Command(name = "unset", description = "Unset instance or server configuration keys")
     int unset(@Parameters(paramLabel = "KEY", arity = "1..2", description = "[INSTANCE] KEY") List<String> args)
             throws IOException {
-        if (args.size() == 2) {
+        if (args.size() == 2 && !ctx.remoteOnly(args.getFirst())) {
             String key = args.getLast();
-            Instances.updateInstance(ctx, args.getFirst(), put -> {
+            String instance = ctx.instance(args.getFirst());
+            Instances.updateInstance(ctx, instance, put -> {
                 ObjectNode config = Instances.objectOrEmpty(put.get("config"));
                 if (!config.has(key)) {
-                    throw new CliException("Key \"" + key + "\" is not set on instance \"" + args.getFirst() + "\"");
+                    throw new CliException("Key \"" + key + "\" is not set on instance \"" + instance + "\"");
                 }
                 config.remove(key);
                 put.set("config", config);
@@ -105,8 +111,11 @@ public final class ConfigCommand implements Runnable {
     int show(@Parameters(paramLabel = "INSTANCE", arity = "0..1") String target,
             @Option(names = {"-e", "--expanded"}, description = "Show the expanded configuration") boolean expanded)
             throws IOException {
+        if (target != null && ctx.remoteOnly(target)) {
+            target = null;
+        }
         if (target != null) {
-            JsonNode inst = ctx.client().get(Instances.path(target)).metadata();
+            JsonNode inst = ctx.client().get(Instances.path(ctx.instance(target))).metadata();
             ObjectNode doc = Instances.instanceWritable(inst);
             if (expanded) {
                 doc.set("config", Instances.objectOrEmpty(inst.get("expanded_config")));
@@ -125,8 +134,11 @@ public final class ConfigCommand implements Runnable {
     @Command(name = "edit", description = {"Edit instance or server configurations as YAML",
         "Without a terminal, the YAML is read from stdin."})
     int edit(@Parameters(paramLabel = "INSTANCE", arity = "0..1") String target) throws IOException {
+        if (target != null && ctx.remoteOnly(target)) {
+            target = null;
+        }
         if (target != null) {
-            String path = Instances.path(target);
+            String path = Instances.path(ctx.instance(target));
             ApiResponse current = ctx.client().get(path);
             Editor.edit(ctx, EDIT_HEADER, Instances.instanceWritable(current.metadata()), edited ->
                     Progress.finish(ctx, ctx.client().call("PUT", path, Instances.stringMaps(edited),

@@ -29,11 +29,12 @@ public final class ConfigDeviceCommand implements Runnable {
     }
 
     @Command(name = "add", description = "Add instance devices")
-    int add(@Parameters(index = "0", paramLabel = "INSTANCE") String instance,
+    int add(@Parameters(index = "0", paramLabel = "INSTANCE") String rawInstance,
             @Parameters(index = "1", paramLabel = "DEVICE") String device,
             @Parameters(index = "2", paramLabel = "TYPE") String type,
             @Parameters(index = "3..*", paramLabel = "KEY=VALUE", arity = "0..*") List<String> properties)
             throws IOException {
+        String instance = ctx.instance(rawInstance);
         Instances.updateInstance(ctx, instance,
                 put -> Devices.add(put, device, type, properties == null ? List.of() : properties));
         if (!ctx.quiet()) {
@@ -43,9 +44,10 @@ public final class ConfigDeviceCommand implements Runnable {
     }
 
     @Command(name = "remove", aliases = "rm", description = "Remove instance devices")
-    int remove(@Parameters(index = "0", paramLabel = "INSTANCE") String instance,
+    int remove(@Parameters(index = "0", paramLabel = "INSTANCE") String rawInstance,
             @Parameters(index = "1..*", paramLabel = "DEVICE", arity = "1..*") List<String> devices)
             throws IOException {
+        String instance = ctx.instance(rawInstance);
         JsonNode expanded = ctx.client().get(Instances.path(instance)).metadata().path("expanded_devices");
         Instances.updateInstance(ctx, instance, put -> Devices.remove(put, expanded, devices));
         if (!ctx.quiet()) {
@@ -55,7 +57,8 @@ public final class ConfigDeviceCommand implements Runnable {
     }
 
     @Command(name = "list", aliases = "ls", description = "List instance devices")
-    int list(@Parameters(paramLabel = "INSTANCE") String instance) throws IOException {
+    int list(@Parameters(paramLabel = "INSTANCE") String rawInstance) throws IOException {
+        String instance = ctx.instance(rawInstance);
         JsonNode devices = ctx.client().get(Instances.path(instance)).metadata().path("devices");
         List<String> names = new ArrayList<>(new TreeSet<>(fieldNames(devices)));
         names.forEach(ctx.out()::println);
@@ -63,7 +66,8 @@ public final class ConfigDeviceCommand implements Runnable {
     }
 
     @Command(name = "show", description = "Show full device configuration for instances")
-    int show(@Parameters(paramLabel = "INSTANCE") String instance) throws IOException {
+    int show(@Parameters(paramLabel = "INSTANCE") String rawInstance) throws IOException {
+        String instance = ctx.instance(rawInstance);
         Documents.print(ctx, Instances.objectOrEmpty(
                 ctx.client().get(Instances.path(instance)).metadata().get("devices")));
         return 0;

@@ -39,6 +39,7 @@ public final class ConsoleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        name = ctx.instance(name);
         String path = Instances.path(name) + "/console";
         if (showLog) {
             HttpResponse r = ctx.client().exchange("GET", path + "?type=log", null, null, null);

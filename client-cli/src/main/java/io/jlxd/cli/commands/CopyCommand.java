@@ -40,6 +40,8 @@ public final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        source = ctx.instance(source);
+        destination = ctx.instance(destination);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", destination);
         ObjectNode src = body.putObject("source");

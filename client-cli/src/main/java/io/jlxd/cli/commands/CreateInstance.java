@@ -53,6 +53,17 @@ final class CreateInstance {
 
     /** Creates the instance and returns its name. */
     String create(CliContext ctx) throws IOException {
+        // The instance goes to NAME's remote; the image must be on that same remote (no image copy between remotes).
+        String destination = name == null ? ctx.remote() : io.jlxd.cli.remote.Remotes.parse(ctx.remotes(), name).remote();
+        io.jlxd.cli.remote.Remotes.Ref img = io.jlxd.cli.remote.Remotes.parse(ctx.remotes(), image);
+        if (image.contains(":") && !img.remote().equals(destination)) {
+            throw new io.jlxd.cli.CliException("The image \"" + image + "\" is on remote \"" + img.remote()
+                    + "\" but the instance goes to \"" + destination + "\": copying images between remotes is not supported yet");
+        }
+        if (name != null) {
+            name = ctx.target(name);
+        }
+        image = ctx.target(image);
         ObjectNode source = resolveImage(ctx);
         if (network != null && !network.isEmpty()) {
             networkDevice = networkDevice(ctx, network);

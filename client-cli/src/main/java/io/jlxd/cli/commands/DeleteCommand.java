@@ -29,6 +29,7 @@ public final class DeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        names = names.stream().map(ctx::instance).toList();
         StateAction.forEach(ctx, names, "delete", this::delete);
         return 0;
     }

@@ -77,6 +77,7 @@ public final class ExecCommand implements Callable<Integer> {
         if (forceInteractive && forceNonInteractive) {
             throw new CliException("You can't pass -t and -T at the same time");
         }
+        name = ctx.instance(name);
         boolean interactive = forceInteractive || (!forceNonInteractive && ctx.interactive());
         Map<String, String> environment = environment(env);
         if (interactive && System.getenv("TERM") != null) {

@@ -87,7 +87,7 @@ public final class FileCommand implements Runnable {
              @Option(names = "--gid", paramLabel = "GID", defaultValue = "-1", description = "Set the file's gid on push (default: the source's)") long gid,
              @Option(names = "--mode", paramLabel = "MODE", description = "Set the file's perms on push (octal; default: the source's)") String mode,
              @Parameters(paramLabel = "SOURCE... INSTANCE/PATH", arity = "2..*") List<String> args) throws IOException {
-        Target target = Target.parse(args.getLast());
+        Target target = Target.parse(ctx.target(args.getLast()));
         List<String> sources = args.subList(0, args.size() - 1);
         if (mode != null && !mode.matches("0?[0-7]{3,4}")) {
             throw new CliException("Invalid --mode \"" + mode + "\": octal, e.g. 0644");
@@ -207,7 +207,7 @@ public final class FileCommand implements Runnable {
         String dest = args.getLast();
         List<Target> sources = new ArrayList<>();
         for (String a : args.subList(0, args.size() - 1)) {
-            sources.add(Target.parse(a));
+            sources.add(Target.parse(ctx.target(a)));
         }
         if (dest.equals("-")) {
             for (Target t : sources) {
@@ -306,7 +306,7 @@ public final class FileCommand implements Runnable {
     @Command(name = "delete", aliases = "rm", description = "Delete files in instances")
     int delete(@Parameters(paramLabel = "INSTANCE/PATH", arity = "1..*") List<String> args) throws IOException {
         for (String a : args) {
-            Target t = Target.parse(a);
+            Target t = Target.parse(ctx.target(a));
             try {
                 ctx.client().call("DELETE", t.url(), null, null);
             } catch (ApiException e) {

@@ -44,6 +44,7 @@ public final class ImageAliasCommand implements Runnable {
     int create(@Parameters(index = "0", paramLabel = "ALIAS") String name,
                @Parameters(index = "1", paramLabel = "FINGERPRINT") String fingerprint,
                @Option(names = "--description", paramLabel = "TEXT") String description) throws IOException {
+        name = ctx.instance(name);
         String fp = new ImageCommand(ctx).resolve(fingerprint);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
@@ -55,20 +56,21 @@ public final class ImageAliasCommand implements Runnable {
 
     @Command(name = "delete", aliases = "rm", description = "Delete image aliases")
     int delete(@Parameters(paramLabel = "ALIAS") String name) throws IOException {
-        ctx.client().call("DELETE", path(name), null, null);
+        ctx.client().call("DELETE", path(ctx.instance(name)), null, null);
         return 0;
     }
 
     @Command(name = "rename", aliases = "mv", description = "Rename aliases")
     int rename(@Parameters(index = "0", paramLabel = "ALIAS") String name,
                @Parameters(index = "1", paramLabel = "NEW_NAME") String newName) throws IOException {
-        ctx.client().call("POST", path(name), Map.of("name", newName), null);
+        ctx.client().call("POST", path(ctx.instance(name)), Map.of("name", newName.contains(":") ? ctx.instance(newName) : newName), null);
         return 0;
     }
 
     @Command(name = "list", aliases = "ls", description = "List image aliases")
-    int list() throws IOException {
+    int list(@Parameters(paramLabel = "REMOTE:", arity = "0..1") String remote) throws IOException {
         var format = ctx.listFormat();
+        ctx.remoteArgument(remote);
         List<List<String>> rows = new ArrayList<>();
         ArrayNode raw = JsonNodeFactory.instance.arrayNode();
         for (JsonNode a : ctx.client().get(ImageCommand.ALIASES + "?recursion=1").metadata()) {

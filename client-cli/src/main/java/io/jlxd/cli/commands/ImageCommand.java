@@ -61,8 +61,9 @@ public final class ImageCommand implements Runnable {
     }
 
     @Command(name = "list", aliases = "ls", description = "List images")
-    int list() throws IOException {
+    int list(@Parameters(paramLabel = "REMOTE:", arity = "0..1") String remote) throws IOException {
         var format = ctx.listFormat();
+        ctx.remoteArgument(remote);
         List<List<String>> rows = new ArrayList<>();
         ArrayNode raw = JsonNodeFactory.instance.arrayNode();
         for (JsonNode img : ctx.client().get(IMAGES + "?recursion=1").metadata()) {
@@ -110,6 +111,10 @@ public final class ImageCommand implements Runnable {
                     @Parameters(index = "1", paramLabel = "ROOTFS_TARBALL", arity = "0..1") Path rootfs,
                     @Option(names = "--alias", paramLabel = "ALIAS", description = "New aliases to add to the image") List<String> aliases,
                     @Option(names = "--public", description = "Make the image public") boolean isPublic) throws IOException {
+        if (rootfs != null && rootfs.toString().endsWith(":") && !Files.exists(rootfs)) {
+            ctx.remoteArgument(rootfs.toString());
+            rootfs = null;
+        }
         String fp = upload(tarball, rootfs, aliases == null ? List.of() : aliases, isPublic);
         if (!ctx.quiet()) {
             ctx.out().println("Image imported with fingerprint: " + fp);
@@ -253,9 +258,11 @@ public final class ImageCommand implements Runnable {
 
     @Command(name = "build", description = {"Build an image with scripts/images/build-image.sh and import it",
         "NAME: busybox or debian/bookworm"})
-    int build(@Parameters(paramLabel = "NAME") String name,
+    int build(@Parameters(index = "0", paramLabel = "NAME") String name,
+              @Parameters(index = "1", paramLabel = "REMOTE:", arity = "0..1") String remote,
               @Option(names = "--alias", paramLabel = "ALIAS", description = "New aliases to add to the image") List<String> aliases)
             throws IOException, InterruptedException {
+        ctx.remoteArgument(remote);
         if (!name.matches("busybox|debian/bookworm(/default)?")) {
             throw new CliException("Unknown image \"" + name + "\" (busybox, debian/bookworm or debian/bookworm/default)");
         }
@@ -277,6 +284,7 @@ public final class ImageCommand implements Runnable {
 
     /** An alias, or a fingerprint prefix, to a full fingerprint. */
     String resolve(String ref) throws IOException {
+        ref = ref == null ? null : ctx.target(ref);
         if (ref == null || ref.isEmpty()) {
             throw new CliException("An image name is required");
         }

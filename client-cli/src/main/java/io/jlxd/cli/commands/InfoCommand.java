@@ -39,6 +39,9 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (name != null) {
+            name = ctx.remoteOnly(name) ? null : ctx.instance(name);
+        }
         if (name == null) {
             if (showLog) {
                 throw new CliException("--show-log needs an instance name");

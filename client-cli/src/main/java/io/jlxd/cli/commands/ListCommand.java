@@ -38,6 +38,13 @@ public final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         var format = ctx.listFormat();
+        if (!filters.isEmpty() && filters.getFirst().contains(":") && !filters.getFirst().contains("=")) {
+            String rest = ctx.target(filters.getFirst());
+            filters = new ArrayList<>(filters.subList(1, filters.size()));
+            if (!rest.isEmpty()) {
+                filters.addFirst(rest);
+            }
+        }
         List<Character> cols = InstanceColumns.parse(columns);
         List<JsonNode> instances = new ArrayList<>();
         ctx.client().get(Instances.INSTANCES + "?recursion=2").metadata().forEach(instances::add);

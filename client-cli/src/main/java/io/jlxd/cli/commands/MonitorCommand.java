@@ -33,12 +33,18 @@ public final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--pretty", description = "Pretty rendering: YAML blocks instead of JSON lines")
     boolean pretty;
 
+    @picocli.CommandLine.Parameters(paramLabel = "REMOTE:", arity = "0..1", description = "Remote to monitor (default: the default remote)")
+    String remote;
+
     public MonitorCommand(CliContext ctx) {
         this.ctx = ctx;
     }
 
     @Override
     public Integer call() throws IOException {
+        if (remote != null && !ctx.remoteOnly(remote)) {
+            throw new io.jlxd.cli.CliException("Expected a remote (REMOTE:), got \"" + remote + "\"");
+        }
         boolean yaml = pretty || yamlFormat(ctx.rawFormat());
         Set<String> wanted = new LinkedHashSet<>();
         for (String t : types) {

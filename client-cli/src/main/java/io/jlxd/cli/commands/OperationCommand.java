@@ -43,8 +43,9 @@ public final class OperationCommand implements Runnable {
     }
 
     @Command(name = "list", aliases = "ls", description = "List background operations")
-    int list() throws IOException {
+    int list(@Parameters(paramLabel = "REMOTE:", arity = "0..1") String remote) throws IOException {
         var format = ctx.listFormat();
+        ctx.remoteArgument(remote);
         JsonNode groups = ctx.client().get(Paths.OPERATIONS + "?recursion=1").metadata();
         List<JsonNode> ops = new ArrayList<>();
         groups.elements().forEachRemaining(group -> group.elements().forEachRemaining(ops::add));
@@ -60,14 +61,16 @@ public final class OperationCommand implements Runnable {
     }
 
     @Command(name = "show", description = "Show details on a background operation")
-    int show(@Parameters(paramLabel = "ID") String id) throws IOException {
+    int show(@Parameters(paramLabel = "ID") String rawId) throws IOException {
+        String id = ctx.instance(rawId);
         Documents.print(ctx, ctx.client().get(path(id)).metadata());
         return 0;
     }
 
     @Command(name = "delete", aliases = {"cancel", "rm"},
             description = "Delete a background operation (will attempt to cancel)")
-    int delete(@Parameters(paramLabel = "ID") String id) throws IOException {
+    int delete(@Parameters(paramLabel = "ID") String rawId) throws IOException {
+        String id = ctx.instance(rawId);
         ctx.client().call("DELETE", path(id), null, null);
         if (!ctx.quiet()) {
             ctx.out().println("Operation " + id + " deleted");

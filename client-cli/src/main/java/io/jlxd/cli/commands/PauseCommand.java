@@ -21,6 +21,7 @@ public final class PauseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        names = names.stream().map(ctx::instance).toList();
         StateAction.forEach(ctx, names, "pause",
                 name -> Instances.changeState(ctx, name, "freeze", null, false, false));
         return 0;

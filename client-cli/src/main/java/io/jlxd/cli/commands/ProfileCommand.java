@@ -47,8 +47,9 @@ public final class ProfileCommand implements Runnable {
     }
 
     @Command(name = "list", aliases = "ls", description = "List profiles")
-    int list() throws IOException {
+    int list(@Parameters(paramLabel = "REMOTE:", arity = "0..1") String remote) throws IOException {
         var format = ctx.listFormat();
+        ctx.remoteArgument(remote);
         List<JsonNode> profiles = new ArrayList<>();
         ctx.client().get(Instances.PROFILES + "?recursion=1").metadata().forEach(profiles::add);
         profiles.sort(Comparator.comparing(p -> p.path("name").asText("")));
@@ -68,14 +69,16 @@ public final class ProfileCommand implements Runnable {
     }
 
     @Command(name = "show", description = "Show profile configurations")
-    int show(@Parameters(paramLabel = "PROFILE") String name) throws IOException {
+    int show(@Parameters(paramLabel = "PROFILE") String rawName) throws IOException {
+        String name = ctx.instance(rawName);
         Documents.print(ctx, ctx.client().get(Instances.profilePath(name)).metadata());
         return 0;
     }
 
     @Command(name = "create", description = {"Create profiles",
         "Without a terminal, a YAML profile (config, description, devices) is read from stdin if given."})
-    int create(@Parameters(paramLabel = "PROFILE") String name) throws IOException {
+    int create(@Parameters(paramLabel = "PROFILE") String rawName) throws IOException {
+        String name = ctx.instance(rawName);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", name);
         if (!ctx.interactive()) {
@@ -94,7 +97,8 @@ public final class ProfileCommand implements Runnable {
 
     @Command(name = "edit", description = {"Edit profile configurations as YAML",
         "Without a terminal, the YAML is read from stdin."})
-    int edit(@Parameters(paramLabel = "PROFILE") String name) throws IOException {
+    int edit(@Parameters(paramLabel = "PROFILE") String rawName) throws IOException {
+        String name = ctx.instance(rawName);
         String path = Instances.profilePath(name);
         ApiResponse current = ctx.client().get(path);
         Editor.edit(ctx, ConfigCommand.EDIT_HEADER, Instances.profileWritable(current.metadata()),
@@ -105,7 +109,8 @@ public final class ProfileCommand implements Runnable {
 
     @Command(name = "delete", aliases = "rm", description = "Delete profiles")
     int delete(@Parameters(paramLabel = "PROFILE", arity = "1..*") List<String> names) throws IOException {
-        for (String name : names) {
+        for (String raw : names) {
+            String name = ctx.instance(raw);
             ctx.client().call("DELETE", Instances.profilePath(name), null, null);
             if (!ctx.quiet()) {
                 ctx.out().println("Profile " + name + " deleted");
@@ -115,17 +120,19 @@ public final class ProfileCommand implements Runnable {
     }
 
     @Command(name = "copy", aliases = "cp", description = "Copy profiles")
-    int copy(@Parameters(index = "0", paramLabel = "PROFILE") String from,
+    int copy(@Parameters(index = "0", paramLabel = "PROFILE") String rawFrom,
             @Parameters(index = "1", paramLabel = "NEW-PROFILE") String to) throws IOException {
+        String from = ctx.instance(rawFrom);
         ObjectNode body = Instances.profileWritable(ctx.client().get(Instances.profilePath(from)).metadata());
-        body.put("name", to);
+        body.put("name", to.contains(":") ? ctx.instance(to) : to);
         ctx.client().call("POST", Instances.PROFILES, body, null);
         return 0;
     }
 
     @Command(name = "rename", aliases = "mv", description = "Rename profiles")
-    int rename(@Parameters(index = "0", paramLabel = "PROFILE") String from,
+    int rename(@Parameters(index = "0", paramLabel = "PROFILE") String rawFrom,
             @Parameters(index = "1", paramLabel = "NEW-NAME") String to) throws IOException {
+        String from = ctx.instance(rawFrom);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", to);
         ctx.client().call("POST", Instances.profilePath(from), body, null);
@@ -136,17 +143,19 @@ public final class ProfileCommand implements Runnable {
     }
 
     @Command(name = "get", description = "Get values for profile configuration keys")
-    int get(@Parameters(index = "0", paramLabel = "PROFILE") String name,
+    int get(@Parameters(index = "0", paramLabel = "PROFILE") String rawName,
             @Parameters(index = "1", paramLabel = "KEY") String key) throws IOException {
+        String name = ctx.instance(rawName);
         JsonNode value = ctx.client().get(Instances.profilePath(name)).metadata().path("config").path(key);
         ctx.out().println(value.isMissingNode() || value.isNull() ? "" : value.asText());
         return 0;
     }
 
     @Command(name = "set", description = "Set profile configuration keys (KEY=VALUE... or KEY VALUE)")
-    int set(@Parameters(index = "0", paramLabel = "PROFILE") String name,
+    int set(@Parameters(index = "0", paramLabel = "PROFILE") String rawName,
             @Parameters(index = "1..*", paramLabel = "KEY=VALUE", arity = "1..*") List<String> args)
             throws IOException {
+        String name = ctx.instance(rawName);
         var keys = ConfigArgs.keyValues(args, null);
         Instances.updateProfile(ctx, name, put -> {
             ObjectNode config = Instances.objectOrEmpty(put.get("config"));
@@ -157,8 +166,9 @@ public final class ProfileCommand implements Runnable {
     }
 
     @Command(name = "unset", description = "Unset profile configuration keys")
-    int unset(@Parameters(index = "0", paramLabel = "PROFILE") String name,
+    int unset(@Parameters(index = "0", paramLabel = "PROFILE") String rawName,
             @Parameters(index = "1", paramLabel = "KEY") String key) throws IOException {
+        String name = ctx.instance(rawName);
         Instances.updateProfile(ctx, name, put -> {
             ObjectNode config = Instances.objectOrEmpty(put.get("config"));
             if (!config.has(key)) {
@@ -172,8 +182,9 @@ public final class ProfileCommand implements Runnable {
 
     @Command(name = "assign", aliases = "apply",
             description = "Assign sets of profiles to instances (comma-separated, \"\" for none)")
-    int assign(@Parameters(index = "0", paramLabel = "INSTANCE") String instance,
+    int assign(@Parameters(index = "0", paramLabel = "INSTANCE") String rawInstance,
             @Parameters(index = "1", paramLabel = "PROFILES") String profiles) throws IOException {
+        String instance = ctx.instance(rawInstance);
         List<String> names = profiles.isEmpty() ? List.of() : List.of(profiles.split(","));
         Instances.updateInstance(ctx, instance, put -> put.set("profiles", array(names)));
         if (!ctx.quiet()) {
@@ -184,8 +195,9 @@ public final class ProfileCommand implements Runnable {
     }
 
     @Command(name = "add", description = "Add profiles to instances")
-    int add(@Parameters(index = "0", paramLabel = "INSTANCE") String instance,
+    int add(@Parameters(index = "0", paramLabel = "INSTANCE") String rawInstance,
             @Parameters(index = "1", paramLabel = "PROFILE") String profile) throws IOException {
+        String instance = ctx.instance(rawInstance);
         Instances.updateInstance(ctx, instance, put -> {
             List<String> names = new ArrayList<>(InstanceColumns.strings(put.path("profiles")));
             if (names.contains(profile)) {
@@ -201,8 +213,9 @@ public final class ProfileCommand implements Runnable {
     }
 
     @Command(name = "remove", description = "Remove profiles from instances")
-    int remove(@Parameters(index = "0", paramLabel = "INSTANCE") String instance,
+    int remove(@Parameters(index = "0", paramLabel = "INSTANCE") String rawInstance,
             @Parameters(index = "1", paramLabel = "PROFILE") String profile) throws IOException {
+        String instance = ctx.instance(rawInstance);
         Instances.updateInstance(ctx, instance, put -> {
             List<String> names = new ArrayList<>(InstanceColumns.strings(put.path("profiles")));
             if (!names.remove(profile)) {

@@ -59,6 +59,7 @@ public final class QueryCommand implements Callable<Integer> {
         if (!ACTIONS.contains(action)) {
             throw new CliException("Action \"" + method + "\" isn't supported by this tool");
         }
+        path = ctx.target(path);
         if (!path.startsWith("/")) {
             throw new CliException("Query path must start with /");
         }

@@ -25,6 +25,10 @@ public final class RenameCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        from = ctx.instance(from);
+        if (to.contains(":")) {
+            to = ctx.instance(to);
+        }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", to);
         Progress.finish(ctx, ctx.client().call("POST", Instances.path(from), body, null), null);

@@ -28,6 +28,7 @@ public final class RestartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        names = names.stream().map(ctx::instance).toList();
         StateAction.forEach(ctx, names, "restart",
                 name -> Instances.changeState(ctx, name, "restart", timeout, force, false));
         return 0;

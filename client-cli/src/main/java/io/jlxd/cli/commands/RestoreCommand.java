@@ -29,6 +29,7 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        instance = ctx.instance(instance);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("restore", snapshot);
         if (stateful) {

@@ -44,6 +44,7 @@ public final class SnapshotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        instance = ctx.instance(instance);
         if (reuse && name != null && !name.isEmpty()) {
             try {
                 ctx.client().get(path(instance, name));

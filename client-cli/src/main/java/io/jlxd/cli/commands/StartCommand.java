@@ -27,6 +27,7 @@ public final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        names = names.stream().map(ctx::instance).toList();
         StateAction.forEach(ctx, names, "start", name -> {
             var inst = ctx.client().get(Instances.path(name)).metadata();
             String action = inst.path("status").asText("").equalsIgnoreCase("Frozen") ? "unfreeze" : "start";

@@ -31,6 +31,7 @@ public final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        names = names.stream().map(ctx::instance).toList();
         StateAction.forEach(ctx, names, "stop",
                 name -> Instances.changeState(ctx, name, "stop", timeout, force, stateful));
         return 0;

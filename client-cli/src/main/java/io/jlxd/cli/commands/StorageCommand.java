@@ -51,7 +51,8 @@ public final class StorageCommand implements Runnable {
     }
 
     @Command(name = "list", aliases = "ls", description = "List storage pools")
-    int list() throws IOException {
+    int list(@Parameters(paramLabel = "REMOTE:", arity = "0..1") String remote) throws IOException {
+        ctx.remoteArgument(remote);
         List<List<String>> rows = new ArrayList<>();
         ArrayNode raw = JsonNodeFactory.instance.arrayNode();
         for (JsonNode p : ctx.client().get(POOLS + "?recursion=1").metadata()) {
@@ -68,13 +69,15 @@ public final class StorageCommand implements Runnable {
     }
 
     @Command(name = "show", description = "Show storage pool configurations")
-    int show(@Parameters(paramLabel = "POOL") String pool) throws IOException {
+    int show(@Parameters(paramLabel = "POOL") String rawPool) throws IOException {
+        String pool = ctx.instance(rawPool);
         Documents.print(ctx, ctx.client().get(poolPath(pool)).metadata());
         return 0;
     }
 
     @Command(name = "info", description = "Show storage pool space and users")
-    int info(@Parameters(paramLabel = "POOL") String pool) throws IOException {
+    int info(@Parameters(paramLabel = "POOL") String rawPool) throws IOException {
+        String pool = ctx.instance(rawPool);
         JsonNode p = ctx.client().get(poolPath(pool)).metadata();
         JsonNode space = ctx.client().get(poolPath(pool) + "/resources").metadata().path("space");
         ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -90,9 +93,10 @@ public final class StorageCommand implements Runnable {
     }
 
     @Command(name = "create", description = {"Create storage pools", "jlxc storage create POOL DRIVER [key=value...]"})
-    int create(@Parameters(index = "0", paramLabel = "POOL") String pool,
+    int create(@Parameters(index = "0", paramLabel = "POOL") String rawPool,
             @Parameters(index = "1", paramLabel = "DRIVER") String driver,
             @Parameters(index = "2..*", paramLabel = "KEY=VALUE", arity = "0..*") List<String> config) throws IOException {
+        String pool = ctx.instance(rawPool);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", pool);
         body.put("driver", driver);
@@ -108,7 +112,8 @@ public final class StorageCommand implements Runnable {
     }
 
     @Command(name = "delete", aliases = "rm", description = "Delete storage pools")
-    int delete(@Parameters(paramLabel = "POOL") String pool) throws IOException {
+    int delete(@Parameters(paramLabel = "POOL") String rawPool) throws IOException {
+        String pool = ctx.instance(rawPool);
         ctx.client().call("DELETE", poolPath(pool), null, null);
         if (!ctx.quiet()) {
             ctx.out().println("Storage pool " + pool + " deleted");
@@ -117,16 +122,18 @@ public final class StorageCommand implements Runnable {
     }
 
     @Command(name = "get", description = "Get values for storage pool configuration keys")
-    int get(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "KEY") String key)
+    int get(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "KEY") String key)
             throws IOException {
+        String pool = ctx.instance(rawPool);
         JsonNode v = ctx.client().get(poolPath(pool)).metadata().path("config").path(key);
         ctx.out().println(v.isMissingNode() || v.isNull() ? "" : v.asText());
         return 0;
     }
 
     @Command(name = "set", description = "Set storage pool configuration keys (KEY=VALUE... or KEY VALUE)")
-    int set(@Parameters(index = "0", paramLabel = "POOL") String pool,
+    int set(@Parameters(index = "0", paramLabel = "POOL") String rawPool,
             @Parameters(index = "1..*", paramLabel = "KEY=VALUE", arity = "1..*") List<String> args) throws IOException {
+        String pool = ctx.instance(rawPool);
         var keys = ConfigArgs.keyValues(args, null);
         update(ctx, poolPath(pool), put -> {
             ObjectNode c = Instances.objectOrEmpty(put.get("config"));
@@ -137,8 +144,9 @@ public final class StorageCommand implements Runnable {
     }
 
     @Command(name = "unset", description = "Unset storage pool configuration keys")
-    int unset(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "KEY") String key)
+    int unset(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "KEY") String key)
             throws IOException {
+        String pool = ctx.instance(rawPool);
         update(ctx, poolPath(pool), put -> {
             ObjectNode c = Instances.objectOrEmpty(put.get("config"));
             if (c.remove(key) == null) {
@@ -150,7 +158,8 @@ public final class StorageCommand implements Runnable {
     }
 
     @Command(name = "edit", description = {"Edit storage pool configurations as YAML", "Without a terminal, the YAML is read from stdin."})
-    int edit(@Parameters(paramLabel = "POOL") String pool) throws IOException {
+    int edit(@Parameters(paramLabel = "POOL") String rawPool) throws IOException {
+        String pool = ctx.instance(rawPool);
         String path = poolPath(pool);
         ApiResponse current = ctx.client().get(path);
         Editor.edit(ctx, ConfigCommand.EDIT_HEADER, writable(current.metadata()),

@@ -55,7 +55,8 @@ public final class StorageVolumeCommand implements Runnable {
     }
 
     @Command(name = "list", aliases = "ls", description = "List storage volumes")
-    int list(@Parameters(paramLabel = "POOL") String pool) throws IOException {
+    int list(@Parameters(paramLabel = "POOL") String rawPool) throws IOException {
+        String pool = ctx.instance(rawPool);
         List<List<String>> rows = new ArrayList<>();
         ArrayNode raw = JsonNodeFactory.instance.arrayNode();
         for (JsonNode v : ctx.client().get(StorageCommand.poolPath(pool) + "/volumes?recursion=1").metadata()) {
@@ -68,15 +69,17 @@ public final class StorageVolumeCommand implements Runnable {
     }
 
     @Command(name = "show", description = "Show storage volume configurations")
-    int show(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "VOLUME") String volume)
+    int show(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "VOLUME") String volume)
             throws IOException {
+        String pool = ctx.instance(rawPool);
         Documents.print(ctx, ctx.client().get(volumePath(pool, volume)).metadata());
         return 0;
     }
 
     @Command(name = "create", description = {"Create custom storage volumes", "jlxc storage volume create POOL VOLUME [key=value...]"})
-    int create(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
+    int create(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
             @Parameters(index = "2..*", paramLabel = "KEY=VALUE", arity = "0..*") List<String> config) throws IOException {
+        String pool = ctx.instance(rawPool);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", volume);
         ObjectNode c = body.putObject("config");
@@ -91,8 +94,9 @@ public final class StorageVolumeCommand implements Runnable {
     }
 
     @Command(name = "delete", aliases = "rm", description = "Delete custom storage volumes (POOL VOLUME, or POOL VOLUME/SNAPSHOT)")
-    int delete(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "VOLUME") String volume)
+    int delete(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "VOLUME") String volume)
             throws IOException {
+        String pool = ctx.instance(rawPool);
         String[] parts = volume.split("/", 2);
         String path = parts.length == 2 ? volumePath(pool, parts[0]) + "/snapshots/" + PathEscape.segment(parts[1]) : volumePath(pool, volume);
         ctx.client().call("DELETE", path, null, null);
@@ -103,8 +107,9 @@ public final class StorageVolumeCommand implements Runnable {
     }
 
     @Command(name = "rename", aliases = "mv", description = "Rename custom storage volumes")
-    int rename(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
+    int rename(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
             @Parameters(index = "2", paramLabel = "NEW-NAME") String to) throws IOException {
+        String pool = ctx.instance(rawPool);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", to);
         ctx.client().call("POST", volumePath(pool, volume), body, null);
@@ -115,16 +120,18 @@ public final class StorageVolumeCommand implements Runnable {
     }
 
     @Command(name = "get", description = "Get values for storage volume configuration keys")
-    int get(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
+    int get(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
             @Parameters(index = "2", paramLabel = "KEY") String key) throws IOException {
+        String pool = ctx.instance(rawPool);
         JsonNode v = ctx.client().get(volumePath(pool, volume)).metadata().path("config").path(key);
         ctx.out().println(v.isMissingNode() || v.isNull() ? "" : v.asText());
         return 0;
     }
 
     @Command(name = "set", description = "Set storage volume configuration keys (KEY=VALUE... or KEY VALUE)")
-    int set(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
+    int set(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
             @Parameters(index = "2..*", paramLabel = "KEY=VALUE", arity = "1..*") List<String> args) throws IOException {
+        String pool = ctx.instance(rawPool);
         var keys = ConfigArgs.keyValues(args, null);
         StorageCommand.update(ctx, volumePath(pool, volume), put -> {
             ObjectNode c = Instances.objectOrEmpty(put.get("config"));
@@ -135,8 +142,9 @@ public final class StorageVolumeCommand implements Runnable {
     }
 
     @Command(name = "unset", description = "Unset storage volume configuration keys")
-    int unset(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
+    int unset(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
             @Parameters(index = "2", paramLabel = "KEY") String key) throws IOException {
+        String pool = ctx.instance(rawPool);
         StorageCommand.update(ctx, volumePath(pool, volume), put -> {
             ObjectNode c = Instances.objectOrEmpty(put.get("config"));
             if (c.remove(key) == null) {
@@ -149,10 +157,11 @@ public final class StorageVolumeCommand implements Runnable {
 
     @Command(name = "attach", description = {"Attach custom storage volumes to instances",
         "jlxc storage volume attach POOL VOLUME INSTANCE [DEVICE] PATH"})
-    int attach(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
+    int attach(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
             @Parameters(index = "2", paramLabel = "INSTANCE") String instance,
             @Parameters(index = "3..*", paramLabel = "[DEVICE] PATH", arity = "1..2") List<String> rest,
             @Option(names = "--readonly", description = "Attach read-only") boolean readonly) throws IOException {
+        String pool = ctx.instance(rawPool);
         String device = rest.size() == 2 ? rest.get(0) : volume;
         String path = rest.getLast();
         Instances.updateInstance(ctx, instance, put -> {
@@ -175,9 +184,10 @@ public final class StorageVolumeCommand implements Runnable {
 
     @Command(name = "detach", description = {"Detach custom storage volumes from instances",
         "jlxc storage volume detach POOL VOLUME INSTANCE [DEVICE]"})
-    int detach(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
+    int detach(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
             @Parameters(index = "2", paramLabel = "INSTANCE") String instance,
             @Parameters(index = "3", paramLabel = "DEVICE", arity = "0..1") String device) throws IOException {
+        String pool = ctx.instance(rawPool);
         Instances.updateInstance(ctx, instance, put -> {
             ObjectNode devices = Instances.objectOrEmpty(put.get("devices"));
             List<String> names = new ArrayList<>();
@@ -198,8 +208,9 @@ public final class StorageVolumeCommand implements Runnable {
     }
 
     @Command(name = "snapshot", description = {"Snapshot custom storage volumes", "jlxc storage volume snapshot POOL VOLUME [SNAPSHOT]"})
-    int snapshot(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
+    int snapshot(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
             @Parameters(index = "2", paramLabel = "SNAPSHOT", arity = "0..1") String snap) throws IOException {
+        String pool = ctx.instance(rawPool);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (snap != null) {
             body.put("name", snap);
@@ -209,8 +220,9 @@ public final class StorageVolumeCommand implements Runnable {
     }
 
     @Command(name = "restore", description = "Restore custom storage volumes from snapshots")
-    int restore(@Parameters(index = "0", paramLabel = "POOL") String pool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
+    int restore(@Parameters(index = "0", paramLabel = "POOL") String rawPool, @Parameters(index = "1", paramLabel = "VOLUME") String volume,
             @Parameters(index = "2", paramLabel = "SNAPSHOT") String snap) throws IOException {
+        String pool = ctx.instance(rawPool);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("restore", snap);
         Progress.finish(ctx, ctx.client().call("PUT", volumePath(pool, volume), body, null), null);
@@ -219,10 +231,11 @@ public final class StorageVolumeCommand implements Runnable {
 
     @Command(name = "copy", aliases = "cp", description = {"Copy custom storage volumes",
         "jlxc storage volume copy POOL/VOLUME[/SNAPSHOT] POOL/VOLUME"})
-    int copy(@Parameters(index = "0", paramLabel = "SOURCE") String source, @Parameters(index = "1", paramLabel = "TARGET") String target)
+    int copy(@Parameters(index = "0", paramLabel = "SOURCE") String rawSource, @Parameters(index = "1", paramLabel = "TARGET") String target)
             throws IOException {
+        String source = ctx.instance(rawSource);
         String[] src = source.split("/", 2);
-        String[] dst = target.split("/", 2);
+        String[] dst = (target.contains(":") ? ctx.instance(target) : target).split("/", 2);
         if (src.length != 2 || dst.length != 2 || dst[1].contains("/")) {
             throw new CliException("Use POOL/VOLUME[/SNAPSHOT] POOL/VOLUME");
         }

@@ -12,12 +12,18 @@ import picocli.CommandLine.Command;
 public final class VersionCommand implements Callable<Integer> {
     private final CliContext ctx;
 
+    @picocli.CommandLine.Parameters(paramLabel = "REMOTE:", arity = "0..1", description = "Remote to ask (default: the default remote)")
+    String remote;
+
     public VersionCommand(CliContext ctx) {
         this.ctx = ctx;
     }
 
     @Override
     public Integer call() {
+        if (remote != null && !ctx.remoteOnly(remote)) {
+            throw new io.jlxd.cli.CliException("Expected a remote (REMOTE:), got \"" + remote + "\"");
+        }
         ctx.out().println("Client version: " + ClientVersion.get());
         String server = "unreachable";
         try {
