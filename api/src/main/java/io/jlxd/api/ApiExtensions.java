@@ -14,7 +14,12 @@ public final class ApiExtensions {
             "event_lifecycle",
             "api_filtering",
             "server_event_mode",
-            "jlxd_criu_version");
+            "jlxd_criu_version",
+            "network",
+            "network_leases",
+            "network_state",
+            "network_dhcp_expiry",
+            "network_forward");
 
     private ApiExtensions() {
     }
