@@ -87,7 +87,8 @@ public final class NetworkRoutes {
         var r = networks.table().get(name);
         if (r.isEmpty()) {
             if (HostNetworks.exists(name)) {
-                return Reply.sync(unmanaged(name));
+                Network u = unmanaged(name);
+                return Reply.sync(u, Etag.of(u.name(), u.type()));
             }
             throw ApiException.notFound("Network not found");
         }
