@@ -20,14 +20,14 @@ public final class SubnetChooser {
         for (int i = 0; i < ATTEMPTS; i++) {
             int x = random.nextInt(256);
             int y = random.nextInt(256);
-            Cidr c = Cidr.parse("10." + x + "." + y + ".1/24");
+            Cidr c = v4(x, y);
             if (free(c, used)) {
                 return Optional.of(c);
             }
         }
         for (int x = 0; x < 256; x++) {
             for (int y = 0; y < 256; y++) {
-                Cidr c = Cidr.parse("10." + x + "." + y + ".1/24");
+                Cidr c = v4(x, y);
                 if (free(c, used)) {
                     return Optional.of(c);
                 }
@@ -47,6 +47,14 @@ public final class SubnetChooser {
             }
         }
         return Optional.empty();
+    }
+
+    private static Cidr v4(int x, int y) {
+        try {
+            return new Cidr(java.net.InetAddress.getByAddress(new byte[] {10, (byte) x, (byte) y, 1}), 24);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Free: overlaps no used subnet (default routes, prefix 0, do not count). */
