@@ -19,7 +19,12 @@ public final class ApiExtensions {
             // (tcp and udp; unix sockets, port ranges and cross-protocol proxies are refused)
             "instance_nic_network",
             "proxy",
-            "proxy_udp");
+            "proxy_udp",
+            "network",
+            "network_leases",
+            "network_state",
+            "network_dhcp_expiry",
+            "network_forward");
 
     private ApiExtensions() {
     }

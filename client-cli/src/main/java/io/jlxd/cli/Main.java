@@ -24,6 +24,7 @@ import io.jlxd.cli.commands.RenameCommand;
 import io.jlxd.cli.commands.RestartCommand;
 import io.jlxd.cli.commands.StartCommand;
 import io.jlxd.cli.commands.StopCommand;
+import io.jlxd.cli.commands.NetworkCommand;
 import io.jlxd.cli.commands.StorageCommand;
 import io.jlxd.cli.commands.VersionCommand;
 import java.io.BufferedOutputStream;
@@ -71,6 +72,7 @@ public final class Main {
         f.put("launch", LaunchCommand::new);
         f.put("list", ListCommand::new);
         f.put("monitor", MonitorCommand::new);
+        f.put("network", NetworkCommand::commandLine);
         f.put("operation", OperationCommand::new);
         f.put("pause", PauseCommand::new);
         f.put("profile", ProfileCommand::commandLine);

@@ -1,6 +1,14 @@
 package io.jlxd.daemon;
 
+import io.jlxd.daemon.db.NetworkForwardTable;
+import io.jlxd.daemon.db.NetworkTable;
 import io.jlxd.daemon.db.SnapshotTable;
+import io.jlxd.daemon.network.DefaultNetwork;
+import io.jlxd.daemon.network.ManagedNetworks;
+import io.jlxd.daemon.network.NetworkForwards;
+import io.jlxd.daemon.network.NetworkUsers;
+import io.jlxd.daemon.routes.NetworkForwardRoutes;
+import io.jlxd.daemon.routes.NetworkRoutes;
 import io.jlxd.daemon.routes.InstanceSnapshotRoutes;
 import io.jlxd.daemon.snapshot.InstanceCopies;
 import io.jlxd.daemon.snapshot.InstanceSnapshots;
@@ -28,7 +36,6 @@ import io.jlxd.daemon.storage.InstanceDisks;
 import io.jlxd.daemon.storage.PoolRootfsStorage;
 import io.jlxd.daemon.storage.StoragePools;
 import io.jlxd.daemon.instance.InstanceManager;
-import io.jlxd.daemon.network.NetworkAttachments;
 import io.jlxd.daemon.nic.InstanceNics;
 import io.jlxd.daemon.proxy.ProxyDevices;
 import io.jlxd.daemon.instance.driver.LxcContainerDriver;
@@ -77,9 +84,14 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
 
     /** Start-up options (see {@link Main}). */
-    public record Options(Path dataDir, String group, Path logFile, boolean verbose, StoragePools.Defaults storage) {
+    public record Options(Path dataDir, String group, Path logFile, boolean verbose, StoragePools.Defaults storage,
+                          boolean defaultNetwork) {
         public Options(Path dataDir, String group, Path logFile, boolean verbose) {
-            this(dataDir, group, logFile, verbose, StoragePools.Defaults.DIR);
+            this(dataDir, group, logFile, verbose, StoragePools.Defaults.DIR, true);
+        }
+
+        public Options(Path dataDir, String group, Path logFile, boolean verbose, StoragePools.Defaults storage) {
+            this(dataDir, group, logFile, verbose, storage, true);
         }
     }
 
@@ -93,6 +105,7 @@ public final class Daemon implements AutoCloseable {
     private final SnapshotScheduler scheduler;
     private final LxcContainerDriver driver;
     private final ProxyDevices proxies;
+    private ManagedNetworks networks;
 
     private Daemon(DataDir dir, Database db, EventBus events, Operations operations, ServerConfig config,
                    HttpsListener https, WebServer unix, SnapshotScheduler scheduler, LxcContainerDriver driver,
@@ -138,8 +151,11 @@ public final class Daemon implements AutoCloseable {
             rootfs.adoptLegacy(instanceTable.names());
             images.onDelete(pools::deleteImageVolumes);
             LOG.fine(() -> "start: storage pools mounted after " + uptimeMs() + " ms");
+            ManagedNetworks networks = ManagedNetworks.open(dir.root(), new NetworkTable(db), new NetworkForwardTable(db),
+                    new NetworkUsers(instanceTable, profiles), o.defaultNetwork(), name -> DefaultNetwork.addToDefaultProfile(profiles, name));
+            LOG.fine(() -> "start: networks up after " + uptimeMs() + " ms");
             InstanceManager instances = new InstanceManager(instanceTable, profiles, driver, rootfs, images, operations, events);
-            instances.nics(new InstanceNics(NetworkAttachments.NONE)); // the managed networks' attachments replace NONE
+            instances.nics(new InstanceNics(networks));
             ProxyDevices proxies = new ProxyDevices(instances);
             instances.onDevicesChanged(proxies::sync);
             CustomVolumes customVolumes = new CustomVolumes(pools, disks, n -> {
@@ -174,7 +190,9 @@ public final class Daemon implements AutoCloseable {
                     new StoragePoolRoutes(pools, disks, events),
                     new StorageVolumeRoutes(pools, customVolumes, operations, events),
                     new StorageVolumeSnapshotRoutes(customVolumes, operations, events),
-                    new MetricsRoutes(new Metrics(instances, pools, operations)))));
+                    new MetricsRoutes(new Metrics(instances, pools, operations)),
+                    new NetworkRoutes(networks, events),
+                    new NetworkForwardRoutes(new NetworkForwards(networks), events))));
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);
@@ -190,7 +208,9 @@ public final class Daemon implements AutoCloseable {
             proxies.startAll();
             instances.autostart();
             scheduler.start();
-            return new Daemon(dir, db, events, operations, config, https, unix, scheduler, driver, proxies);
+            Daemon daemon = new Daemon(dir, db, events, operations, config, https, unix, scheduler, driver, proxies);
+            daemon.networks = networks;
+            return daemon;
         } catch (Exception | Error e) {
             dir.close();
             throw e;
@@ -237,6 +257,9 @@ public final class Daemon implements AutoCloseable {
         }
         events.close();
         proxies.close();
+        if (networks != null) {
+            networks.detach();
+        }
         driver.removeEmptyCgroupTops();
         try {
             db.close();

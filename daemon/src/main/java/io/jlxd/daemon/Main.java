@@ -14,7 +14,7 @@ public final class Main {
 
     static final String USAGE = """
             Usage: jlxd [--datadir DIR] [--group GROUP] [--log-file FILE] [--storage-driver dir|btrfs]
-                        [--storage-size SIZE] [-v|--verbose]
+                        [--storage-size SIZE] [--network none] [-v|--verbose]
             The jlxd system-container daemon: LXD-compatible REST API on a Unix socket and HTTPS.
                   --datadir DIR     Data directory (default: $JLXD_DIR or /var/lib/jlxd)
                   --group GROUP     Group that owns the Unix socket (default: root's)
@@ -23,6 +23,8 @@ public final class Main {
                                     (default) or btrfs (on a loop file DIR/disks/default.img)
                   --storage-size SIZE  Size of that loop file (e.g. 10GiB; default like LXD: 20% of the free
                                     space, 5 to 30 GiB)
+                  --network none    At the first start, do not create the default network (jlxdbr0) nor
+                                    add its eth0 NIC to the default profile
               -v, --verbose         Log debug messages
               -h, --help            Show this help message and exit
               -V, --version         Print version information and exit
@@ -30,7 +32,7 @@ public final class Main {
 
     /** Parsed command line. */
     record Args(Path dataDir, String group, Path logFile, boolean verbose, boolean help, boolean version,
-                String storageDriver, String storageSize) {
+                String storageDriver, String storageSize, boolean defaultNetwork) {
     }
 
     public static void main(String[] args) {
@@ -58,7 +60,7 @@ public final class Main {
         Daemon daemon;
         try {
             daemon = Daemon.start(new Daemon.Options(dir.toAbsolutePath(), a.group(), a.logFile(), a.verbose(),
-                    new io.jlxd.daemon.storage.StoragePools.Defaults(a.storageDriver(), a.storageSize())));
+                    new io.jlxd.daemon.storage.StoragePools.Defaults(a.storageDriver(), a.storageSize()), a.defaultNetwork()));
         } catch (DataDir.AlreadyRunningException e) {
             System.err.println("Error: " + e.getMessage());
             return 1;
@@ -90,6 +92,7 @@ public final class Main {
         boolean version = false;
         String storageDriver = "dir";
         String storageSize = null;
+        boolean defaultNetwork = true;
         for (int i = 0; i < argv.length; i++) {
             String arg = argv[i];
             String value = null;
@@ -104,6 +107,13 @@ public final class Main {
                 case "--log-file" -> logFile = Path.of(value != null ? value : next(argv, ++i, arg));
                 case "--storage-driver" -> storageDriver = value != null ? value : next(argv, ++i, arg);
                 case "--storage-size" -> storageSize = value != null ? value : next(argv, ++i, arg);
+                case "--network" -> {
+                    String v = value != null ? value : next(argv, ++i, arg);
+                    if (!v.equals("none")) {
+                        throw new IllegalArgumentException("--network takes \"none\" (skip the default network)");
+                    }
+                    defaultNetwork = false;
+                }
                 case "-v", "--verbose" -> verbose = true;
                 case "-h", "--help" -> help = true;
                 case "-V", "--version" -> version = true;
@@ -116,7 +126,7 @@ public final class Main {
         if (storageSize != null) {
             io.jlxd.api.config.Sizes.parseBytes(storageSize);
         }
-        return new Args(dataDir, group, logFile, verbose, help, version, storageDriver, storageSize);
+        return new Args(dataDir, group, logFile, verbose, help, version, storageDriver, storageSize, defaultNetwork);
     }
 
     private static String next(String[] argv, int i, String option) {

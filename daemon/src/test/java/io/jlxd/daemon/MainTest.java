@@ -32,6 +32,14 @@ class MainTest {
     }
 
     @Test
+    void networkNoneSkipsTheDefaultNetwork() {
+        assertTrue(Main.parse(new String[0]).defaultNetwork());
+        assertEquals(false, Main.parse(new String[] {"--network", "none"}).defaultNetwork());
+        assertEquals(false, Main.parse(new String[] {"--network=none"}).defaultNetwork());
+        assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--network", "br0"}));
+    }
+
+    @Test
     void refusesUnknownOptionsAndMissingValues() {
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--bogus"}));
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--datadir"}));

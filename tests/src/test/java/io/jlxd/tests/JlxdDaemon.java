@@ -43,8 +43,31 @@ public final class JlxdDaemon implements AutoCloseable {
         return start(List.of());
     }
 
-    /** The same with extra daemon options (e.g. {@code --storage-driver btrfs}), kept for restarts. */
+    /**
+     * The same with extra daemon options (e.g. {@code --storage-driver btrfs}), kept for restarts. Unless the options
+     * say otherwise, the daemon starts with {@code --network none}: no default network, so that no test depends on
+     * (or leaves) a bridge it did not ask for; {@link #startWithDefaultNetwork} is the exception.
+     */
     public static JlxdDaemon start(List<String> extraArgs) {
+        List<String> args = new ArrayList<>(extraArgs);
+        if (!args.contains("--network") && !args.contains(DEFAULT_NETWORK)) {
+            args.add("--network");
+            args.add("none");
+        }
+        args.remove(DEFAULT_NETWORK);
+        return startWith(args);
+    }
+
+    private static final String DEFAULT_NETWORK = "<default network>";
+
+    /** A daemon whose first start creates the default network (jlxdbrN) and its eth0 in the default profile. */
+    public static JlxdDaemon startWithDefaultNetwork(List<String> extraArgs) {
+        List<String> args = new ArrayList<>(extraArgs);
+        args.add(DEFAULT_NETWORK);
+        return start(args);
+    }
+
+    private static JlxdDaemon startWith(List<String> extraArgs) {
         JlxdDaemon d;
         try {
             d = new JlxdDaemon(Files.createTempDirectory("jlxd-e2e-"));

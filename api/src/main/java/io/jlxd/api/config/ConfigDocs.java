@@ -10,7 +10,8 @@ import java.util.List;
 public final class ConfigDocs {
     /** Every schema, in the order of docs/configuration.md. */
     public static final List<ConfigSchema> SCHEMAS = List.of(ServerConfigKeys.SCHEMA, InstanceConfigKeys.SCHEMA,
-            StorageConfigKeys.POOL, StorageConfigKeys.VOLUME, DeviceConfigKeys.NIC, DeviceConfigKeys.PROXY);
+            StorageConfigKeys.POOL, StorageConfigKeys.VOLUME, DeviceConfigKeys.NIC, DeviceConfigKeys.PROXY,
+            NetworkConfigKeys.BRIDGE, NetworkConfigKeys.FORWARD);
 
     private ConfigDocs() {
     }

@@ -18,6 +18,8 @@ import io.jlxd.daemon.routes.ImageAliasRoutes;
 import io.jlxd.daemon.routes.ImageRoutes;
 import io.jlxd.daemon.routes.InstanceRoutes;
 import io.jlxd.daemon.routes.InstanceSnapshotRoutes;
+import io.jlxd.daemon.routes.NetworkForwardRoutes;
+import io.jlxd.daemon.routes.NetworkRoutes;
 import io.jlxd.daemon.routes.OperationRoutes;
 import io.jlxd.daemon.routes.ProfileRoutes;
 import io.jlxd.daemon.routes.ServerRoutes;
@@ -42,7 +44,8 @@ public final class Endpoints {
                          ExecRoutes exec, InstanceLogRoutes logs, FileRoutes files, ConsoleRoutes console,
                          InstanceSnapshotRoutes snapshots,
                          StoragePoolRoutes storagePools, StorageVolumeRoutes storageVolumes,
-                         StorageVolumeSnapshotRoutes storageVolumeSnapshots, MetricsRoutes metrics) {
+                         StorageVolumeSnapshotRoutes storageVolumeSnapshots, MetricsRoutes metrics,
+                         NetworkRoutes networks, NetworkForwardRoutes networkForwards) {
     }
 
     public static List<Endpoint> all(Routes r) {
@@ -141,7 +144,23 @@ public final class Endpoints {
                 new Endpoint(PUT, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::put, "Update a volume snapshot's description and expiry"),
                 new Endpoint(POST, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::rename, "Rename a volume snapshot"),
                 new Endpoint(DELETE, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::delete, "Delete a volume snapshot"),
-                new Endpoint(GET, "/1.0/metrics", TRUSTED, r.metrics()::get, "Metrics in Prometheus text format"));
+                new Endpoint(GET, "/1.0/metrics", TRUSTED, r.metrics()::get, "Metrics in Prometheus text format"),
+                // managed networks and forwards (issue 8)
+                new Endpoint(GET, "/1.0/networks", TRUSTED, r.networks()::list, "List networks (managed bridges and the host's interfaces)"),
+                new Endpoint(POST, "/1.0/networks", TRUSTED, r.networks()::create, "Create a managed bridge"),
+                new Endpoint(GET, "/1.0/networks/{name}", TRUSTED, r.networks()::get, "Show a network"),
+                new Endpoint(PUT, "/1.0/networks/{name}", TRUSTED, r.networks()::put, "Replace a network's description and config"),
+                new Endpoint(PATCH, "/1.0/networks/{name}", TRUSTED, r.networks()::patch, "Update a network's description and config keys"),
+                new Endpoint(POST, "/1.0/networks/{name}", TRUSTED, r.networks()::rename, "Rename a network"),
+                new Endpoint(DELETE, "/1.0/networks/{name}", TRUSTED, r.networks()::delete, "Delete an unused network"),
+                new Endpoint(GET, "/1.0/networks/{name}/leases", TRUSTED, r.networks()::leases, "DHCP leases and reservations of a network"),
+                new Endpoint(GET, "/1.0/networks/{name}/state", TRUSTED, r.networks()::state, "Addresses, counters and link state of a network"),
+                new Endpoint(GET, "/1.0/networks/{name}/forwards", TRUSTED, r.networkForwards()::list, "List a network's forwards"),
+                new Endpoint(POST, "/1.0/networks/{name}/forwards", TRUSTED, r.networkForwards()::create, "Create a network forward"),
+                new Endpoint(GET, "/1.0/networks/{name}/forwards/{listen_address}", TRUSTED, r.networkForwards()::get, "Show a network forward"),
+                new Endpoint(PUT, "/1.0/networks/{name}/forwards/{listen_address}", TRUSTED, r.networkForwards()::put, "Replace a network forward"),
+                new Endpoint(PATCH, "/1.0/networks/{name}/forwards/{listen_address}", TRUSTED, r.networkForwards()::patch, "Update a network forward"),
+                new Endpoint(DELETE, "/1.0/networks/{name}/forwards/{listen_address}", TRUSTED, r.networkForwards()::delete, "Delete a network forward"));
     }
 
     private static Reply websocketOnly(ApiRequest req) {

@@ -39,7 +39,9 @@ class EndpointsOpenApiTest {
                 new io.jlxd.daemon.routes.StoragePoolRoutes(null, null, null),
                 new io.jlxd.daemon.routes.StorageVolumeRoutes(null, null, null, null),
                 new io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes(null, null, null),
-                new io.jlxd.daemon.routes.MetricsRoutes(null)))) {
+                new io.jlxd.daemon.routes.MetricsRoutes(null),
+                new io.jlxd.daemon.routes.NetworkRoutes(null, null),
+                new io.jlxd.daemon.routes.NetworkForwardRoutes(null, null)))) {
             table.add(e.method().text() + " " + e.path());
         }
         JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).toFile());
