@@ -6,7 +6,8 @@
 # Starts a jlxd daemon (a copy of daemon/target, see lib/common.sh) on a temporary data dir, imports the busybox
 # and debian/bookworm images from the image cache (scripts/images/build-image.sh builds them when missing), then
 # bench/src/ContainerBench.java measures N rounds (default 5) of, through the REST API on one keep-alive
-# connection: busybox launch (create + start until RUNNING), stop --force, start, exec round trip (`true`,
+# connection: busybox launch (create + start until RUNNING), busybox launch until its DHCP address (default network)
+# is in GET .../state, stop --force, start, exec round trip (`true`,
 # non-interactive, 5 per round; also through the `jlxc` CLI), stateful stop and start (CRIU), Debian launch until
 # `systemctl is-system-running --wait` returns. The raw counterparts, on copies of the same containers (same LXC
 # config and shifted rootfs) under a separate lxcpath: `cp -a` + `lxc-start -d` + `lxc-wait`, `lxc-stop -k`,
@@ -52,6 +53,7 @@ printf '{"bench":"containers","env":%s,"cpu_busy_before_pct":%s,"result":%s}\n' 
   bench_row_table "$OUT" <<'ROWS'
 busybox_launch raw_busybox_launch 218
 busybox_start raw_busybox_start 139
+busybox_launch_dhcp - 319
 busybox_stop_force raw_busybox_stop_force -
 exec_rest raw_exec 7.3
 exec_rest raw_forkexec 7.3

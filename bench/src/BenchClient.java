@@ -146,6 +146,29 @@ class BenchClient {
         }
     }
 
+    /** Polls the instance's state until {@code ifname} has an IPv4 address (DHCP), 60 s at most. */
+    void awaitIpv4(String name, String ifname) throws IOException, InterruptedException {
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            Answer a = http("GET", "/1.0/instances/" + name + "/state", null);
+            if (a.status() == 200 && hasIpv4(a.body(), ifname)) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                throw new IOException("no IPv4 address on " + name + "/" + ifname + ": " + a.body());
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Whether the "addresses" array of interface {@code ifname} in a state document holds an "inet" entry. */
+    static boolean hasIpv4(String state, String ifname) {
+        int i = state.indexOf("\"" + ifname + "\":{");
+        int a = i < 0 ? -1 : state.indexOf("\"addresses\":[", i);
+        int e = a < 0 ? -1 : state.indexOf(']', a);
+        return e > 0 && state.substring(a, e).contains("\"family\":\"inet\"");
+    }
+
     void delete(String name) throws IOException {
         try {
             state(name, "stop", ",\"force\":true");

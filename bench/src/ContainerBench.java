@@ -102,6 +102,15 @@ public final class ContainerBench extends BenchClient {
                 time("exec_cli", () -> sh(Map.of("JLXD_DIR", socketDir), jlxc, "exec", b, "--", "true"));
                 time("raw_exec", () -> sh("lxc-attach", "-n", r, "-P", raw.toString(), "--clear-env", "--", "true"));
             }
+            // launch until the DHCP address is in the API (eth0 of the default profile, on the default network)
+            String bn = "bench-n" + i;
+            time("busybox_launch_dhcp", () -> {
+                create(bn, "busybox");
+                state(bn, "start", "");
+                awaitIpv4(bn, "eth0");
+            });
+            quiet(() -> state(bn, "stop", ",\"force\":true"));
+            quiet(() -> delete(bn));
             time("busybox_stateful_stop", () -> state(b, "stop", ",\"stateful\":true"));
             time("busybox_stateful_start", () -> state(b, "start", ""));
             quiet(() -> delete(b));
