@@ -14,7 +14,13 @@ public final class ApiExtensions {
             "event_lifecycle",
             "api_filtering",
             "server_event_mode",
-            "jlxd_criu_version");
+            "jlxd_criu_version",
+            // trust (issue 9, daemon side): PUT/PATCH and ETag of certificates, restricted + projects, tokens
+            "certificate_update",
+            "certificate_project",
+            "certificate_token",
+            "remote_token_expiry",
+            "explicit_trust_token");
 
     private ApiExtensions() {
     }
