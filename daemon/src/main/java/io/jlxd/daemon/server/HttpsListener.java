@@ -156,13 +156,13 @@ public final class HttpsListener implements ServerConfig.Applier {
 
     private ApiRequest.Caller caller(ServerRequest req) {
         X509Certificate cert = clientCertificate(req.remotePeer().tlsCertificates());
-        return ApiRequest.Caller.tls(req.remotePeer().host(), cert, trust.identify(cert).orElse(null));
+        return ApiRequest.Caller.tls(ip(req.remotePeer()), cert, trust.identify(cert).orElse(null));
     }
 
     /** Who may listen to events over HTTPS, and which events they see (null: refused). */
     private Predicate<Event> eventAccess(WsSession session) {
         X509Certificate cert = clientCertificate(session.socketContext().remotePeer().tlsCertificates());
-        ApiRequest.Caller caller = ApiRequest.Caller.tls(session.socketContext().remotePeer().host(), cert,
+        ApiRequest.Caller caller = ApiRequest.Caller.tls(ip(session.socketContext().remotePeer()), cert,
                 trust.identify(cert).orElse(null));
         if (caller.fullyTrusted()) {
             return e -> true;
@@ -171,6 +171,16 @@ public final class HttpsListener implements ServerConfig.Applier {
             return null;
         }
         return RestrictedEvents::visible;
+    }
+
+    /** The peer's IP address as text (no reverse lookup). */
+    private static String ip(io.helidon.common.socket.PeerInfo peer) {
+        if (peer.address() instanceof InetSocketAddress a && a.getAddress() != null) {
+            String h = a.getAddress().getHostAddress();
+            int pct = h.indexOf('%');
+            return pct >= 0 ? h.substring(0, pct) : h;
+        }
+        return peer.host();
     }
 
     private static X509Certificate clientCertificate(Optional<Certificate[]> chain) {
