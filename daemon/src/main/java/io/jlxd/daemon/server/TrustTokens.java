@@ -132,6 +132,16 @@ public final class TrustTokens implements AutoCloseable {
         }
     }
 
+    /** Whether {@code presented} is a token in LXD's encoding (base64 JSON with a secret). */
+    public static boolean isToken(String presented) {
+        try {
+            String s = TrustToken.decode(presented).secret();
+            return s != null && !s.isBlank();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /**
      * The secret of a token as a client presents it: LXD's base64 JSON token, or the bare secret. Anything else
      * is a 400.
