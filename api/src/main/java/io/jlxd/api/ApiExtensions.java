@@ -24,7 +24,13 @@ public final class ApiExtensions {
             "network_leases",
             "network_state",
             "network_dhcp_expiry",
-            "network_forward");
+            "network_forward",
+            // trust (issue 9, daemon side): PUT/PATCH and ETag of certificates, restricted + projects, tokens
+            "certificate_update",
+            "certificate_project",
+            "certificate_token",
+            "remote_token_expiry",
+            "explicit_trust_token");
 
     private ApiExtensions() {
     }

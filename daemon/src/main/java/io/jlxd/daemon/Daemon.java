@@ -67,7 +67,12 @@ import io.jlxd.daemon.server.HttpsListener;
 import io.jlxd.daemon.server.Listener;
 import io.jlxd.daemon.server.ServerConfig;
 import io.jlxd.daemon.server.TrustStore;
-import io.jlxd.daemon.tls.ServerCertificate;
+import io.jlxd.daemon.server.TrustTokens;
+import io.jlxd.daemon.server.ClientSockets;
+import io.jlxd.daemon.server.CertificateReload;
+import io.jlxd.daemon.server.PeerCredentials;
+import io.jlxd.daemon.db.TrustTokenTable;
+import io.jlxd.daemon.tls.ServerTls;
 import io.jlxd.daemon.wsop.WsOperations;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -134,11 +139,12 @@ public final class Daemon implements AutoCloseable {
             LOG.fine(() -> "start: database open after " + uptimeMs() + " ms");
             EventBus events = new EventBus(host.hostname());
             Logs.toEvents(events);
-            ServerCertificate cert = ServerCertificate.loadOrCreate(dir.root(), host.hostname());
+            ServerTls cert = ServerTls.load(dir.root(), host.hostname());
             LOG.fine(() -> "start: certificate loaded after " + uptimeMs() + " ms");
             ServerConfig config = new ServerConfig(new ConfigTable(db));
             TrustStore trust = new TrustStore(new CertificateTable(db));
             Operations operations = new Operations(events, host.hostname());
+            TrustTokens tokens = new TrustTokens(new TrustTokenTable(db), operations);
             HttpsListener https = new HttpsListener(cert, trust, events);
             ImageService images = ImageService.open(dir.root().resolve("images"), new ImageTable(db));
             ProfileTable profiles = new ProfileTable(db);
@@ -177,7 +183,7 @@ public final class Daemon implements AutoCloseable {
             Router router = new Router(Endpoints.all(new Endpoints.Routes(
                     new ServerRoutes(config, host, probes, cert, https, events),
                     new OperationRoutes(operations),
-                    new CertificateRoutes(trust, operations, cert, https, events),
+                    new CertificateRoutes(trust, tokens, cert, https, config, events, ApiRequest.DEFAULT_PROJECT::equals),
                     new ImageRoutes(images, new ImageUploads(images, operations, events), operations, events),
                     new ImageAliasRoutes(images, events),
                     new InstanceRoutes(instances, copies, restore),
@@ -203,6 +209,8 @@ public final class Daemon implements AutoCloseable {
                 LOG.warning("HTTPS listener not started (" + ServerConfigKeys.HTTPS_ADDRESS + "="
                         + config.get(ServerConfigKeys.HTTPS_ADDRESS) + "): " + e.getMessage());
             }
+            tokens.restore(cert.current().fingerprint(), https.addresses());
+            CertificateReload.onSighup(cert, https);
             LOG.info("jlxd " + ServerRoutes.VERSION + " ready on " + dir.socket() + " (pid " + ProcessHandle.current().pid()
                     + ", " + uptimeMs() + " ms after main)");
             proxies.startAll();
@@ -225,8 +233,9 @@ public final class Daemon implements AutoCloseable {
     private static WebServer startUnix(Path socket, String group, Router router, EventBus events, WsOperations sockets)
             throws IOException {
         Files.deleteIfExists(socket);
-        WebServer server = Listener.start(UnixDomainSocketAddress.of(socket), null, router, req -> ApiRequest.Caller.unix(),
-                events, session -> true, sockets);
+        WebServer server = Listener.start(UnixDomainSocketAddress.of(socket), null, router,
+                req -> ApiRequest.Caller.unix(PeerCredentials.describe(req)), events, session -> e -> true, sockets,
+                new ClientSockets(fp -> true));
         try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
             if (group != null && !group.isEmpty()) {

@@ -88,7 +88,7 @@ class ContractValidatorTest {
         md.put("secret", "00ff");
         md.put("fingerprint", "b".repeat(64));
         md.put("addresses", List.of());
-        md.put("expires_at", "0001-01-01T00:00:00Z");
+        md.put("expiresAt", null);
         op.put("metadata", md);
         op.put("may_cancel", true);
         op.put("err", "");

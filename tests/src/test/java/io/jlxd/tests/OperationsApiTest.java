@@ -72,7 +72,7 @@ class OperationsApiTest extends DaemonTestBase {
         JsonNode md = op.get("metadata");
         assertEquals("t1", md.get("request").get("name").asText());
         assertTrue(md.get("request").get("token").asBoolean());
-        assertTrue(md.has("expires_at") && md.get("expires_at").isNull(), "tokens do not expire unless configured");
+        assertTrue(md.has("expiresAt") && md.get("expiresAt").isNull(), "tokens do not expire unless configured (LXD's key)");
         assertTrue(md.get("secret").asText().matches("[0-9a-f]{32,}"), "secret is hex: " + md.get("secret"));
         assertEquals(server.get("environment").get("certificate_fingerprint").asText(), md.get("fingerprint").asText());
         assertEquals(0, md.get("addresses").size(), "no HTTPS address configured");
@@ -92,6 +92,7 @@ class OperationsApiTest extends DaemonTestBase {
         assertEquals(id, got.get("id").asText());
         assertEquals("Running", got.get("status").asText());
         assertEquals(op.get("created_at").asText(), got.get("created_at").asText());
+        assertTrue(!got.get("metadata").has("secret"), "the secret is shown once, in the creating answer only");
 
         // wait with a timeout returns the still-running operation after about that long.
         long t0 = System.nanoTime();

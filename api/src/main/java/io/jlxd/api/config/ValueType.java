@@ -84,6 +84,13 @@ public enum ValueType {
             }
         }
     },
+    /** LXD's expiry expression ("15M", "1d 3H"; units S M H d w m y). */
+    EXPIRY {
+        @Override
+        void check(String value) {
+            io.jlxd.api.TrustTokenExpiry.after(java.time.OffsetDateTime.now(), value);
+        }
+    },
     /** A listen address: "host:port", "[v6]:port", ":port" or "host" (port 8443 then). */
     LISTEN_ADDRESS {
         @Override

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -26,15 +27,20 @@ public final class EventsSocket implements WsListener, EventBus.Subscriber {
     private static final int QUEUE = 1024;
 
     private final EventBus bus;
-    private final Predicate<WsSession> trusted;
+    private final Function<WsSession, Predicate<Event>> access;
+    private volatile Predicate<Event> visible = e -> true;
     private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
     private volatile Set<String> types = TYPES;
     private volatile boolean closed;
     private volatile String dropReason;
 
-    public EventsSocket(EventBus bus, Predicate<WsSession> trusted) {
+    /**
+     * {@code access} decides per connection: null refuses it (untrusted), otherwise it is the filter of the events
+     * this caller may see (everything for full trust; project-scoped ones for a restricted certificate).
+     */
+    public EventsSocket(EventBus bus, Function<WsSession, Predicate<Event>> access) {
         this.bus = bus;
-        this.trusted = trusted;
+        this.access = access;
     }
 
     @Override
@@ -63,10 +69,12 @@ public final class EventsSocket implements WsListener, EventBus.Subscriber {
 
     @Override
     public void onOpen(WsSession session) {
-        if (!trusted.test(session)) {
+        Predicate<Event> filter = access.apply(session);
+        if (filter == null) {
             session.close(WsCloseCodes.VIOLATED_POLICY, "not authorized");
             return;
         }
+        visible = filter;
         bus.subscribe(this);
         Thread.ofVirtual().name("events-sender").start(() -> sendLoop(session));
     }
@@ -109,6 +117,9 @@ public final class EventsSocket implements WsListener, EventBus.Subscriber {
 
     @Override
     public boolean offer(Event event) {
+        if (!visible.test(event)) {
+            return !closed;
+        }
         return !closed && queue.offer(event);
     }
 

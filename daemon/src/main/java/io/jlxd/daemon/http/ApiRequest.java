@@ -27,10 +27,52 @@ public final class ApiRequest {
     private final InputStream body;
     private final Caller caller;
 
-    /** Who sent a request. */
-    public record Caller(boolean trusted, String protocol, String address, java.security.cert.X509Certificate certificate) {
+    /** The project of requests that name none (projects come later: it is the only one). */
+    public static final String DEFAULT_PROJECT = "default";
+
+    /**
+     * Who sent a request: over the Unix socket (trusted by file permission; {@code peer} names the local user),
+     * or over HTTPS with a client certificate ({@code identity} is its trust store entry, null when untrusted).
+     */
+    public record Caller(boolean trusted, String protocol, String address, java.security.cert.X509Certificate certificate,
+                         io.jlxd.api.Certificate identity, String peer) {
+        public Caller(boolean trusted, String protocol, String address, java.security.cert.X509Certificate certificate) {
+            this(trusted, protocol, address, certificate, null, "");
+        }
+
         public static Caller unix() {
-            return new Caller(true, "unix", "@", null);
+            return unix("");
+        }
+
+        /** A Unix socket caller; {@code peer} describes the local user ("uid=0 pid=42"). */
+        public static Caller unix(String peer) {
+            return new Caller(true, "unix", "@", null, null, peer == null ? "" : peer);
+        }
+
+        /** An HTTPS caller: trusted when {@code identity} (its trust store entry) is not null. */
+        public static Caller tls(String address, java.security.cert.X509Certificate certificate, io.jlxd.api.Certificate identity) {
+            return new Caller(identity != null, "tls", address, certificate, identity, "");
+        }
+
+        /**
+         * Full trust: the Unix socket, or a trusted certificate that is not restricted to projects. Server-wide
+         * actions (server config, certificates, storage pools, host paths) need it.
+         */
+        public boolean fullyTrusted() {
+            return trusted && (identity == null || !identity.restricted());
+        }
+
+        /** A trusted certificate restricted to its projects. */
+        public boolean restricted() {
+            return trusted && identity != null && identity.restricted();
+        }
+
+        /** Whether this caller may act in {@code project}: full trust, or a restricted certificate listing it. */
+        public boolean mayUseProject(String project) {
+            if (fullyTrusted()) {
+                return true;
+            }
+            return trusted && identity.projects() != null && identity.projects().contains(project);
         }
 
         /** The caller as lifecycle events name it. */
@@ -38,6 +80,19 @@ public final class ApiRequest {
             String user = certificate == null ? (protocol.equals("unix") ? "root" : "")
                     : io.jlxd.daemon.tls.ServerCertificate.fingerprint(certificate);
             return new io.jlxd.daemon.events.EventBus.Requestor(user, protocol, address);
+        }
+
+        /** For the log: "unix uid=0 pid=42" or "tls 127.0.0.1 certificate FP (name)". */
+        public String describe() {
+            if (protocol.equals("unix")) {
+                return "unix socket" + (peer.isEmpty() ? "" : " " + peer);
+            }
+            if (identity != null) {
+                return "https " + address + " certificate " + identity.fingerprint() + " (" + identity.name() + ")"
+                        + (identity.restricted() ? " restricted to " + identity.projects() : "");
+            }
+            return "https " + address + (certificate == null ? " without certificate"
+                    : " untrusted certificate " + io.jlxd.daemon.tls.ServerCertificate.fingerprint(certificate));
         }
     }
 

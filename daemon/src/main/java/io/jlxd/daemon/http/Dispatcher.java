@@ -21,6 +21,8 @@ import java.util.logging.Logger;
  */
 public final class Dispatcher implements Handler {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+    /** One INFO line per changing request: who (local user or certificate) did what. */
+    private static final Logger AUDIT = Logger.getLogger("io.jlxd.daemon.audit");
 
     private final Router router;
     private final CallerResolver callers;
@@ -64,8 +66,12 @@ public final class Dispatcher implements Handler {
                 yield new Reply.Raw(raw.status(), raw.contentType(), raw.body(), Map.of("Allow", String.join(", ", wrong.allowed())));
             }
             case Router.Found found -> {
-                if (found.endpoint().access() == Access.TRUSTED && !caller.trusted()) {
-                    throw ApiException.forbidden("not authorized");
+                String project = req.query().first("project").orElse(ApiRequest.DEFAULT_PROJECT);
+                if (!found.endpoint().access().allows(caller, project.isEmpty() ? ApiRequest.DEFAULT_PROJECT : project)) {
+                    throw ApiException.forbidden(caller.trusted() ? "Certificate is restricted" : "not authorized");
+                }
+                if (!method.equals(Method.GET) && !method.equals(Method.HEAD)) {
+                    AUDIT.info(method.text() + " " + path + " by " + caller.describe());
                 }
                 yield found.endpoint().handler().handle(toApiRequest(req, method, path, found.params(), caller));
             }

@@ -65,9 +65,20 @@ public final class Operations {
         return op;
     }
 
+    /** The same with a given id: an operation restored at start (an open trust token keeps its id). */
+    public Op startHeld(String id, Spec spec) {
+        Op op = register(id, spec);
+        op.running();
+        return op;
+    }
+
     private Op register(Spec spec) {
+        return register(UUID.randomUUID().toString(), spec);
+    }
+
+    private Op register(String id, Spec spec) {
         prune();
-        Op op = new Op(UUID.randomUUID().toString(), spec.operationClass(), spec.description(), spec.resources(),
+        Op op = new Op(id, spec.operationClass(), spec.description(), spec.resources(),
                 spec.metadata(), spec.mayCancel(), spec.onCancel(), location, this::changed);
         ops.put(op.id(), op);
         changed(op);

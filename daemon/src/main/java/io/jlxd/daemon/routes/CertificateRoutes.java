@@ -1,159 +1,234 @@
 package io.jlxd.daemon.routes;
 
 import io.jlxd.api.Certificate;
+import io.jlxd.api.CertificatePut;
 import io.jlxd.api.CertificatesPost;
-import io.jlxd.api.OperationClass;
 import io.jlxd.api.Paths;
-import io.jlxd.api.TrustToken;
+import io.jlxd.api.config.ServerConfigKeys;
+import io.jlxd.daemon.db.TrustTokenTable;
 import io.jlxd.daemon.events.EventBus;
 import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.http.ApiRequest;
+import io.jlxd.daemon.http.Etag;
 import io.jlxd.daemon.http.Reply;
-import io.jlxd.daemon.ops.Op;
-import io.jlxd.daemon.ops.Operations;
 import io.jlxd.daemon.server.HttpsListener;
+import io.jlxd.daemon.server.ServerConfig;
 import io.jlxd.daemon.server.TrustStore;
+import io.jlxd.daemon.server.TrustTokens;
 import io.jlxd.daemon.tls.ServerCertificate;
+import io.jlxd.daemon.tls.ServerTls;
 import java.io.ByteArrayInputStream;
-import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
- * {@code /1.0/certificates}: the trust store. Trusted callers add certificates or create trust tokens (token
- * operations, revoked by cancelling them); an untrusted HTTPS client redeems a token with its TLS certificate.
+ * {@code /1.0/certificates}: the trust store. Fully trusted callers add, change and remove certificates or issue
+ * trust tokens (token operations, revoked by cancelling them); an untrusted HTTPS client redeems a token with its
+ * TLS client certificate. Type {@code client} only ({@code metrics} is refused until the metrics endpoint exists);
+ * {@code restricted} + {@code projects} confine a client to existing projects. No trust passwords.
  */
 public final class CertificateRoutes {
     private final TrustStore trust;
-    private final Operations operations;
-    private final ServerCertificate server;
+    private final TrustTokens tokens;
+    private final ServerTls server;
     private final HttpsListener https;
+    private final ServerConfig config;
     private final EventBus events;
-    private final SecureRandom random = new SecureRandom();
-    /** Open tokens by secret. */
-    private final Map<String, Op> tokens = new ConcurrentHashMap<>();
+    private final Predicate<String> projectExists;
 
-    public CertificateRoutes(TrustStore trust, Operations operations, ServerCertificate server, HttpsListener https, EventBus events) {
+    public CertificateRoutes(TrustStore trust, TrustTokens tokens, ServerTls server, HttpsListener https, ServerConfig config,
+                             EventBus events, Predicate<String> projectExists) {
         this.trust = trust;
-        this.operations = operations;
+        this.tokens = tokens;
         this.server = server;
         this.https = https;
+        this.config = config;
         this.events = events;
+        this.projectExists = projectExists;
     }
 
     public Reply list(ApiRequest req) {
         int recursion = req.recursion(1);
         List<Object> out = new ArrayList<>();
-        for (Certificate c : trust.table().list()) {
-            out.add(recursion == 0 ? Paths.CERTIFICATES + "/" + c.fingerprint() : c);
+        for (Certificate c : trust.list()) {
+            out.add(recursion == 0 ? url(c.fingerprint()) : c);
         }
         return Reply.sync(out);
     }
 
     public Reply get(ApiRequest req) {
-        return Reply.sync(find(req.param("fingerprint")));
+        Certificate c = find(req.param("fingerprint"));
+        return Reply.sync(c, etag(c));
+    }
+
+    public Reply put(ApiRequest req) {
+        Certificate current = find(req.param("fingerprint"));
+        req.checkEtag(etag(current));
+        CertificatePut body = req.bodyAs(CertificatePut.class);
+        Certificate next = validated(current, body.name() == null ? "" : body.name(), body.type(),
+                Boolean.TRUE.equals(body.restricted()), body.projects() == null ? List.of() : body.projects(),
+                body.certificate(), body.description() == null ? "" : body.description());
+        return update(req, current, next);
+    }
+
+    public Reply patch(ApiRequest req) {
+        Certificate current = find(req.param("fingerprint"));
+        req.checkEtag(etag(current));
+        CertificatePut body = req.bodyAs(CertificatePut.class);
+        Certificate next = validated(current, body.name() == null ? current.name() : body.name(),
+                body.type() == null ? current.type() : body.type(),
+                body.restricted() == null ? current.restricted() : body.restricted(),
+                body.projects() == null ? current.projects() : body.projects(), body.certificate(),
+                body.description() == null ? current.description() : body.description());
+        return update(req, current, next);
+    }
+
+    private Reply update(ApiRequest req, Certificate current, Certificate next) {
+        if (!next.fingerprint().equals(current.fingerprint()) && trust.find(next.fingerprint()).isPresent()) {
+            throw ApiException.conflict("Certificate already in trust store: " + next.fingerprint());
+        }
+        if (!trust.update(current.fingerprint(), next)) {
+            throw ApiException.notFound("Certificate not found: " + current.fingerprint());
+        }
+        events.lifecycle("certificate-updated", url(next.fingerprint()), null, req.caller().requestor());
+        return Reply.empty();
+    }
+
+    /** The entry {@code current} becomes: checked like a new one; a blank certificate keeps the current one. */
+    private Certificate validated(Certificate current, String name, String type, boolean restricted, List<String> projects,
+                                  String certificate, String description) {
+        String t = checkType(type);
+        List<String> p = checkProjects(projects);
+        if (name.isBlank()) {
+            throw ApiException.badRequest("A certificate needs a name");
+        }
+        String pem = current.certificate();
+        String fp = current.fingerprint();
+        if (certificate != null && !certificate.isBlank()) {
+            X509Certificate cert = checkValid(parse(certificate));
+            pem = pem(cert);
+            fp = ServerCertificate.fingerprint(cert);
+        }
+        return new Certificate(name, t, restricted, p, pem, fp, description);
     }
 
     public Reply delete(ApiRequest req) {
         Certificate c = find(req.param("fingerprint"));
-        trust.remove(c.fingerprint());
-        events.lifecycle("certificate-deleted", Paths.CERTIFICATES + "/" + c.fingerprint(), null, req.caller().requestor());
+        if (!trust.remove(c.fingerprint())) {
+            throw ApiException.notFound("Certificate not found: " + c.fingerprint());
+        }
+        events.lifecycle("certificate-deleted", url(c.fingerprint()), null, req.caller().requestor());
         return Reply.empty();
     }
 
     public Reply post(ApiRequest req) {
         CertificatesPost body = req.bodyAs(CertificatesPost.class);
+        if (body.password() != null && !body.password().isEmpty()) {
+            // LXD clients before explicit_trust_token (lxc 5.0) send the token in "password"; LXD accepts a token
+            // there too. Anything else is a trust password, which jlxd does not have.
+            if (req.caller().trusted() || body.trustToken() != null || !TrustTokens.isToken(body.password())) {
+                throw ApiException.badRequest("Trust passwords are not supported: ask an administrator for a trust token"
+                        + " (\"POST /1.0/certificates\" with \"token\": true) and present it as \"trust_token\"");
+            }
+            body = new CertificatesPost(body.name(), body.type(), body.restricted(), body.projects(), body.certificate(),
+                    body.description(), body.token(), body.password(), null);
+        }
         if (!req.caller().trusted()) {
             return redeem(req, body);
+        }
+        if (!req.caller().fullyTrusted()) {
+            throw ApiException.forbidden("Certificate is restricted");
         }
         if (body.trustToken() != null) {
             throw ApiException.badRequest("Client is already trusted");
         }
-        String type = body.type() == null || body.type().isEmpty() ? "client" : body.type();
-        if (!type.equals("client") && !type.equals("metrics")) {
-            throw ApiException.badRequest("Invalid certificate type \"" + type + "\" (client or metrics)");
-        }
+        String type = checkType(body.type());
+        List<String> projects = checkProjects(body.projects() == null ? List.of() : body.projects());
+        boolean restricted = Boolean.TRUE.equals(body.restricted());
         if (Boolean.TRUE.equals(body.token())) {
-            return Reply.async(createToken(body, type).view());
+            if (body.certificate() != null && !body.certificate().isBlank()) {
+                throw ApiException.badRequest("Give either \"certificate\" or \"token\": true, not both");
+            }
+            String name = body.name() == null ? "" : body.name().trim();
+            if (name.isEmpty()) {
+                throw ApiException.badRequest("A name is required for a trust token (the client's name)");
+            }
+            TrustTokens.Issued issued = tokens.issue(name, type, restricted, projects, body.description(),
+                    config.get(ServerConfigKeys.REMOTE_TOKEN_EXPIRY), server.current().fingerprint(), https.addresses());
+            return Reply.async(issued.view());
         }
         if (body.certificate() == null || body.certificate().isBlank()) {
             throw ApiException.badRequest("Either \"certificate\" or \"token\": true is required");
         }
-        X509Certificate cert = parse(body.certificate());
-        add(cert, nameOf(body, cert), type, body.description(), req.caller());
+        X509Certificate cert = checkValid(parse(body.certificate()));
+        add(cert, nameOf(body.name(), cert), type, restricted, projects, body.description(), req.caller());
         return Reply.empty();
     }
 
-    private Op createToken(CertificatesPost body, String type) {
-        String name = body.name() == null ? "" : body.name().trim();
-        if (name.isEmpty()) {
-            throw ApiException.badRequest("A name is required for a trust token (the client's name)");
-        }
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String secret = HexFormat.of().formatHex(bytes);
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("name", name);
-        request.put("type", type);
-        request.put("token", true);
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("request", request);
-        meta.put("secret", secret);
-        meta.put("fingerprint", server.fingerprint());
-        meta.put("addresses", https.addresses());
-        meta.put("expires_at", null);
-        Runnable revoke = () -> tokens.remove(secret);
-        Op op = operations.startHeld(new Operations.Spec(OperationClass.TOKEN, "Certificate add token for " + name,
-                Map.of(), meta, true, revoke));
-        tokens.put(secret, op);
-        return op;
-    }
-
+    /** An untrusted HTTPS client presents a token: its TLS client certificate becomes trusted with the token's rights. */
     private Reply redeem(ApiRequest req, CertificatesPost body) {
         if (body.trustToken() == null || body.trustToken().isBlank()) {
             throw ApiException.forbidden("not authorized");
         }
+        String secret = TrustTokens.secretOf(body.trustToken());
         X509Certificate cert = req.caller().certificate();
         if (cert == null) {
-            throw ApiException.forbidden("A TLS client certificate is required to redeem a trust token");
+            throw ApiException.badRequest("A TLS client certificate is required to redeem a trust token");
         }
-        String secret;
-        try {
-            secret = TrustToken.decode(body.trustToken()).secret();
-        } catch (IllegalArgumentException e) {
-            secret = body.trustToken().trim();
-        }
-        Op op = secret == null ? null : tokens.remove(secret);
-        if (op == null) {
-            throw ApiException.forbidden("not authorized: invalid or expired trust token");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> request = (Map<String, Object>) op.metadata().get("request");
-        String name = body.name() != null && !body.name().isBlank() ? body.name() : String.valueOf(request.get("name"));
-        add(cert, name, String.valueOf(request.get("type")), body.description(), req.caller());
-        operations.complete(op);
+        checkValid(cert);
+        TrustTokenTable.Row grant = tokens.redeem(secret);
+        add(cert, grant.name(), grant.type(), grant.restricted(), grant.projects(),
+                body.description() != null && !body.description().isBlank() ? body.description() : grant.description(),
+                req.caller());
         return Reply.empty();
     }
 
-    private void add(X509Certificate cert, String name, String type, String description, ApiRequest.Caller caller) {
-        String pem = pem(cert);
+    private void add(X509Certificate cert, String name, String type, boolean restricted, List<String> projects,
+                     String description, ApiRequest.Caller caller) {
         String fp = ServerCertificate.fingerprint(cert);
-        if (!trust.add(new Certificate(name, type, false, List.of(), pem, fp, description == null ? "" : description))) {
+        if (!trust.add(new Certificate(name, type, restricted, projects, pem(cert), fp, description == null ? "" : description))) {
             throw ApiException.conflict("Certificate already in trust store");
         }
-        events.lifecycle("certificate-created", Paths.CERTIFICATES + "/" + fp, null, caller.requestor());
+        events.lifecycle("certificate-created", url(fp), null, caller.requestor());
+    }
+
+    private static String checkType(String type) {
+        String t = type == null || type.isEmpty() ? "client" : type;
+        return switch (t) {
+            case "client" -> t;
+            case "metrics" -> throw ApiException.badRequest("Certificate type \"metrics\" is not implemented yet"
+                    + " (there is no metrics endpoint); use \"client\"");
+            default -> throw ApiException.badRequest("Invalid certificate type \"" + t + "\" (client)");
+        };
+    }
+
+    private List<String> checkProjects(List<String> projects) {
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (String p : projects) {
+            if (p == null || !projectExists.test(p)) {
+                throw ApiException.badRequest("Project \"" + p + "\" not found");
+            }
+            out.add(p);
+        }
+        return List.copyOf(out);
+    }
+
+    private static X509Certificate checkValid(X509Certificate cert) {
+        if (!TrustStore.valid(cert)) {
+            throw ApiException.badRequest("The certificate is expired or not yet valid (valid from " + cert.getNotBefore().toInstant()
+                    + " to " + cert.getNotAfter().toInstant() + ")");
+        }
+        return cert;
     }
 
     private Certificate find(String fingerprint) {
-        List<Certificate> matches = trust.table().list().stream().filter(c -> c.fingerprint().startsWith(fingerprint)).toList();
+        List<Certificate> matches = trust.list().stream().filter(c -> c.fingerprint().startsWith(fingerprint)).toList();
         if (matches.isEmpty() || fingerprint.isEmpty()) {
             throw ApiException.notFound("Certificate not found: " + fingerprint);
         }
@@ -163,9 +238,17 @@ public final class CertificateRoutes {
         return matches.getFirst();
     }
 
-    private static String nameOf(CertificatesPost body, X509Certificate cert) {
-        if (body.name() != null && !body.name().isBlank()) {
-            return body.name();
+    private static String etag(Certificate c) {
+        return Etag.of(c.name(), c.type(), c.restricted(), c.projects(), c.certificate(), c.description());
+    }
+
+    private static String url(String fingerprint) {
+        return Paths.CERTIFICATES + "/" + fingerprint;
+    }
+
+    private static String nameOf(String name, X509Certificate cert) {
+        if (name != null && !name.isBlank()) {
+            return name;
         }
         return cert.getSubjectX500Principal().getName();
     }
@@ -176,7 +259,7 @@ public final class CertificateRoutes {
         try {
             der = s.startsWith("-----BEGIN") ? Base64.getMimeDecoder().decode(s.replaceAll("-----[A-Z ]+-----", "")) : Base64.getDecoder().decode(s);
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
-        } catch (IllegalArgumentException | CertificateException e) {
+        } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
             throw ApiException.badRequest("Invalid certificate: not a PEM or base64 DER X.509 certificate");
         }
     }

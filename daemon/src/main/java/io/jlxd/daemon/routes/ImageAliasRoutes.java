@@ -120,7 +120,7 @@ public final class ImageAliasRoutes {
     }
 
     private boolean visible(ApiRequest req, ImageAliasesEntry a) {
-        return req.caller().trusted() || images.table().find(a.target()).map(Image::isPublic).orElse(false);
+        return req.caller().mayUseProject(ApiRequest.DEFAULT_PROJECT) || images.table().find(a.target()).map(Image::isPublic).orElse(false);
     }
 
     private Image target(String fingerprint) {

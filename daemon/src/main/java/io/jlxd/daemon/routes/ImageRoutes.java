@@ -50,7 +50,7 @@ public final class ImageRoutes {
 
     public Reply list(ApiRequest req) {
         int recursion = req.recursion(1);
-        boolean trusted = req.caller().trusted();
+        boolean trusted = req.caller().mayUseProject(ApiRequest.DEFAULT_PROJECT);
         ListFilter filter = req.query("filter").filter(f -> !f.isBlank()).map(ListFilter::parse).orElse(null);
         List<Object> out = new ArrayList<>();
         for (Image img : images.table().list()) {
@@ -62,7 +62,7 @@ public final class ImageRoutes {
     }
 
     public Reply post(ApiRequest req) {
-        if (!req.caller().trusted()) {
+        if (!req.caller().mayUseProject(ApiRequest.DEFAULT_PROJECT)) {
             throw ApiException.forbidden("not authorized");
         }
         String type = req.header("Content-Type").orElse("application/octet-stream").trim();
@@ -196,7 +196,7 @@ public final class ImageRoutes {
         String fp = req.param("fingerprint");
         try {
             Image img = images.find(fp).orElseThrow(() -> ApiException.notFound("Image not found"));
-            if (!req.caller().trusted() && !img.isPublic()) {
+            if (!req.caller().mayUseProject(ApiRequest.DEFAULT_PROJECT) && !img.isPublic()) {
                 throw ApiException.notFound("Image not found");
             }
             return img;

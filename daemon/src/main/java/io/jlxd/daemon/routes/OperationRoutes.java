@@ -1,6 +1,7 @@
 package io.jlxd.daemon.routes;
 
 import io.jlxd.api.Operation;
+import io.jlxd.api.OperationClass;
 import io.jlxd.api.Paths;
 import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.http.ApiRequest;
@@ -28,6 +29,9 @@ public final class OperationRoutes {
         List<Op> all = new ArrayList<>(operations.all());
         all.sort(Comparator.comparing((Op o) -> o.view().createdAt()));
         for (Op op : all) {
+            if (!visible(req, op)) {
+                continue;
+            }
             Operation view = op.view();
             groups.computeIfAbsent(view.status().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
                     .add(recursion == 0 ? Paths.operation(view.id()) : view);
@@ -36,11 +40,11 @@ public final class OperationRoutes {
     }
 
     public Reply get(ApiRequest req) {
-        return Reply.sync(operations.get(req.param("id")).view());
+        return Reply.sync(find(req).view());
     }
 
     public Reply delete(ApiRequest req) {
-        operations.cancel(req.param("id"));
+        operations.cancel(find(req).id());
         return Reply.empty();
     }
 
@@ -52,6 +56,20 @@ public final class OperationRoutes {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("Invalid value for query parameter \"timeout\": \"" + raw + "\" is not a number");
         }
-        return Reply.sync(operations.await(req.param("id"), timeout));
+        return Reply.sync(operations.await(find(req).id(), timeout));
+    }
+
+    /** The operation of the {id} parameter, 404 when the caller may not see it. */
+    private Op find(ApiRequest req) {
+        Op op = operations.get(req.param("id"));
+        if (!visible(req, op)) {
+            throw ApiException.notFound("Operation not found: " + op.id());
+        }
+        return op;
+    }
+
+    /** Trust tokens are server-wide: a certificate restricted to projects does not see them. */
+    private static boolean visible(ApiRequest req, Op op) {
+        return req.caller().fullyTrusted() || op.operationClass() != OperationClass.TOKEN;
     }
 }

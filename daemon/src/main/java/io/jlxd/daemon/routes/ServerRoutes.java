@@ -12,7 +12,7 @@ import io.jlxd.daemon.http.Etag;
 import io.jlxd.daemon.http.Reply;
 import io.jlxd.daemon.server.HttpsListener;
 import io.jlxd.daemon.server.ServerConfig;
-import io.jlxd.daemon.tls.ServerCertificate;
+import io.jlxd.daemon.tls.ServerTls;
 import java.util.List;
 import java.util.Map;
 
@@ -23,11 +23,11 @@ public final class ServerRoutes {
     private final ServerConfig config;
     private final HostInfo host;
     private final HostProbes probes;
-    private final ServerCertificate certificate;
+    private final ServerTls certificate;
     private final HttpsListener https;
     private final EventBus events;
 
-    public ServerRoutes(ServerConfig config, HostInfo host, HostProbes probes, ServerCertificate certificate,
+    public ServerRoutes(ServerConfig config, HostInfo host, HostProbes probes, ServerTls certificate,
                         HttpsListener https, EventBus events) {
         this.config = config;
         this.host = host;
@@ -45,10 +45,11 @@ public final class ServerRoutes {
         if (!req.caller().trusted()) {
             return Reply.sync(new Server(null, ApiExtensions.ALL, "stable", "1.0", "untrusted", List.of("tls"), false, null));
         }
-        Map<String, String> current = config.get();
+        // A certificate restricted to projects sees the server but not its configuration (LXD hides it too).
+        Map<String, String> current = req.caller().fullyTrusted() ? config.get() : Map.of();
         HostProbes.Facts facts = probes.facts();
         ServerEnvironment env = new ServerEnvironment(
-                https.addresses(), List.of(host.architecture()), certificate.pem(), certificate.fingerprint(),
+                https.addresses(), List.of(host.architecture()), certificate.current().pem(), certificate.current().fingerprint(),
                 "lxc", facts.lxcVersion(), facts.firewall(), "Linux", host.architecture(), host.kernelVersion(),
                 host.osName(), host.osVersion(), "default", "jlxd", false, "full-mesh", host.hostname(),
                 ProcessHandle.current().pid(), VERSION, "dir", facts.storageDrivers().getFirst().version(),

@@ -1,7 +1,9 @@
 package io.jlxd.daemon.server;
 
 import io.helidon.common.tls.Tls;
-import io.helidon.common.tls.TlsClientAuth;
+import io.jlxd.api.Event;
+import io.jlxd.daemon.tls.ServerTls;
+import java.util.function.Predicate;
 import io.helidon.webserver.WebServer;
 import io.helidon.websocket.WsSession;
 import io.jlxd.api.config.ServerConfigKeys;
@@ -10,7 +12,6 @@ import io.jlxd.daemon.events.EventBus;
 import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.http.ApiRequest;
 import io.jlxd.daemon.http.Router;
-import io.jlxd.daemon.tls.ServerCertificate;
 import io.helidon.webserver.http.ServerRequest;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -34,18 +35,30 @@ import java.util.logging.Logger;
 public final class HttpsListener implements ServerConfig.Applier {
     private static final Logger LOG = Logger.getLogger(HttpsListener.class.getName());
 
-    private final ServerCertificate certificate;
+    private final ServerTls certificate;
     private final TrustStore trust;
+    private final ClientSockets clients;
     private final EventBus events;
     private Router router;
     private io.jlxd.daemon.wsop.WsOperations sockets = new io.jlxd.daemon.wsop.WsOperations();
     private volatile WebServer server;
     private volatile ListenAddress address;
 
-    public HttpsListener(ServerCertificate certificate, TrustStore trust, EventBus events) {
+    public HttpsListener(ServerTls certificate, TrustStore trust, EventBus events) {
         this.certificate = certificate;
         this.trust = trust;
         this.events = events;
+        this.clients = new ClientSockets(fp -> trust.find(fp).isPresent());
+        trust.onRevoke(clients::closeAll);
+    }
+
+    /** Serves the current server certificate (after {@link ServerTls#reload}) to new connections. */
+    public synchronized void reloadTls() {
+        WebServer s = server;
+        if (s != null) {
+            s.reloadTls(certificate.tls());
+            LOG.info("HTTPS listener now serves certificate " + certificate.current().fingerprint());
+        }
     }
 
     public void router(Router router) {
@@ -77,15 +90,9 @@ public final class HttpsListener implements ServerConfig.Applier {
         } catch (java.net.UnknownHostException e) {
             throw ApiException.badRequest("Cannot listen on " + listen.host() + ": unknown host");
         }
-        Tls tls = Tls.builder()
-                .privateKey(certificate.key())
-                .privateKeyCertChain(List.of(certificate.certificate()))
-                .trustAll(true)
-                .clientAuth(TlsClientAuth.OPTIONAL)
-                .enabledProtocols(List.of("TLSv1.3"))
-                .build();
+        Tls tls = certificate.tls();
         try {
-            server = Listener.start(bind, tls, router, this::caller, events, this::wsTrusted, sockets);
+            server = Listener.start(bind, tls, router, this::caller, events, this::eventAccess, sockets, clients);
         } catch (RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null) {
@@ -149,12 +156,31 @@ public final class HttpsListener implements ServerConfig.Applier {
 
     private ApiRequest.Caller caller(ServerRequest req) {
         X509Certificate cert = clientCertificate(req.remotePeer().tlsCertificates());
-        return new ApiRequest.Caller(cert != null && trust.isTrusted(cert), "tls", req.remotePeer().host(), cert);
+        return ApiRequest.Caller.tls(ip(req.remotePeer()), cert, trust.identify(cert).orElse(null));
     }
 
-    private boolean wsTrusted(WsSession session) {
+    /** Who may listen to events over HTTPS, and which events they see (null: refused). */
+    private Predicate<Event> eventAccess(WsSession session) {
         X509Certificate cert = clientCertificate(session.socketContext().remotePeer().tlsCertificates());
-        return cert != null && trust.isTrusted(cert);
+        ApiRequest.Caller caller = ApiRequest.Caller.tls(ip(session.socketContext().remotePeer()), cert,
+                trust.identify(cert).orElse(null));
+        if (caller.fullyTrusted()) {
+            return e -> true;
+        }
+        if (!caller.mayUseProject(ApiRequest.DEFAULT_PROJECT)) {
+            return null;
+        }
+        return RestrictedEvents::visible;
+    }
+
+    /** The peer's IP address as text (no reverse lookup). */
+    private static String ip(io.helidon.common.socket.PeerInfo peer) {
+        if (peer.address() instanceof InetSocketAddress a && a.getAddress() != null) {
+            String h = a.getAddress().getHostAddress();
+            int pct = h.indexOf('%');
+            return pct >= 0 ? h.substring(0, pct) : h;
+        }
+        return peer.host();
     }
 
     private static X509Certificate clientCertificate(Optional<Certificate[]> chain) {

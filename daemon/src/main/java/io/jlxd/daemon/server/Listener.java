@@ -14,6 +14,8 @@ import io.jlxd.daemon.wsop.OperationSocket;
 import io.jlxd.daemon.wsop.WsOperations;
 import java.net.SocketAddress;
 import java.time.Duration;
+import io.jlxd.api.Event;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** Builds one Helidon server (a listener) that serves the whole API on one address: the Unix socket or HTTPS. */
@@ -22,7 +24,8 @@ public final class Listener {
     }
 
     public static WebServer start(SocketAddress address, Tls tls, Router router, Dispatcher.CallerResolver callers,
-                                  EventBus events, Predicate<WsSession> wsTrusted, WsOperations sockets) {
+                                  EventBus events, Function<WsSession, Predicate<Event>> eventAccess, WsOperations sockets,
+                                  ClientSockets clients) {
         Dispatcher dispatcher = new Dispatcher(router, callers);
         io.helidon.webserver.WebServerConfig.Builder b = WebServer.builder()
                 .bindAddress(address)
@@ -30,8 +33,9 @@ public final class Listener {
                 .maxPayloadSize(-1)
                 .idleConnectionTimeout(Duration.ofMinutes(10))
                 .routing(HttpRouting.builder().any(dispatcher))
-                .addRouting(WsRouting.builder().endpoint(Paths.EVENTS, () -> new EventsSocket(events, wsTrusted))
-                        .endpoint(OperationSocket.PATH, () -> new OperationSocket(sockets)));
+                .addRouting(WsRouting.builder()
+                        .endpoint(Paths.EVENTS, clients.tracking(() -> new EventsSocket(events, eventAccess)))
+                        .endpoint(OperationSocket.PATH, clients.tracking(() -> new OperationSocket(sockets))));
         if (tls != null) {
             b.tls(tls);
         }

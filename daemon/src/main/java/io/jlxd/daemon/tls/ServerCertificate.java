@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
@@ -18,7 +17,6 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -52,9 +50,22 @@ public record ServerCertificate(X509Certificate certificate, PrivateKey key, Str
         String pem = Files.readString(crt);
         X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-        byte[] der = pemBody(Files.readString(key));
-        PrivateKey pk = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-        return new ServerCertificate(cert, pk, pem);
+        return new ServerCertificate(cert, readKey(key), pem);
+    }
+
+    /** A PEM private key: PKCS#8, or the traditional EC/RSA forms ("EC PRIVATE KEY" as LXD writes it). */
+    static PrivateKey readKey(Path key) throws IOException, GeneralSecurityException {
+        try (org.bouncycastle.openssl.PEMParser parser = new org.bouncycastle.openssl.PEMParser(Files.newBufferedReader(key))) {
+            Object o = parser.readObject();
+            org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter conv = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter();
+            if (o instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
+                return conv.getPrivateKey(pair.getPrivateKeyInfo());
+            }
+            if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
+                return conv.getPrivateKey(info);
+            }
+            throw new GeneralSecurityException(key + " holds no unencrypted PEM private key");
+        }
     }
 
     /** SHA-256 of the DER encoding, lower-case hex: LXD's certificate fingerprint. */

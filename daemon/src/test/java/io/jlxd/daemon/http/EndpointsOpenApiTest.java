@@ -23,10 +23,11 @@ class EndpointsOpenApiTest {
     @Test
     void everyEndpointIsDocumentedAndEveryDocumentedEndpointExists() throws Exception {
         Set<String> table = new TreeSet<>();
+        Set<String> access = new TreeSet<>();
         for (Endpoint e : Endpoints.all(new Endpoints.Routes(
                 new ServerRoutes(null, null, null, null, null, null),
                 new OperationRoutes(null),
-                new CertificateRoutes(null, null, null, null, null),
+                new CertificateRoutes(null, null, null, null, null, null, null),
                 new io.jlxd.daemon.routes.ImageRoutes(null, null, null, null),
                 new io.jlxd.daemon.routes.ImageAliasRoutes(null, null),
                 new io.jlxd.daemon.routes.InstanceRoutes(null, null, null),
@@ -43,6 +44,7 @@ class EndpointsOpenApiTest {
                 new io.jlxd.daemon.routes.NetworkRoutes(null, null),
                 new io.jlxd.daemon.routes.NetworkForwardRoutes(null, null)))) {
             table.add(e.method().text() + " " + e.path());
+            access.add(e.method().text() + " " + e.path() + " " + e.access().name().toLowerCase(Locale.ROOT));
         }
         JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).toFile());
         Set<String> documented = new TreeSet<>();
@@ -58,11 +60,14 @@ class EndpointsOpenApiTest {
         assertEquals(table, documented, "the endpoint table (Endpoints.java) and openapi.yaml differ");
 
         Set<String> inDocs = new TreeSet<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| (GET|HEAD|PUT|POST|PATCH|DELETE) \\| `([^`]+)` \\|")
+        Set<String> accessInDocs = new TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| (GET|HEAD|PUT|POST|PATCH|DELETE) \\| `([^`]+)` \\| (\\w+) \\|")
                 .matcher(java.nio.file.Files.readString(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).resolveSibling("docs/api.md")));
         while (m.find()) {
             inDocs.add(m.group(1) + " " + m.group(2));
+            accessInDocs.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
         }
         assertEquals(table, inDocs, "the endpoint table (Endpoints.java) and docs/api.md differ");
+        assertEquals(access, accessInDocs, "the access levels of Endpoints.java and docs/api.md differ");
     }
 }

@@ -1,0 +1,167 @@
+package io.jlxd.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Walks every path and method of openapi.yaml over real HTTPS (path parameters filled with plausible values) as
+ * an untrusted client, a client without a certificate, a revoked client and two restricted clients, so that a
+ * route added later cannot slip through: whatever is not in the short public list below answers 403 to the
+ * untrusted ones, and a restricted client gets 403 exactly on the server-wide routes (the TRUSTED list) and
+ * outside its projects.
+ */
+class TrustAccessWalkTest extends DaemonTestBase {
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "patch", "delete", "head");
+
+    /** LXD's AllowUntrusted routes (anything else must refuse an untrusted caller). */
+    private static final Set<String> PUBLIC = Set.of(
+            "GET /", "GET /1.0", "POST /1.0/certificates",
+            "GET /1.0/images", "GET /1.0/images/{fingerprint}", "GET /1.0/images/{fingerprint}/export",
+            "GET /1.0/images/aliases", "GET /1.0/images/aliases/{name}",
+            "GET /1.0/operations/{id}/websocket");
+
+    /** Server-wide routes: full trust only, refused to restricted certificates. */
+    private static final Set<String> TRUSTED = Set.of(
+            "PUT /1.0", "PATCH /1.0",
+            "GET /1.0/certificates", "POST /1.0/certificates", "GET /1.0/certificates/{fingerprint}",
+            "PUT /1.0/certificates/{fingerprint}", "PATCH /1.0/certificates/{fingerprint}",
+            "DELETE /1.0/certificates/{fingerprint}",
+            "POST /1.0/storage-pools", "PUT /1.0/storage-pools/{pool}", "PATCH /1.0/storage-pools/{pool}",
+            "DELETE /1.0/storage-pools/{pool}", "GET /1.0/storage-pools/{pool}/resources");
+
+    private static final Map<String, String> VALUES = Map.of(
+            "name", "walk-c1", "fingerprint", "ab".repeat(32), "id", UUID.randomUUID().toString(), "file", "lxc.log",
+            "snap", "snap0", "pool", "default", "type", "custom");
+
+    private static int port;
+    private static List<String[]> routes;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        port = Trust.enableHttps();
+        JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(TestEnv.openApi().toFile());
+        routes = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = spec.get("paths").properties().iterator(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> p = it.next();
+            for (Iterator<String> ops = p.getValue().fieldNames(); ops.hasNext(); ) {
+                String m = ops.next();
+                if (METHODS.contains(m)) {
+                    routes.add(new String[] {m.toUpperCase(Locale.ROOT), p.getKey()});
+                }
+            }
+        }
+        assertTrue(routes.size() > 80, "openapi.yaml lists " + routes.size() + " routes");
+        for (String key : PUBLIC) {
+            assertTrue(routes.stream().anyMatch(r -> key.equals(r[0] + " " + r[1])), "public route not in openapi.yaml: " + key);
+        }
+        for (String key : TRUSTED) {
+            assertTrue(routes.stream().anyMatch(r -> key.equals(r[0] + " " + r[1])), "trusted route not in openapi.yaml: " + key);
+        }
+    }
+
+    private static String fill(String template) {
+        Matcher m = Pattern.compile("\\{([^}]+)}").matcher(template);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = VALUES.get(m.group(1));
+            assertTrue(v != null, "no plausible value for {" + m.group(1) + "} in " + template + ": add one to VALUES");
+            m.appendReplacement(sb, v);
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    private static HttpsClient.Answer call(HttpsClient c, String method, String path, String query) {
+        boolean body = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+        return c.send(method, fill(path) + query, body ? "{}" : null);
+    }
+
+    /** Every route but the public ones answers 403 to {@code client}. */
+    private static void assertUntrustedEverywhere(HttpsClient client, String who) {
+        List<String> wrong = new ArrayList<>();
+        for (String[] r : routes) {
+            String key = r[0] + " " + r[1];
+            HttpsClient.Answer a = call(client, r[0], r[1], "");
+            if (a.status() >= 500) {
+                wrong.add(key + " -> " + a);
+            } else if (!PUBLIC.contains(key) && a.status() != 403) {
+                wrong.add(key + " -> " + a.status() + " (expected 403)");
+            }
+        }
+        assertEquals(List.of(), wrong, who + ": routes that did not refuse");
+        assertEquals("untrusted", client.get("/1.0").metadata().get("auth").asText());
+    }
+
+    @Test
+    void untrustedClientsGet403Everywhere() {
+        try (HttpsClient c = new HttpsClient(port, ClientIdentity.create("stranger"))) {
+            assertUntrustedEverywhere(c, "an untrusted certificate");
+        }
+        try (HttpsClient c = new HttpsClient(port, null)) {
+            assertUntrustedEverywhere(c, "no certificate");
+        }
+    }
+
+    @Test
+    void aRevokedClientGets403Everywhere() {
+        ClientIdentity id = ClientIdentity.create("revoked");
+        Trust.trust(id, "revoked", false, List.of());
+        try (HttpsClient c = new HttpsClient(port, id)) {
+            assertEquals(200, c.get("/1.0/instances").status());
+            Trust.untrust(id);
+            assertUntrustedEverywhere(c, "a revoked certificate (same connection pool)");
+        }
+        try (HttpsClient c = new HttpsClient(port, id)) {
+            assertUntrustedEverywhere(c, "a revoked certificate (new connections)");
+        }
+    }
+
+    @Test
+    void restrictedClientsMayUseOnlyTheirProjects() {
+        ClientIdentity tenant = ClientIdentity.create("tenant");
+        ClientIdentity nowhere = ClientIdentity.create("nowhere");
+        Trust.trust(tenant, "tenant", true, List.of("default"));
+        Trust.trust(nowhere, "nowhere", true, List.of());
+        List<String> wrong = new ArrayList<>();
+        try (HttpsClient t = new HttpsClient(port, tenant); HttpsClient n = new HttpsClient(port, nowhere)) {
+            for (String[] r : routes) {
+                String key = r[0] + " " + r[1];
+                HttpsClient.Answer a = call(t, r[0], r[1], "");
+                boolean refused = a.status() == 403;
+                if (a.status() >= 500) {
+                    wrong.add("tenant " + key + " -> " + a);
+                } else if (TRUSTED.contains(key) != refused) {
+                    wrong.add("tenant " + key + " -> " + a.status() + (TRUSTED.contains(key) ? " (expected 403)" : " (expected allowed)"));
+                }
+                HttpsClient.Answer other = call(t, r[0], r[1], "?project=other");
+                if (!PUBLIC.contains(key) && other.status() != 403) {
+                    wrong.add("tenant ?project=other " + key + " -> " + other.status() + " (expected 403)");
+                }
+                HttpsClient.Answer b = call(n, r[0], r[1], "");
+                if (b.status() >= 500) {
+                    wrong.add("nowhere " + key + " -> " + b);
+                } else if (!PUBLIC.contains(key) && b.status() != 403) {
+                    wrong.add("nowhere " + key + " -> " + b.status() + " (expected 403)");
+                }
+            }
+        }
+        Trust.untrust(tenant);
+        Trust.untrust(nowhere);
+        assertEquals(List.of(), wrong, "restricted clients");
+    }
+}
