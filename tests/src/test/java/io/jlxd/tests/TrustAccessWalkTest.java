@@ -42,11 +42,16 @@ class TrustAccessWalkTest extends DaemonTestBase {
             "PUT /1.0/certificates/{fingerprint}", "PATCH /1.0/certificates/{fingerprint}",
             "DELETE /1.0/certificates/{fingerprint}",
             "POST /1.0/storage-pools", "PUT /1.0/storage-pools/{pool}", "PATCH /1.0/storage-pools/{pool}",
-            "DELETE /1.0/storage-pools/{pool}", "GET /1.0/storage-pools/{pool}/resources");
+            "DELETE /1.0/storage-pools/{pool}", "GET /1.0/storage-pools/{pool}/resources",
+            "GET /1.0/metrics",
+            "POST /1.0/networks", "PUT /1.0/networks/{name}", "PATCH /1.0/networks/{name}", "POST /1.0/networks/{name}",
+            "DELETE /1.0/networks/{name}", "POST /1.0/networks/{name}/forwards",
+            "PUT /1.0/networks/{name}/forwards/{listen_address}", "PATCH /1.0/networks/{name}/forwards/{listen_address}",
+            "DELETE /1.0/networks/{name}/forwards/{listen_address}");
 
     private static final Map<String, String> VALUES = Map.of(
             "name", "walk-c1", "fingerprint", "ab".repeat(32), "id", UUID.randomUUID().toString(), "file", "lxc.log",
-            "snap", "snap0", "pool", "default", "type", "custom");
+            "snap", "snap0", "pool", "default", "type", "custom", "listen_address", "192.0.2.1");
 
     private static int port;
     private static List<String[]> routes;
