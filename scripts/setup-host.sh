@@ -6,7 +6,7 @@
 # What it does (idempotent; a rerun on a ready host takes a few seconds):
 #   1. checks JDK 25 and Maven (cannot come from bookworm: fails with a clear message);
 #   2. apt-installs liblxc/lxc, dnsmasq-base, nftables, btrfs-progs, busybox-static,
-#      debootstrap, uidmap, iproute2 and CRIU's build dependencies
+#      debootstrap, uidmap, iproute2, python3 (a UDP echo server of the proxy tests) and CRIU's build dependencies
 #      (apt-get update only when something is missing);
 #   3. builds CRIU >= 4.2 (kernel 6.18 needs it; bookworm has 3.17) from the upstream
 #      tarball of Debian's newer criu source package, patched with
@@ -40,7 +40,7 @@ SUBID_LINE=root:1000000:1000000000
 TEST_UID=65534 # nobody
 
 RUNTIME_PKGS=(lxc liblxc1 lxc-dev dnsmasq-base nftables btrfs-progs busybox-static debootstrap
-  uidmap iproute2 util-linux procps
+  uidmap iproute2 util-linux procps python3
   libseccomp-dev libcap-dev gcc libc6-dev # these build daemon/src/main/c/jlxd-forkexec.c
   lxd-client openssl) # LXD's own client (lxc) and openssl: the trust tests check jlxd against them
 CRIU_BUILD_PKGS=(build-essential pkg-config patch xz-utils libprotobuf-c-dev

@@ -71,10 +71,15 @@ class NicDevicesTest extends DaemonTestBase {
     }
 
     static Map<String, String> nic(String... kv) {
+        return nicOn(br, kv);
+    }
+
+    /** A bridged nic device on {@code bridge} with extra keys. */
+    static Map<String, String> nicOn(TestBridge bridge, String... kv) {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("type", "nic");
         d.put("nictype", "bridged");
-        d.put("parent", br.name);
+        d.put("parent", bridge.name);
         for (int i = 0; i + 1 < kv.length; i += 2) {
             d.put(kv[i], kv[i + 1]);
         }
@@ -142,6 +147,9 @@ class NicDevicesTest extends DaemonTestBase {
         assertError(createWith("nic-bad", Map.of("eth0", nic(), "eth1", nic("name", "eth0")), false), 400, "eth0");
         assertError(create(Map.of("name", "nic-bad", "source", Map.of("type", "image", "fingerprint", fp),
                 "config", Map.of("raw.lxc", "lxc.net.0.type = veth"))), 400, "lxc.net.0.type");
+        Jlxc.Result launch = Jlxc.run(daemon.dataDir(), "launch", fp, "nic-bad", "--network", "jtb-nonet");
+        assertEquals(1, launch.exitCode(), launch::toString);
+        assertTrue(launch.stderr().contains("jtb-nonet") && launch.stderr().contains("not found"), launch::toString);
         assertEquals(404, given().when().get("/1.0/instances/nic-bad").statusCode());
         // a bridge that does not exist: created (stopped), the start fails naming it, and the instance stays stopped
         ok(createWith("nic-bad", Map.of("eth0", nic("parent", "jtb-missing")), false));
@@ -286,11 +294,29 @@ class NicDevicesTest extends DaemonTestBase {
 
     @Test
     @Order(6)
+    void aStatefulSnapshotRestoreKeepsAddressAndMac() throws Exception {
+        String ip = awaitIpv4(C1, "eth0");
+        sh(C1, "mkdir -p /www && echo served-by-" + C1 + " >/www/index.html && httpd -p 80 -h /www");
+        sh(C1, "setsid sleep 100000 </dev/null >/dev/null 2>&1 & echo $! >/tmp/marker");
+        String marker = sh(C1, "cat /tmp/marker");
+        Snapshots.take(C1, Map.of("name", "warm", "stateful", true));
+        ok(Snapshots.restore(C1, "warm", true));
+        assertEquals("Running", state(C1).get("status").asText());
+        assertEquals(marker, sh(C1, "cat /tmp/marker && kill -0 $(cat /tmp/marker) && echo alive").split("\n")[0]);
+        assertEquals(FIXED_MAC, state(C1).path("network").path("eth0").path("hwaddr").asText());
+        assertEquals(ip, awaitIpv4(C1, "eth0"));
+        assertTrue(br.ports().contains(volatileKey(C1, "volatile.eth0.host_name")), br.ports()::toString);
+        // and the NIC carries traffic again
+        assertEquals("served-by-" + C1, httpGet("http://" + ip + "/index.html").strip());
+    }
+
+    @Test
+    @Order(7)
     void aCopyGetsANewMac() {
         ok(action(C2, Map.of("action", "stop", "force", true)));
         String mac = volatileKey(C2, "volatile.eth0.hwaddr");
-        ok(create(Map.of("name", "nic-copy", "source", Map.of("type", "copy", "source", C2),
-                "devices", Map.of("eth0", nic()))));
+        ok(create(Map.of("name", "nic-copy", "source", Map.of("type", "copy", "source", C2))));
+        assertEquals(br.name, instance("nic-copy").path("devices").path("eth0").path("parent").asText(), "the source's NIC");
         String copyMac = volatileKey("nic-copy", "volatile.eth0.hwaddr");
         assertTrue(copyMac.matches("00:16:3e(:[0-9a-f]{2}){3}"), copyMac);
         assertNotEquals(mac, copyMac);
@@ -303,7 +329,7 @@ class NicDevicesTest extends DaemonTestBase {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void deletingEverythingLeavesNoVeth() {
         for (String n : List.of(C1, C2)) {
             if (!state(n).get("status").asText().equals("Stopped")) {

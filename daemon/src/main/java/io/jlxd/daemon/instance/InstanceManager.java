@@ -714,9 +714,9 @@ public final class InstanceManager {
         InstanceTable.Row r = row(name);
         if (r.stateful() && !Boolean.FALSE.equals(statefulStart)) {
             define(r, true);
+            nics.changed(networks(name));
         }
         if (stateful.restoreIfSaved(r, statefulStart)) {
-            nics.changed(networks(name));
             table.setVolatile(name, "volatile.last_state.power", "RUNNING");
             table.touch(name, OffsetDateTime.now(ZoneOffset.UTC));
             events.lifecycle("instance-started", url(name), Map.of("stateful", true), who);
@@ -740,12 +740,12 @@ public final class InstanceManager {
     /** Defines and starts a stopped container, recording it as last RUNNING. */
     public void startContainer(String name) throws DriverException {
         define(row(name), true);
+        nics.changed(networks(name)); // before the start: a NIC's DHCP reservation is in place for its first request
         try {
             driver.start(name);
         } catch (DriverException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        nics.changed(networks(name));
         table.setVolatile(name, "volatile.last_state.power", "RUNNING");
         table.touch(name, OffsetDateTime.now(ZoneOffset.UTC));
     }

@@ -112,18 +112,37 @@ final class CriuSteps {
         if (!Files.isDirectory(top)) {
             return;
         }
-        try (Stream<Path> s = Files.walk(top)) {
-            for (Path d : s.filter(Files::isDirectory).toList()) {
-                chown(d, uid);
-                for (String f : List.of("cgroup.procs", "cgroup.threads", "cgroup.subtree_control")) {
-                    Path p = d.resolve(f);
-                    if (Files.exists(p)) {
-                        chown(p, uid);
-                    }
+        chownCgroupTree(top, uid);
+    }
+
+    /**
+     * One cgroup directory and those below it. A cgroup that disappears meanwhile is skipped: the restored systemd
+     * already runs and removes the cgroups of services that end (seen: systemd-hostnamed.service right after a
+     * restore), which made the whole restore look failed although the container ran.
+     */
+    private static void chownCgroupTree(Path d, long uid) throws IOException {
+        List<Path> children;
+        try {
+            chown(d, uid);
+            for (String f : List.of("cgroup.procs", "cgroup.threads", "cgroup.subtree_control")) {
+                Path p = d.resolve(f);
+                if (Files.exists(p)) {
+                    chown(p, uid);
                 }
             }
+            try (Stream<Path> s = Files.list(d)) {
+                children = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
         } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
+                return;
+            }
             throw e.getCause();
+        }
+        for (Path c : children) {
+            chownCgroupTree(c, uid);
         }
     }
 
