@@ -39,8 +39,9 @@ CRIU_PREFERRED=${JLXD_CRIU_DEB_VERSION:-4.2.1-1}
 SUBID_LINE=root:1000000:1000000000
 TEST_UID=65534 # nobody
 
+# lxd-client: LXD's own `lxc` client, which the end-to-end tests run against jlxd (NetworkLxdClientTest)
 RUNTIME_PKGS=(lxc liblxc1 lxc-dev dnsmasq-base nftables btrfs-progs busybox-static debootstrap
-  uidmap iproute2 util-linux procps)
+  uidmap iproute2 util-linux procps lxd-client)
 CRIU_BUILD_PKGS=(build-essential pkg-config patch xz-utils libprotobuf-c-dev
   libprotobuf-dev protobuf-c-compiler protobuf-compiler libnl-3-dev libnet1-dev libcap-dev libbsd-dev
   libnftables-dev libgnutls28-dev uuid-dev python3-protobuf)
