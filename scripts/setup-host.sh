@@ -39,6 +39,7 @@ CRIU_PREFERRED=${JLXD_CRIU_DEB_VERSION:-4.2.1-1}
 SUBID_LINE=root:1000000:1000000000
 TEST_UID=65534 # nobody
 
+# lxd-client: LXD's own `lxc` client, which the end-to-end tests run against jlxd (NetworkLxdClientTest)
 RUNTIME_PKGS=(lxc liblxc1 lxc-dev dnsmasq-base nftables btrfs-progs busybox-static debootstrap
   uidmap iproute2 util-linux procps python3
   libseccomp-dev libcap-dev gcc libc6-dev # these build daemon/src/main/c/jlxd-forkexec.c

@@ -150,9 +150,10 @@ public final class Dnsmasq {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
         Process p = pb.start();
         try {
-            // dnsmasq checks its configuration and binds before it writes the pid file: a bad raw.dnsmasq fails here
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (p.isAlive() && !pidFileNames(p.pid()) && System.nanoTime() < deadline) {
+            // started = it wrote its pid file and sleeps in its main poll loop; some checks (a TFTP root, for one)
+            // come after the pid file, and a dnsmasq that fails them exits here, before we call it started
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (p.isAlive() && !(pidFileNames(p.pid()) && polling(p.pid())) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
         } catch (InterruptedException e) {
@@ -164,6 +165,16 @@ public final class Dnsmasq {
         process = p;
         stopped = false;
         p.onExit().thenRun(() -> died(p));
+    }
+
+    /** Whether the process sleeps in poll(2) (its main loop); true when the kernel does not tell ("0"). */
+    private static boolean polling(long pid) {
+        try {
+            String w = Files.readString(Path.of("/proc/" + pid + "/wchan")).strip();
+            return w.equals("0") || w.contains("poll"); // "" while it runs; "0" where the kernel hides it
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private boolean pidFileNames(long pid) {

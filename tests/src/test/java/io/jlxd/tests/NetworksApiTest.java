@@ -122,6 +122,20 @@ class NetworksApiTest extends DaemonTestBase {
         assertEquals("x", get(NETWORKS + "/jta1").get("config").get("user.note").asText());
         assertEquals(cidr, get(NETWORKS + "/jta1").get("config").get("ipv4.address").asText(), "PATCH keeps the rest");
 
+        // raw.dnsmasq: dnsmasq's syntax check refuses a bad line (400); a change that dnsmasq accepts but cannot
+        // start with (a TFTP root that does not exist) fails and the previous config comes back, dnsmasq running
+        Response syntax = patch(NETWORKS + "/jta1", Map.of("config", Map.of("raw.dnsmasq", "no-such-option=1")));
+        assertEquals(400, syntax.statusCode(), syntax.asString());
+        assertTrue(syntax.asString().contains("bad option"), syntax.asString());
+        Response fails = patch(NETWORKS + "/jta1", Map.of("config", Map.of("raw.dnsmasq", "enable-tftp\ntftp-root=/nonexistent-jta")));
+        assertEquals(500, fails.statusCode(), fails.asString());
+        assertTrue(fails.asString().contains("previous config restored"), fails.asString());
+        assertFalse(get(NETWORKS + "/jta1").get("config").has("raw.dnsmasq"), "the row is unchanged");
+        assertFalse(Files.readString(dir("jta1").resolve("dnsmasq.conf")).contains("tftp"));
+        assertTrue(HostNet.alive(HostNet.pid(dir("jta1").resolve("dnsmasq.pid"))), "dnsmasq runs on the old config");
+        status(200, patch(NETWORKS + "/jta1", Map.of("config", Map.of("raw.dnsmasq", "# harmless\nno-hosts"))));
+        assertTrue(Files.readString(dir("jta1").resolve("dnsmasq.conf")).endsWith("# raw.dnsmasq\n# harmless\nno-hosts\n"));
+
         // DHCP: a client in a namespace on the bridge gets a lease in the range, listed with its MAC and name
         HostNet.netnsOnBridge("jta-n1", "jta-v1", "jta1", "00:16:3e:6a:74:01");
         String udhcpc = HostNet.run("ip", "netns", "exec", "jta-n1", "busybox", "udhcpc", "-i", "eth0", "-n", "-q",

@@ -21,6 +21,7 @@ import io.jlxd.network.Cidr;
 import io.jlxd.network.DhcpHosts;
 import io.jlxd.network.Dnsmasq;
 import io.jlxd.network.DnsmasqConfig;
+import io.jlxd.network.DnsmasqSyntax;
 import io.jlxd.network.HostNetworks;
 import io.jlxd.network.Nft;
 import io.jlxd.network.NftRules;
@@ -160,6 +161,7 @@ public final class ManagedNetworks implements NetworkAttachments {
         Map<String, String> config = NetworkConfig.withCreateDefaults(given);
         List<Cidr> host = HostNetworks.usedSubnets();
         NetworkConfig.validate(config, otherSubnets(name), host);
+        checkRaw(config);
         List<Cidr> used = new ArrayList<>(host);
         otherSubnets(name).values().forEach(used::addAll);
         config = NetworkConfig.resolveAuto(config, used, random);
@@ -183,6 +185,7 @@ public final class ManagedNetworks implements NetworkAttachments {
         config.values().removeIf(String::isEmpty);
         List<Cidr> host = hostSubnetsExcept(cur.config());
         NetworkConfig.validate(config, otherSubnets(name), host);
+        checkRaw(config);
         List<Cidr> used = new ArrayList<>(host);
         otherSubnets(name).values().forEach(used::addAll);
         config = NetworkConfig.resolveAuto(config, used, random);
@@ -201,6 +204,12 @@ public final class ManagedNetworks implements NetworkAttachments {
         }
         table.update(new NetworkTable.Row(name, cur.type(), description, config));
         errors.remove(name);
+    }
+
+    private static void checkRaw(Map<String, String> config) throws IOException {
+        DnsmasqSyntax.check(config.getOrDefault(RAW_DNSMASQ, "")).ifPresent(why -> {
+            throw new ConfigException("Invalid value for \"raw.dnsmasq\": dnsmasq says: " + why);
+        });
     }
 
     private void checkForwardsStillFit(String name, Map<String, String> config) {
