@@ -10,7 +10,7 @@
 # non-interactive, 5 per round; also through the `jlxc` CLI), stateful stop and start (CRIU), Debian launch until
 # `systemctl is-system-running --wait` returns. The raw counterparts, on copies of the same containers (same LXC
 # config and shifted rootfs) under a separate lxcpath: `cp -a` + `lxc-start -d` + `lxc-wait`, `lxc-stop -k`,
-# `lxc-start`, `lxc-attach -- true`. Results: bench/results/containers-<stamp>.{json,txt} and containers-latest.*,
+# `lxc-start`, `lxc-attach -- true` and jlxd's own `jlxd-forkexec -- true` run directly (the exec floor). Results: bench/results/containers-<stamp>.{json,txt} and containers-latest.*,
 # with LXD 5.0.2's figures on this machine kind for reference.
 set -euo pipefail
 # shellcheck source=lib/common.sh
@@ -41,7 +41,8 @@ busy=0
 [ "$WAIT_QUIET" = 1 ] && busy=$(wait_quiet "${BENCH_QUIET_WAIT:-60}" "${BENCH_QUIET_PCT:-25}")
 log "measuring $N rounds (cpu busy before: $busy%)"
 OUT="$WORK/out.json"
-"$JAVA" "$BENCH_DIR/src/ContainerBench.java" "$DATA/unix.socket" "$DATA/containers" "$RAW" "$JLXC" "$N" > "$OUT"
+"$JAVA" "$BENCH_DIR/src/ContainerBench.java" "$DATA/unix.socket" "$DATA/containers" "$RAW" "$JLXC" "$N" \
+  "$(dirname "$DJAR")/native/jlxd-forkexec" > "$OUT"
 
 JSON="$WORK/result.json"
 TXT="$WORK/result.txt"
@@ -53,6 +54,7 @@ busybox_launch raw_busybox_launch 218
 busybox_start raw_busybox_start 139
 busybox_stop_force raw_busybox_stop_force -
 exec_rest raw_exec 7.3
+exec_rest raw_forkexec 7.3
 exec_cli raw_exec 20
 debian_launch_running raw_debian_launch_running 2800
 busybox_stateful_stop - -

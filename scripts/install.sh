@@ -15,7 +15,7 @@ for m in daemon:jlxd client-cli:jlxc; do
   [ -f "$root/${m%%:*}/target/${m##*:}.jar" ] || { echo "Error: ${m%%:*}/target/${m##*:}.jar missing: build first (mvn -DskipTests install)" >&2; exit 1; }
 done
 rm -rf "$lib.new" && mkdir -p "$lib.new/daemon" "$lib.new/cli"
-cp -r "$root/daemon/target/jlxd.jar" "$root/daemon/target/lib" "$lib.new/daemon/"
+cp -r "$root/daemon/target/jlxd.jar" "$root/daemon/target/lib" "$root/daemon/target/native" "$lib.new/daemon/"
 cp -r "$root/client-cli/target/jlxc.jar" "$root/client-cli/target/lib" "$lib.new/cli/"
 cp "$root/scripts/jlxd" "$lib.new/daemon/jlxd"
 cp "$root/scripts/jlxc" "$lib.new/cli/jlxc"

@@ -41,6 +41,7 @@ TEST_UID=65534 # nobody
 
 RUNTIME_PKGS=(lxc liblxc1 lxc-dev dnsmasq-base nftables btrfs-progs busybox-static debootstrap
   uidmap iproute2 util-linux procps
+  libseccomp-dev libcap-dev gcc libc6-dev # these build daemon/src/main/c/jlxd-forkexec.c
   lxd-client openssl) # LXD's own client (lxc) and openssl: the trust tests check jlxd against them
 CRIU_BUILD_PKGS=(build-essential pkg-config patch xz-utils libprotobuf-c-dev
   libprotobuf-dev protobuf-c-compiler protobuf-compiler libnl-3-dev libnet1-dev libcap-dev libbsd-dev

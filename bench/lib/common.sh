@@ -45,20 +45,21 @@ check_jar() {
   [ -f "$JAR" ] || die "$JAR not found: build with 'JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 mvn -B -q -DskipTests install'"
 }
 
-# Copies the daemon (jlxd.jar + lib/) into bench/.build/daemon, so that a rebuild of daemon/target during a run
+# Copies the daemon (jlxd.jar + lib/ + native/) into bench/.build/daemon, so that a rebuild of daemon/target during a run
 # (others build all the time) neither changes what is measured nor invalidates the AOT caches (the JVM checks the
 # size and mtime of every class path jar: cp -p keeps them). Refreshed only when the content changed. Sets DJAR.
 snapshot_daemon() {
   local src dst="$BUILD/daemon" sum try
   src=$(dirname "$JAR")
   for try in 1 2 3 4 5 6; do
-    sum=$( (cd "$src" && md5sum jlxd.jar lib/*.jar) | md5sum | cut -d' ' -f1)
+    sum=$( (cd "$src" && md5sum jlxd.jar lib/*.jar native/*) | md5sum | cut -d' ' -f1)
     if [ "$(cat "$dst/.sum" 2>/dev/null)" != "$sum" ]; then
       rm -rf "$dst"
-      mkdir -p "$dst/lib"
+      mkdir -p "$dst/lib" "$dst/native"
       cp -p "$src/jlxd.jar" "$dst/jlxd.jar"
       cp -p "$src"/lib/*.jar "$dst/lib/"
-      if [ "$( (cd "$dst" && md5sum jlxd.jar lib/*.jar) | md5sum | cut -d' ' -f1)" != "$sum" ]; then
+      cp -p "$src"/native/* "$dst/native/"
+      if [ "$( (cd "$dst" && md5sum jlxd.jar lib/*.jar native/*) | md5sum | cut -d' ' -f1)" != "$sum" ]; then
         log "daemon/target changed while copying it (a build is running?): retrying in 10 s"
         rm -rf "$dst"; sleep 10; continue
       fi

@@ -173,6 +173,16 @@ class BenchClient {
         sh(Map.of(), cmd);
     }
 
+    /** Runs {@code cmd} and returns its standard output (fails on a non-zero exit). */
+    static String shOut(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue());
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
     // ------------------------------------------------------------------ measuring
 
     interface Step {

@@ -17,18 +17,20 @@ public final class ContainerBench extends BenchClient {
     private final String jlxc;
     private final String socketDir;
     private final int n;
+    private final String forkexec;
 
-    private ContainerBench(String socket, String lxcpath, Path raw, String jlxc, int n) throws IOException {
+    private ContainerBench(String socket, String lxcpath, Path raw, String jlxc, int n, String forkexec) throws IOException {
         super(socket);
         this.lxcpath = lxcpath;
         this.raw = raw;
         this.jlxc = jlxc;
         this.socketDir = Path.of(socket).getParent().toString();
         this.n = n;
+        this.forkexec = forkexec;
     }
 
     public static void main(String[] a) throws Exception {
-        new ContainerBench(a[0], a[1], Path.of(a[2]), a[3], Integer.parseInt(a[4])).run();
+        new ContainerBench(a[0], a[1], Path.of(a[2]), a[3], Integer.parseInt(a[4]), a[5]).run();
     }
 
     /** A raw container: a copy of jlxd container {@code src}'s rootfs and config under RAWDIR, name {@code dst}. */
@@ -92,8 +94,11 @@ public final class ContainerBench extends BenchClient {
             time("raw_busybox_stop_force", () -> rawStop(r));
             time("busybox_start", () -> state(b, "start", ""));
             time("raw_busybox_start", () -> rawStart(r));
+            String rawInit = shOut("lxc-info", "-n", r, "-P", raw.toString(), "-pH").strip();
             for (int k = 0; k < 5; k++) {
                 time("exec_rest", () -> exec(b, "true"));
+                // the floor: jlxd's own setns+execve helper run directly, no daemon, no websockets
+                time("raw_forkexec", () -> sh(forkexec, "--pid", rawInit, "--", "true"));
                 time("exec_cli", () -> sh(Map.of("JLXD_DIR", socketDir), jlxc, "exec", b, "--", "true"));
                 time("raw_exec", () -> sh("lxc-attach", "-n", r, "-P", raw.toString(), "--clear-env", "--", "true"));
             }

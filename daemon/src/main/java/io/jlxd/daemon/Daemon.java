@@ -21,6 +21,8 @@ import io.jlxd.daemon.instance.Expand;
 import io.jlxd.daemon.routes.StoragePoolRoutes;
 import io.jlxd.daemon.routes.StorageVolumeRoutes;
 import io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes;
+import io.jlxd.daemon.routes.MetricsRoutes;
+import io.jlxd.daemon.metrics.Metrics;
 import io.jlxd.daemon.storage.CustomVolumes;
 import io.jlxd.daemon.storage.InstanceDisks;
 import io.jlxd.daemon.storage.PoolRootfsStorage;
@@ -168,7 +170,8 @@ public final class Daemon implements AutoCloseable {
                     new InstanceSnapshotRoutes(snapshots),
                     new StoragePoolRoutes(pools, disks, events),
                     new StorageVolumeRoutes(pools, customVolumes, operations, events),
-                    new StorageVolumeSnapshotRoutes(customVolumes, operations, events))));
+                    new StorageVolumeSnapshotRoutes(customVolumes, operations, events),
+                    new MetricsRoutes(new Metrics(instances, pools, operations)))));
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);

@@ -193,4 +193,30 @@ class StorageInstancesTest extends DaemonTestBase {
         }
         assertFalse(Files.exists(pool.resolve("containers-snapshots/sp-s1")), "snapshots go with the instance");
     }
+
+    /** On a dir pool too, a launch copies the pool's image volume (unpacked and shifted once); the pool can go once no instance is left. */
+    @Test
+    @org.junit.jupiter.api.Order(0) // before containersOnBtrfsWithCustomVolumes deletes the image
+    void dirPoolLaunchesFromItsImageVolume() throws Exception {
+        status(200, post("/1.0/storage-pools", Map.of("name", "sp-id", "driver", "dir")));
+        Path pool = daemon.dataDir().resolve("storage-pools/sp-id");
+        for (String c : new String[] {"sp-d1", "sp-d2"}) {
+            Instances.ok(Instances.create(Map.of("name", c, "source", Map.of("type", "image", "fingerprint", fingerprint),
+                    "devices", Map.of("root", Map.of("type", "disk", "path", "/", "pool", "sp-id")))));
+        }
+        Path image = pool.resolve("images/" + fingerprint + "/rootfs");
+        assertTrue(Files.isDirectory(image), "image volume on the dir pool");
+        assertEquals(Files.getAttribute(image.resolve("bin/busybox"), "unix:uid"),
+                Files.getAttribute(pool.resolve("containers/sp-d2/rootfs/bin/busybox"), "unix:uid"), "shifted once, copied with owners");
+        Instances.ok(Instances.action("sp-d2", Map.of("action", "start")));
+        assertEquals("ok", exec("sp-d2", "echo ok").stdout().strip());
+        Instances.ok(Instances.action("sp-d2", Map.of("action", "stop", "force", true)));
+        status(409, given().when().delete("/1.0/storage-pools/sp-id"));
+        assertTrue(Files.isDirectory(image), "a pool in use keeps its image volumes");
+        for (String c : new String[] {"sp-d1", "sp-d2"}) {
+            Instances.ok(given().when().delete("/1.0/instances/" + c));
+        }
+        status(200, given().when().delete("/1.0/storage-pools/sp-id"));
+        assertFalse(Files.exists(pool), "the cached image volume went with the pool");
+    }
 }

@@ -25,6 +25,7 @@ import io.jlxd.daemon.routes.ServerRoutes;
 import io.jlxd.daemon.routes.StoragePoolRoutes;
 import io.jlxd.daemon.routes.StorageVolumeRoutes;
 import io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes;
+import io.jlxd.daemon.routes.MetricsRoutes;
 import java.util.List;
 
 /**
@@ -42,7 +43,7 @@ public final class Endpoints {
                          ExecRoutes exec, InstanceLogRoutes logs, FileRoutes files, ConsoleRoutes console,
                          InstanceSnapshotRoutes snapshots,
                          StoragePoolRoutes storagePools, StorageVolumeRoutes storageVolumes,
-                         StorageVolumeSnapshotRoutes storageVolumeSnapshots) {
+                         StorageVolumeSnapshotRoutes storageVolumeSnapshots, MetricsRoutes metrics) {
     }
 
     public static List<Endpoint> all(Routes r) {
@@ -144,7 +145,8 @@ public final class Endpoints {
                 new Endpoint(GET, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", PROJECT, r.storageVolumeSnapshots()::get, "Show a volume snapshot"),
                 new Endpoint(PUT, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", PROJECT, r.storageVolumeSnapshots()::put, "Update a volume snapshot's description and expiry"),
                 new Endpoint(POST, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", PROJECT, r.storageVolumeSnapshots()::rename, "Rename a volume snapshot"),
-                new Endpoint(DELETE, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", PROJECT, r.storageVolumeSnapshots()::delete, "Delete a volume snapshot"));
+                new Endpoint(DELETE, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", PROJECT, r.storageVolumeSnapshots()::delete, "Delete a volume snapshot"),
+                new Endpoint(GET, "/1.0/metrics", TRUSTED, r.metrics()::get, "Metrics in Prometheus text format"));
     }
 
     private static Reply websocketOnly(ApiRequest req) {

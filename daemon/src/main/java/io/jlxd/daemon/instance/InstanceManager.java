@@ -115,7 +115,7 @@ public final class InstanceManager {
         }
     }
 
-    static StatusCode status(ContainerState s) {
+    public static StatusCode status(ContainerState s) {
         if (s == null) {
             return StatusCode.ERROR;
         }

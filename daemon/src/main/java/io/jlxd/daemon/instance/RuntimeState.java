@@ -45,6 +45,11 @@ public final class RuntimeState {
         return s;
     }
 
+    /** The cgroup2 directory of the process, or null (no cgroup2 hierarchy). */
+    public Path unified() {
+        return unified;
+    }
+
     /** The v1 directory of a controller, or null. */
     public Path v1(String controller) {
         return dirs.get(controller);

@@ -32,6 +32,7 @@ public final class Op implements OperationContext {
     private boolean mayCancel;
     private String err = "";
     private volatile boolean cancelRequested;
+    private final java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean();
 
     Op(String id, OperationClass operationClass, String description, Map<String, List<String>> resources,
        Map<String, Object> metadata, boolean mayCancel, Runnable onCancel, String location, Consumer<Op> onChange) {
@@ -44,6 +45,19 @@ public final class Op implements OperationContext {
         this.onCancel = onCancel;
         this.location = location;
         this.onChange = onChange;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public OffsetDateTime createdAt() {
+        return createdAt;
+    }
+
+    /** True the first time it is called once the operation is final (so statistics count it once). */
+    boolean firstFinalCount() {
+        return status().isFinal() && counted.compareAndSet(false, true);
     }
 
     public String id() {

@@ -34,6 +34,7 @@ public final class Operations {
     private static final Logger LOG = Logger.getLogger(Operations.class.getName());
 
     private final Map<String, Op> ops = new ConcurrentHashMap<>();
+    private final OperationStats stats = new OperationStats();
     private final EventBus events;
     private final String location;
 
@@ -178,6 +179,14 @@ public final class Operations {
 
     private void changed(Op op) {
         events.publish(Event.OPERATION, op.view());
+        if (op.firstFinalCount()) {
+            stats.record(op.description(), op.status().text(), Duration.between(op.createdAt(), op.updatedAt()).toNanos() / 1e9);
+        }
+    }
+
+    /** Counts and durations of finished operations (for metrics). */
+    public OperationStats stats() {
+        return stats;
     }
 
     /** Forgets finished operations older than the retention, and the oldest beyond the cap. */

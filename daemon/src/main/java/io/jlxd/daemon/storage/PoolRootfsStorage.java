@@ -6,7 +6,6 @@ import io.jlxd.daemon.instance.ImageProvider;
 import io.jlxd.daemon.instance.RootfsStorage;
 import io.jlxd.daemon.instance.SpecFactory;
 import io.jlxd.daemon.instance.driver.IdMap;
-import io.jlxd.storage.StorageDrivers;
 import io.jlxd.storage.image.ImageUnpacker;
 import io.jlxd.storage.image.ProgressListener;
 import io.jlxd.storage.pool.PoolDriver;
@@ -25,8 +24,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Instance volumes on storage pools: the instance's pool is the {@code pool} of its expanded root disk; its volume is
- * recorded as a {@code container} volume of that pool. On btrfs a new unprivileged instance (default id map) is a
- * writable snapshot of the pool's image volume, unpacked once per pool and image.
+ * recorded as a {@code container} volume of that pool. A new unprivileged instance (default id map) is a copy of the
+ * pool's image volume, unpacked and id-shifted once per pool and image (like LXD's image volumes): a writable
+ * snapshot on btrfs (O(1)), {@code cp -a --reflink=auto} on dir (no xz decompression per launch: a Debian image
+ * takes ~3 s to decompress on this machine kind, its copy well under half of that).
  */
 public final class PoolRootfsStorage implements RootfsStorage {
     private static final ImageUnpacker.IdShift DEFAULT_SHIFT = ImageUnpacker.IdShift.of(SpecFactory.IDMAP_BASE, SpecFactory.IDMAP_SIZE);
@@ -107,7 +108,7 @@ public final class PoolRootfsStorage implements RootfsStorage {
                                 ProgressListener progress, BooleanSupplier cancelled) throws IOException {
         String pool = poolOf(checked(name));
         PoolDriver d = pools.get(pool);
-        if (d.name().equals(StorageDrivers.BTRFS) && DEFAULT_SHIFT.equals(shift)) {
+        if (DEFAULT_SHIFT.equals(shift)) {
             imageVolume(pool, d, images, fingerprint, progress, cancelled);
             d.copyVolume(VolumeType.IMAGE, fingerprint, null, VolumeType.CONTAINER, name);
         } else {

@@ -265,10 +265,20 @@ public final class StoragePools {
         }
     }
 
-    /** Deletes a pool that has no volumes (409 otherwise): the row first, then the storage. */
+    /**
+     * Deletes a pool that has no instance or custom volumes (409 otherwise): its cached image volumes first (as LXD;
+     * they are unpacked again on demand), then the row, then the storage.
+     */
     public synchronized void delete(String name) throws IOException {
         PoolDriver d = get(name);
         StoragePoolTable.Row row = pools.get(name).orElseThrow();
+        boolean onlyImages = volumes.list(name, null).stream().allMatch(v -> v.type().equals(VolumeType.IMAGE.apiName()));
+        if (onlyImages) {
+            for (StorageVolumeTable.Row v : volumes.list(name, VolumeType.IMAGE.apiName())) {
+                d.deleteVolume(VolumeType.IMAGE, v.name());
+                volumes.delete(name, v.type(), v.name());
+            }
+        }
         if (!pools.delete(name)) {
             throw ApiException.conflict("The storage pool is currently in use (it still has volumes)");
         }

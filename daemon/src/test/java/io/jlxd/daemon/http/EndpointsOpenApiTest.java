@@ -39,7 +39,8 @@ class EndpointsOpenApiTest {
                 new io.jlxd.daemon.routes.InstanceSnapshotRoutes(null),
                 new io.jlxd.daemon.routes.StoragePoolRoutes(null, null, null),
                 new io.jlxd.daemon.routes.StorageVolumeRoutes(null, null, null, null),
-                new io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes(null, null, null)))) {
+                new io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes(null, null, null),
+                new io.jlxd.daemon.routes.MetricsRoutes(null)))) {
             table.add(e.method().text() + " " + e.path());
             access.add(e.method().text() + " " + e.path() + " " + e.access().name().toLowerCase(Locale.ROOT));
         }

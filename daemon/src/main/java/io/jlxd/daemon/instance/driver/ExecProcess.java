@@ -8,9 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A command running in a container: the {@code lxc-attach} process that runs it, and the command itself.
+ * A command running in a container: the {@code jlxd-forkexec} or {@code lxc-attach} process that runs it (both stay
+ * outside the container's pid namespace and wait for the command, their child inside it), and the command itself.
  *
- * <p>lxc-attach does not forward signals: killing it leaves the command running, re-parented to host init
+ * <p>Neither forwards signals (lxc-attach: measured): killing it leaves the command running, re-parented to host init
  * (measured). So {@link #signal} and {@link #kill} find the command (the child of lxc-attach that lives in the
  * container's pid namespace) and signal it directly; lxc-attach then exits with the command's status.
  *

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,7 @@ public final class LxcContainerDriver implements ContainerDriver {
     private final CgroupDirs cgroupDirs;
     private final StaleCgroups stale;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final io.jlxd.daemon.metrics.Durations criuDurations = new io.jlxd.daemon.metrics.Durations();
 
     /**
      * @param lxcPath  directory of the containers (created 0711 if missing: an unprivileged container's root must
@@ -83,6 +85,16 @@ public final class LxcContainerDriver implements ContainerDriver {
     @Override
     public Path lxcPath() {
         return lxcPath;
+    }
+
+    /** The LXC tools (and jlxd's exec helper) this driver runs. */
+    public LxcTools tools() {
+        return tools;
+    }
+
+    /** CRIU dumps and restores (labels: action, result) for metrics. */
+    public io.jlxd.daemon.metrics.Durations criuDurations() {
+        return criuDurations;
     }
 
     public CgroupLayout cgroups() {
@@ -443,7 +455,10 @@ public final class LxcContainerDriver implements ContainerDriver {
             init = c.initPid();
         }
         String pidNs = ExecProcess.pidNamespace(init);
-        List<String> args = attachCommand(name, request);
+        List<String> args = tty == null ? forkexecCommand(name, init, request).orElse(null) : null;
+        if (args == null) {
+            args = attachCommand(name, request);
+        }
         if (tty != null) {
             // lxc-attach relays only its controlling terminal: a new session with the slave as ctty (setsid -c)
             args.addAll(0, List.of("/bin/sh", "-c", "exec setsid -w -c \"$@\" <\"$0\" >\"$0\" 2>&1", tty.toString()));
@@ -456,7 +471,19 @@ public final class LxcContainerDriver implements ContainerDriver {
                     .start();
             return new ExecProcess(p, pidNs);
         } catch (IOException e) {
-            throw new DriverException(Kind.FAILED, "lxc-attach " + name + ": " + e.getMessage(), e);
+            throw new DriverException(Kind.FAILED, "exec in " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code jlxd-forkexec} command line of a non-interactive exec, when the helper is there and fits the config. */
+    Optional<List<String>> forkexecCommand(String name, long initPid, ExecRequest request) throws DriverException {
+        if (tools.forkexec() == null) {
+            return Optional.empty();
+        }
+        try {
+            return new ForkExec(tools.forkexec()).command(initPid, ForkExec.readConfig(configFile(name)), request);
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "reading the config of " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -549,6 +576,17 @@ public final class LxcContainerDriver implements ContainerDriver {
      */
     @Override
     public void checkpoint(String name, Path dir, boolean stop) throws DriverException {
+        long t0 = System.nanoTime();
+        boolean ok = false;
+        try {
+            checkpointLocked(name, dir, stop);
+            ok = true;
+        } finally {
+            criuDurations.record(System.nanoTime() - t0, "dump", ok ? "success" : "failure");
+        }
+    }
+
+    private void checkpointLocked(String name, Path dir, boolean stop) throws DriverException {
         ReentrantLock l = lock(name);
         try (LiblxcContainer c = open(name)) {
             requireDefined(name);
@@ -607,6 +645,17 @@ public final class LxcContainerDriver implements ContainerDriver {
      */
     @Override
     public void restore(String name, Path dir) throws DriverException {
+        long t0 = System.nanoTime();
+        boolean ok = false;
+        try {
+            restoreLocked(name, dir);
+            ok = true;
+        } finally {
+            criuDurations.record(System.nanoTime() - t0, "restore", ok ? "success" : "failure");
+        }
+    }
+
+    private void restoreLocked(String name, Path dir) throws DriverException {
         ReentrantLock l = lock(name);
         try (LiblxcContainer c = open(name)) {
             requireDefined(name);

@@ -9,11 +9,12 @@ import java.util.List;
 /**
  * The LXC command-line helpers the driver runs for everything that forks: {@code lxc-start} (its daemonized
  * process becomes the container's monitor, ~3 MB), {@code lxc-attach} and {@code lxc-checkpoint} (CRIU dump and
- * restore; a restore's daemonized process becomes the restored container's monitor, like lxc-start's).
+ * restore; a restore's daemonized process becomes the restored container's monitor, like lxc-start's), and
+ * jlxd's own {@code jlxd-forkexec} for non-interactive exec ({@link ForkExec}; null: lxc-attach for every exec).
  */
-public record LxcTools(Path lxcStart, Path lxcAttach, Path lxcCheckpoint) {
+public record LxcTools(Path lxcStart, Path lxcAttach, Path lxcCheckpoint, Path forkexec) {
     public LxcTools(Path lxcStart, Path lxcAttach) {
-        this(lxcStart, lxcAttach, lxcStart.resolveSibling("lxc-checkpoint"));
+        this(lxcStart, lxcAttach, lxcStart.resolveSibling("lxc-checkpoint"), null);
     }
 
     /** PATH for the helpers themselves: they get no environment of the daemon's. */
@@ -21,7 +22,7 @@ public record LxcTools(Path lxcStart, Path lxcAttach, Path lxcCheckpoint) {
 
     /** Finds the tools on $PATH, then in the usual directories. */
     public static LxcTools detect() {
-        return new LxcTools(find("lxc-start"), find("lxc-attach"), find("lxc-checkpoint"));
+        return new LxcTools(find("lxc-start"), find("lxc-attach"), find("lxc-checkpoint"), ForkExec.locate().orElse(null));
     }
 
     static Path find(String tool) {

@@ -175,6 +175,17 @@ class LxcContainerDriverTest {
         assertEquals("1000 1000\n", run(name, ExecRequest.of("sh", "-c", "echo $(id -u) $(id -g)").withUser(1000, 1000)).out());
         // only 0-2 cross into the container (3 is ls's own directory fd)
         assertEquals("0\n1\n2\n3\n", run(name, ExecRequest.of("ls", "/proc/self/fd")).out());
+        // through jlxd-forkexec (the build puts it beside the classes): the container's cgroups, seccomp, user ns
+        assertTrue(driver.tools().forkexec() != null, "jlxd-forkexec built into target/native");
+        assertEquals("2\n", run(name, ExecRequest.of("sh", "-c", "grep ^Seccomp: /proc/self/status | cut -f2")).out());
+        ExecProcess sleeper = driver.exec(name, ExecRequest.of("sleep", "100"));
+        long cmd = sleeper.command(Duration.ofSeconds(5)).orElseThrow().pid();
+        assertTrue(Files.readString(Path.of("/proc/" + cmd + "/cgroup")).contains(driver.cgroupDirs().container(name)),
+                "the command is in the container's cgroups");
+        assertEquals(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/user")), Files.readSymbolicLink(Path.of("/proc/" + cmd + "/ns/user")));
+        assertEquals(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/mnt")), Files.readSymbolicLink(Path.of("/proc/" + cmd + "/ns/mnt")));
+        assertTrue(status(cmd, "NSpid").matches(cmd + "\\s+\\d+"), "in the container's pid namespace: " + status(cmd, "NSpid"));
+        sleeper.kill();
 
         // limits: the host cgroup files, and the pids cgroup mounted inside (busybox init mounts none itself)
         Path memory = driver.cgroups().v1().get("memory");
@@ -243,6 +254,10 @@ class LxcContainerDriverTest {
         assertEquals("2", status(pid, "Seccomp"), "lxc's seccomp deny-list is loaded");
         assertEquals(new Run(0, "hi\n", ""), run(name, ExecRequest.of("echo", "hi")));
         assertEquals(3, run(name, ExecRequest.of("sh", "-c", "exit 3")).exit());
+        // an exec'd command gets the container's capability drops and seccomp deny-list too
+        String execCapBnd = run(name, ExecRequest.of("sh", "-c", "grep ^CapBnd: /proc/self/status | cut -f2")).out().strip();
+        assertEquals(0, Long.parseUnsignedLong(execCapBnd, 16) & (1L << 16), "CAP_SYS_MODULE dropped for exec: " + execCapBnd);
+        assertEquals("2\n", run(name, ExecRequest.of("sh", "-c", "grep ^Seccomp: /proc/self/status | cut -f2")).out());
         Path pids = driver.cgroups().v1().get("pids");
         if (pids != null) {
             assertEquals(Long.toString(PIDS), Files.readString(pids.resolve(driver.cgroupDirs().container(name) + "/pids.max")).strip());
