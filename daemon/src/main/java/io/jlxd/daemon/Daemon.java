@@ -234,7 +234,8 @@ public final class Daemon implements AutoCloseable {
             throws IOException {
         Files.deleteIfExists(socket);
         WebServer server = Listener.start(UnixDomainSocketAddress.of(socket), null, router,
-                req -> ApiRequest.Caller.unix(PeerCredentials.describe(req)), events, session -> e -> true, sockets,
+                req -> ApiRequest.Caller.unix(changing(req) ? PeerCredentials.describe(req) : ""), events,
+                session -> e -> true, sockets,
                 new ClientSockets(fp -> true));
         try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
@@ -247,6 +248,12 @@ public final class Daemon implements AutoCloseable {
             throw new IOException("cannot set up " + socket + (group == null ? "" : " for group " + group) + ": " + e.getMessage(), e);
         }
         return server;
+    }
+
+    /** Requests that change something: their caller is logged, so its peer credentials are read. */
+    private static boolean changing(io.helidon.webserver.http.ServerRequest req) {
+        String m = req.prologue().method().text();
+        return !m.equals("GET") && !m.equals("HEAD");
     }
 
     /** Stops serving, lets running operations finish (up to core.shutdown_timeout) and releases everything. */

@@ -71,13 +71,19 @@ public final class TrustStore {
 
     /** Replaces an entry; when the certificate itself changed, the old fingerprint is revoked. */
     public synchronized boolean update(String fingerprint, Certificate cert) {
+        Certificate before = trusted.get(fingerprint);
         boolean updated = table.update(fingerprint, cert);
         if (updated) {
             if (!fingerprint.equals(cert.fingerprint())) {
                 trusted.remove(fingerprint);
             }
             trusted.put(cert.fingerprint(), cert);
-            revoked(fingerprint); // rights may have shrunk: open websockets reconnect under the new rights
+            boolean rightsChanged = before == null || !fingerprint.equals(cert.fingerprint())
+                    || before.restricted() != cert.restricted() || !before.projects().equals(cert.projects())
+                    || !before.type().equals(cert.type());
+            if (rightsChanged) {
+                revoked(fingerprint); // rights may have shrunk: open websockets reconnect under the new rights
+            }
         }
         return updated;
     }
