@@ -38,7 +38,16 @@ public final class Jlxc {
         return run(dataDir, TIMEOUT, stdin, args);
     }
 
+    /** Like {@link #runWithInput} with extra environment variables (e.g. {@code JLXC_CONF}); stdin may be null. */
+    public static Result runWithEnv(Path dataDir, java.util.Map<String, String> env, String stdin, String... args) {
+        return run(dataDir, TIMEOUT, stdin, env, args);
+    }
+
     private static Result run(Path dataDir, Duration timeout, String stdin, String... args) {
+        return run(dataDir, timeout, stdin, java.util.Map.of(), args);
+    }
+
+    private static Result run(Path dataDir, Duration timeout, String stdin, java.util.Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(TestEnv.java());
         cmd.add("-jar");
@@ -59,6 +68,7 @@ public final class Jlxc {
                     .redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(in != null ? in.toFile() : new java.io.File("/dev/null")));
             pb.environment().put("JLXD_DIR", dataDir.toString());
+            pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();

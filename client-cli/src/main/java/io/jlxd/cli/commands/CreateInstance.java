@@ -56,8 +56,12 @@ final class CreateInstance {
         }
         if (name != null) {
             name = ctx.target(name);
+        } else {
+            ctx.useRemote(destination);
         }
-        image = ctx.target(image);
+        if (image.contains(":")) {
+            image = img.name();
+        }
         ObjectNode source = resolveImage(ctx);
         ObjectNode body = body(source);
         String label = name == null || name.isEmpty() ? "Creating the instance" : "Creating " + name;
