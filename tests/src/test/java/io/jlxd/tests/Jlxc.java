@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 /** Runs the real CLI: {@code <jlxd.java> -jar <jlxc.jar> args...} with {@code JLXD_DIR=<datadir>}. */
 public final class Jlxc {
     public static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** The client configuration directory of runs that don't give one: never created. */
+    static final Path NO_CONF = Path.of(System.getProperty("java.io.tmpdir"), "jlxc-tests-no-client-config");
 
     private Jlxc() {
     }
@@ -68,6 +70,8 @@ public final class Jlxc {
                     .redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(in != null ? in.toFile() : new java.io.File("/dev/null")));
             pb.environment().put("JLXD_DIR", dataDir.toString());
+            // never the remotes of the user running the tests (~/.config/jlxc): a configuration that doesn't exist
+            pb.environment().put("JLXC_CONF", NO_CONF.toString());
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
