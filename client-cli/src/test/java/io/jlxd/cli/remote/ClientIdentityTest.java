@@ -50,6 +50,27 @@ class ClientIdentityTest {
         assertEquals(Pem.fingerprint(cert), again.fingerprint());
     }
 
+    /** lxc's client.key is SEC1 ("EC PRIVATE KEY", made here with openssl): copied as is, it is read. */
+    @Test
+    void readsLxcsSec1Key() throws Exception {
+        Path dir = tmp.resolve("jlxc");
+        Files.createDirectories(dir);
+        Process p = new ProcessBuilder("sh", "-c", "openssl ecparam -name secp384r1 -genkey -noout -out client.key"
+                + " && openssl req -new -x509 -key client.key -out client.crt -days 30 -subj /CN=lxc-user")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(Files.readString(dir.resolve("client.key")).contains("BEGIN EC PRIVATE KEY"));
+        ClientIdentity id = ClientIdentity.loadOrCreate(dir);
+        Signature s = Signature.getInstance("SHA384withECDSA");
+        s.initSign(id.key());
+        s.update(new byte[] {4});
+        byte[] sig = s.sign();
+        s.initVerify(id.certificate());
+        s.update(new byte[] {4});
+        assertTrue(s.verify(sig), "the key matches the certificate");
+    }
+
     @Test
     void halfAnIdentityIsAnError() throws Exception {
         Path dir = tmp.resolve("jlxc");
