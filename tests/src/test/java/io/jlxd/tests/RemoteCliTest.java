@@ -277,8 +277,7 @@ class RemoteCliTest extends DaemonTestBase {
             // revoking our own certificate: the next request is refused
             String mine = Certificates.fingerprint(Certificates.parsePem(Files.readString(c.conf().resolve("client.crt"))));
             c.ok("config", "trust", "remove", "host2:" + mine);
-            Jlxc.Result refused = c.run("list", "host2:");
-            assertEquals(1, refused.exitCode(), refused::toString);
+            c.fails("doesn't trust this client", "list", "host2:");
         } finally {
             c.delete();
         }
@@ -323,6 +322,33 @@ class RemoteCliTest extends DaemonTestBase {
             c.ok("remote", "remove", "h9");
             assertFalse(Files.exists(c.conf().resolve("servercerts/h9.crt")));
             c.fails("The remote \"h9\" doesn't exist", "list", "h9:");
+        } finally {
+            c.delete();
+        }
+    }
+
+    /** On a terminal, the fingerprint is shown and must be confirmed; then the token is asked for. */
+    @Test
+    void interactiveConfirmationAndTokenPrompt() throws Exception {
+        RemoteCli c = client();
+        try {
+            String add = "remote add h 127.0.0.1:" + port;
+            Process no = new ProcessBuilder(c.underPty(add)).redirectErrorStream(true).start();
+            no.getOutputStream().write("n\n".getBytes(StandardCharsets.UTF_8));
+            no.getOutputStream().flush();
+            String noOut = new String(no.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, no.waitFor(), noOut);
+            assertTrue(noOut.contains("Certificate fingerprint: " + serverFingerprint) && noOut.contains("ok (y/n/[fingerprint])?")
+                    && noOut.contains("NACKed"), noOut);
+            assertFalse(Files.exists(c.conf().resolve("config.yml")));
+
+            Process yes = new ProcessBuilder(c.underPty(add)).redirectErrorStream(true).start();
+            yes.getOutputStream().write((serverFingerprint + "\n" + token("prompted") + "\n").getBytes(StandardCharsets.UTF_8));
+            yes.getOutputStream().flush();
+            String yesOut = new String(yes.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, yes.waitFor(), yesOut);
+            assertTrue(yesOut.contains("Trust token for h: ") && yesOut.contains("Remote h added"), yesOut);
+            c.ok("list", "h:");
         } finally {
             c.delete();
         }
