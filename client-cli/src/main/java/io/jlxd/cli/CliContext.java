@@ -110,6 +110,19 @@ public final class CliContext implements AutoCloseable {
         }
     }
 
+    /**
+     * A hint appended to an error: a 403 from an HTTPS remote means that it doesn't trust this client (any more).
+     * Empty otherwise, and never fails.
+     */
+    String hint(Throwable ex) {
+        if (!(ex instanceof io.jlxd.cli.client.ApiException api) || api.errorCode() != 403 || remote == null
+                || remotes == null || !remotes.has(remote) || !remotes.require(remote).addr().startsWith("https:")) {
+            return "";
+        }
+        return " (remote \"" + remote + "\" doesn't trust this client: its certificate was removed or restricted;"
+                + " ask for a new token and add the remote again)";
+    }
+
     /** Makes {@code name} the remote of this command. */
     public void useRemote(String name) {
         remotes().require(name);

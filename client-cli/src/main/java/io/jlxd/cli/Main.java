@@ -127,7 +127,7 @@ public final class Main {
         cl.setErr(new PrintWriter(ctx.err(), true));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             ctx.out().flush();
-            ctx.err().println("Error: " + message(ex));
+            ctx.err().println("Error: " + message(ex) + ctx.hint(ex));
             if (ctx.debug()) {
                 ex.printStackTrace(ctx.err());
             }

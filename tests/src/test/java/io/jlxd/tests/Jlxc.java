@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 /** Runs the real CLI: {@code <jlxd.java> -jar <jlxc.jar> args...} with {@code JLXD_DIR=<datadir>}. */
 public final class Jlxc {
     public static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** The client configuration directory of runs that don't give one: never created. */
+    static final Path NO_CONF = Path.of(System.getProperty("java.io.tmpdir"), "jlxc-tests-no-client-config");
 
     private Jlxc() {
     }
@@ -38,7 +40,16 @@ public final class Jlxc {
         return run(dataDir, TIMEOUT, stdin, args);
     }
 
+    /** Like {@link #runWithInput} with extra environment variables (e.g. {@code JLXC_CONF}); stdin may be null. */
+    public static Result runWithEnv(Path dataDir, java.util.Map<String, String> env, String stdin, String... args) {
+        return run(dataDir, TIMEOUT, stdin, env, args);
+    }
+
     private static Result run(Path dataDir, Duration timeout, String stdin, String... args) {
+        return run(dataDir, timeout, stdin, java.util.Map.of(), args);
+    }
+
+    private static Result run(Path dataDir, Duration timeout, String stdin, java.util.Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(TestEnv.java());
         cmd.add("-jar");
@@ -59,6 +70,9 @@ public final class Jlxc {
                     .redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(in != null ? in.toFile() : new java.io.File("/dev/null")));
             pb.environment().put("JLXD_DIR", dataDir.toString());
+            // never the remotes of the user running the tests (~/.config/jlxc): a configuration that doesn't exist
+            pb.environment().put("JLXC_CONF", NO_CONF.toString());
+            pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();

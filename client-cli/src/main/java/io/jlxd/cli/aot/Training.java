@@ -40,7 +40,9 @@ public final class Training {
             List.of("config", "device", "list", "c1"), List.of("start", "c1"), List.of("stop", "c1", "--force"),
             List.of("pause", "c1"), List.of("delete", "--force", "c1"), List.of("launch", "--help"),
             List.of("profile", "list"), List.of("profile", "show", "default"),
-            List.of("profile", "set", "default", "user.a=b"), List.of("info", "nosuch"));
+            List.of("profile", "set", "default", "user.a=b"), List.of("info", "nosuch"),
+            List.of("remote", "list"), List.of("remote", "get-default"), List.of("list", "local:"),
+            List.of("info", "local:c1"), List.of("list", "nosuch:"));
     private static final List<List<String>> OFFLINE = List.of(
             List.of("version"), List.of("info"), List.of("operation", "list"), List.of("config", "get", "x"));
     private static final List<List<String>> LIVE = List.of(
@@ -55,15 +57,22 @@ public final class Training {
         Path dir = Files.createTempDirectory("jlxc-aot");
         int runs = 0;
         try (CannedDaemon daemon = CannedDaemon.start(dir.resolve("unix.socket"), new CannedJlxd())) {
-            Map<String, String> canned = Map.of("JLXD_DIR", dir.toString());
-            Map<String, String> offline = Map.of("JLXD_DIR", dir.resolve("absent").toString());
+            // The client configuration: a config.yml (local remote) for the canned rounds, none offline; never the
+            // user's own (~/.config/jlxc), whose remotes the training must not talk to.
+            Path conf = Files.createDirectories(dir.resolve("conf"));
+            Files.writeString(conf.resolve("config.yml"), "default-remote: local\nremotes:\n  local:\n    addr: unix://\n"
+                    + "    protocol: lxd\n    public: false\naliases: {}\n");
+            Map<String, String> canned = Map.of("JLXD_DIR", dir.toString(), "JLXC_CONF", conf.toString());
+            Map<String, String> offline = Map.of("JLXD_DIR", dir.resolve("absent").toString(),
+                    "JLXC_CONF", dir.resolve("absent-conf").toString());
             for (int i = 0; i < rounds; i++) {
                 runs += runAll(CANNED, canned) + runAll(OFFLINE, offline);
             }
             String live = System.getenv("JLXD_DIR");
             Path socket = Path.of(live == null || live.isBlank() ? "/var/lib/jlxd" : live, "unix.socket");
             if (Files.exists(socket)) {
-                runs += runAll(LIVE, Map.of("JLXD_DIR", socket.getParent().toString()));
+                runs += runAll(LIVE, Map.of("JLXD_DIR", socket.getParent().toString(),
+                        "JLXC_CONF", dir.resolve("absent-conf").toString()));
             }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {

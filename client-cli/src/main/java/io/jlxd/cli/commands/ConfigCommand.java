@@ -56,7 +56,8 @@ public final class ConfigCommand implements Runnable {
             throws IOException {
         JsonNode config;
         if (args.size() == 2 && !ctx.remoteOnly(args.getFirst())) {
-            JsonNode inst = ctx.client().get(Instances.path(ctx.instance(args.getFirst()))).metadata();
+            String path = Instances.path(ctx.instance(args.getFirst()));
+            JsonNode inst = ctx.client().get(path).metadata();
             config = inst.path(expanded ? "expanded_config" : "config");
         } else {
             config = ctx.client().get(Paths.API).metadata().path("config");
@@ -115,7 +116,8 @@ public final class ConfigCommand implements Runnable {
             target = null;
         }
         if (target != null) {
-            JsonNode inst = ctx.client().get(Instances.path(ctx.instance(target))).metadata();
+            String path = Instances.path(ctx.instance(target));
+            JsonNode inst = ctx.client().get(path).metadata();
             ObjectNode doc = Instances.instanceWritable(inst);
             if (expanded) {
                 doc.set("config", Instances.objectOrEmpty(inst.get("expanded_config")));

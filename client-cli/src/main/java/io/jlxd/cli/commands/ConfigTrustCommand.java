@@ -169,7 +169,8 @@ public final class ConfigTrustCommand implements Runnable {
 
     @Command(name = "show", description = "Show trust configurations")
     int show(@Parameters(paramLabel = "[REMOTE:]FINGERPRINT") String arg) throws IOException {
-        Documents.print(ctx, ctx.client().get(certificatePath(arg)).metadata());
+        String path = certificatePath(arg);
+        Documents.print(ctx, ctx.client().get(path).metadata());
         return 0;
     }
 
@@ -196,7 +197,8 @@ public final class ConfigTrustCommand implements Runnable {
 
     @Command(name = "remove", aliases = "rm", description = "Remove trusted client")
     int remove(@Parameters(paramLabel = "[REMOTE:]FINGERPRINT") String arg) throws IOException {
-        ctx.client().call("DELETE", certificatePath(arg), null, null);
+        String path = certificatePath(arg);
+        ctx.client().call("DELETE", path, null, null);
         return 0;
     }
 

@@ -62,8 +62,12 @@ final class CreateInstance {
         }
         if (name != null) {
             name = ctx.target(name);
+        } else {
+            ctx.useRemote(destination);
         }
-        image = ctx.target(image);
+        if (image.contains(":")) {
+            image = img.name();
+        }
         ObjectNode source = resolveImage(ctx);
         if (network != null && !network.isEmpty()) {
             networkDevice = networkDevice(ctx, network);

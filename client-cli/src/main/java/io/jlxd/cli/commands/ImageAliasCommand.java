@@ -56,14 +56,17 @@ public final class ImageAliasCommand implements Runnable {
 
     @Command(name = "delete", aliases = "rm", description = "Delete image aliases")
     int delete(@Parameters(paramLabel = "ALIAS") String name) throws IOException {
-        ctx.client().call("DELETE", path(ctx.instance(name)), null, null);
+        String path = path(ctx.instance(name));
+        ctx.client().call("DELETE", path, null, null);
         return 0;
     }
 
     @Command(name = "rename", aliases = "mv", description = "Rename aliases")
     int rename(@Parameters(index = "0", paramLabel = "ALIAS") String name,
                @Parameters(index = "1", paramLabel = "NEW_NAME") String newName) throws IOException {
-        ctx.client().call("POST", path(ctx.instance(name)), Map.of("name", newName.contains(":") ? ctx.instance(newName) : newName), null);
+        String path = path(ctx.instance(name));
+        String to = newName.contains(":") ? ctx.instance(newName) : newName;
+        ctx.client().call("POST", path, Map.of("name", to), null);
         return 0;
     }
 

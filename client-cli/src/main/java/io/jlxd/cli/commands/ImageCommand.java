@@ -82,7 +82,8 @@ public final class ImageCommand implements Runnable {
 
     @Command(name = "info", description = "Show useful information about images")
     int info(@Parameters(paramLabel = "IMAGE") String ref) throws IOException {
-        JsonNode img = ctx.client().get(IMAGES + "/" + resolve(ref)).metadata();
+        String fp = resolve(ref);
+        JsonNode img = ctx.client().get(IMAGES + "/" + fp).metadata();
         StringBuilder sb = new StringBuilder();
         sb.append("Fingerprint: ").append(img.path("fingerprint").asText()).append('\n');
         sb.append("Size: ").append(size(img.path("size").asLong())).append('\n');
@@ -250,7 +251,8 @@ public final class ImageCommand implements Runnable {
     @Command(name = "delete", aliases = "rm", description = "Delete images")
     int delete(@Parameters(paramLabel = "IMAGE", arity = "1..*") List<String> refs) throws IOException {
         for (String ref : refs) {
-            ApiResponse r = ctx.client().call("DELETE", IMAGES + "/" + resolve(ref), null, null);
+            String fp = resolve(ref);
+            ApiResponse r = ctx.client().call("DELETE", IMAGES + "/" + fp, null, null);
             ctx.client().waitSuccess(r.operation());
         }
         return 0;

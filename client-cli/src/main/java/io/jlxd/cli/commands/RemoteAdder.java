@@ -137,15 +137,32 @@ final class RemoteAdder {
                 + String.join("\n  ", failures));
     }
 
-    /** The decoded token, or null when {@code s} is not one (then it is an address). */
+    /**
+     * The decoded token, or null when {@code s} is not one (then it is an address): a token is base64 of a JSON
+     * object; base64 text that decodes to a JSON object which is not a token is an error, not a host name.
+     */
     static TrustToken decodeToken(String s) {
         if (s == null || s.isBlank() || s.contains(":") || s.contains(".")) {
             return null;
         }
+        byte[] raw;
         try {
-            return TrustToken.decode(s);
+            raw = java.util.Base64.getDecoder().decode(s.trim());
         } catch (IllegalArgumentException e) {
             return null;
+        }
+        if (raw.length == 0 || raw[0] != '{') {
+            return null;
+        }
+        try {
+            TrustToken t = TrustToken.decode(s);
+            if (t == null) {
+                throw new IllegalArgumentException("empty");
+            }
+            return t;
+        } catch (IllegalArgumentException e) {
+            throw new CliException("Invalid trust token: base64 of something else than LXD's token JSON (client_name,"
+                    + " fingerprint, addresses, secret, expires_at)");
         }
     }
 

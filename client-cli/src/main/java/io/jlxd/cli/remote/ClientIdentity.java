@@ -23,7 +23,8 @@ import java.time.ZonedDateTime;
 /**
  * The client's TLS identity, {@code client.crt} and {@code client.key} in the configuration directory: an ECDSA
  * P-384 self-signed certificate like the one lxc generates, created on first use of an HTTPS remote (key mode
- * 0600). The trust store of every server this client is added to holds this certificate.
+ * 0600). The trust store of every server this client is added to holds this certificate. lxc's own files
+ * ({@code ~/.config/lxc/client.crt} and {@code client.key}, a SEC1 "EC PRIVATE KEY") can be copied here as they are.
  */
 public record ClientIdentity(X509Certificate certificate, PrivateKey key) {
     static final String CERT_FILE = "client.crt";
@@ -42,7 +43,9 @@ public record ClientIdentity(X509Certificate certificate, PrivateKey key) {
         }
         try {
             X509Certificate cert = Pem.certificate(Files.readString(crt, StandardCharsets.US_ASCII));
-            byte[] der = Pem.body(Files.readString(key, StandardCharsets.US_ASCII), "PRIVATE KEY");
+            String keyPem = Files.readString(key, StandardCharsets.US_ASCII);
+            byte[] der = keyPem.contains("-----BEGIN EC PRIVATE KEY-----")
+                    ? Der.pkcs8FromSec1(Pem.body(keyPem, "EC PRIVATE KEY")) : Pem.body(keyPem, "PRIVATE KEY");
             String algorithm = cert.getPublicKey().getAlgorithm();
             PrivateKey pk = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
             return new ClientIdentity(cert, pk);

@@ -83,6 +83,47 @@ final class Der {
         return tlv(0x06, out.toByteArray());
     }
 
+    /**
+     * Wraps a SEC1 {@code ECPrivateKey} (RFC 5915, what lxc writes as "EC PRIVATE KEY") in PKCS#8, taking the curve
+     * from its {@code [0] parameters}.
+     */
+    static byte[] pkcs8FromSec1(byte[] sec1) {
+        int[] seq = header(sec1, 0);
+        if ((sec1[0] & 0xff) != 0x30) {
+            throw new IllegalArgumentException("not a SEC1 EC private key");
+        }
+        byte[] curve = null;
+        for (int pos = seq[0], end = seq[0] + seq[1]; pos < end; ) {
+            int[] h = header(sec1, pos);
+            if ((sec1[pos] & 0xff) == 0xa0) {
+                curve = java.util.Arrays.copyOfRange(sec1, h[0], h[0] + h[1]);
+            }
+            pos = h[0] + h[1];
+        }
+        if (curve == null) {
+            throw new IllegalArgumentException("the EC private key does not name its curve");
+        }
+        return sequence(integer(BigInteger.ZERO), sequence(oid("1.2.840.10045.2.1"), curve), octetString(sec1));
+    }
+
+    /** The start and length of the content of the TLV at {@code pos}. */
+    private static int[] header(byte[] der, int pos) {
+        int len = der[pos + 1] & 0xff;
+        int start = pos + 2;
+        if (len >= 0x80) {
+            int n = len & 0x7f;
+            len = 0;
+            for (int i = 0; i < n; i++) {
+                len = (len << 8) | (der[start + i] & 0xff);
+            }
+            start += n;
+        }
+        if (start + len > der.length) {
+            throw new IllegalArgumentException("truncated DER");
+        }
+        return new int[] {start, len};
+    }
+
     static byte[] tlv(int tag, byte[] content) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 6);
         out.write(tag);
