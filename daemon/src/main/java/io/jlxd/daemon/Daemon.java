@@ -102,8 +102,10 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(Options o) throws Exception {
+        io.jlxd.daemon.security.Umask.set(io.jlxd.daemon.security.Umask.DAEMON);
         DataDir dir = DataDir.lock(o.dataDir());
         try {
+            io.jlxd.daemon.security.HostPermissions.dataDir(dir.root());
             Logs.setup(o.logFile() != null ? o.logFile() : dir.logs().resolve("jlxd.log"), o.verbose());
             HostProbes probes = HostProbes.start();
             HostInfo host = HostInfo.read();

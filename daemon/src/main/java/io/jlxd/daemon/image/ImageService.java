@@ -147,7 +147,7 @@ public final class ImageService implements ImageProvider {
         ImageFiles files = store.find(fingerprint)
                 .orElseThrow(() -> new InvalidImageException("image " + fingerprint + " is not in the store"));
         ImageUnpacker.unpack(files, target, ImageUnpacker.Options.defaults()
-                .withIdShift(shift).withProgress(progress).withCancellation(cancelled).withTargetMode(0711));
+                .withIdShift(shift).withProgress(progress).withCancellation(cancelled).withTargetMode(0700));
         table.touch(fingerprint, OffsetDateTime.now(ZoneOffset.UTC));
     }
 }

@@ -6,6 +6,7 @@ import io.jlxd.daemon.instance.ImageProvider;
 import io.jlxd.daemon.instance.RootfsStorage;
 import io.jlxd.daemon.instance.SpecFactory;
 import io.jlxd.daemon.instance.driver.IdMap;
+import io.jlxd.daemon.security.HostPermissions;
 import io.jlxd.storage.StorageDrivers;
 import io.jlxd.storage.image.ImageUnpacker;
 import io.jlxd.storage.image.ProgressListener;
@@ -78,9 +79,10 @@ public final class PoolRootfsStorage implements RootfsStorage {
 
     private void record(String pool, PoolDriver d, String name) throws IOException {
         try {
+            HostPermissions.instanceVolume(d.volumePath(VolumeType.CONTAINER, name));
             pools.volumes().delete(pool, CONTAINER, name);
             pools.addVolume(pool, VolumeType.CONTAINER, name, "", Map.of());
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             d.deleteVolume(VolumeType.CONTAINER, name);
             throw e;
         }
@@ -91,7 +93,7 @@ public final class PoolRootfsStorage implements RootfsStorage {
         String pool = poolOf(checked(name));
         PoolDriver d = pools.get(pool);
         d.createVolumeFrom(VolumeType.CONTAINER, name, t -> {
-            Files.createDirectory(t, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+            Files.createDirectory(t, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path r = Files.createDirectory(t.resolve("rootfs"));
             Files.setPosixFilePermissions(r, PosixFilePermissions.fromString("rwxr-xr-x"));
             if (rootUid != 0) {
@@ -184,6 +186,7 @@ public final class PoolRootfsStorage implements RootfsStorage {
     @Override
     public void restoreSnapshot(String name, String snap) throws IOException {
         driver(checked(name)).restoreSnapshot(VolumeType.CONTAINER, name, checked(snap));
+        HostPermissions.instanceVolume(volume(name));
     }
 
     /** Same pool: the driver's copy (a writable snapshot on btrfs); across pools: {@code cp -a} into the new volume. */
@@ -288,6 +291,7 @@ public final class PoolRootfsStorage implements RootfsStorage {
     @Override
     public List<String> diskMounts(String name, Map<String, Map<String, String>> devices, IdMap idmap) throws IOException {
         rootQuota(name, devices);
+        HostPermissions.instanceVolume(volume(name));
         List<String> out = new ArrayList<>();
         for (Map<String, String> d : new TreeMap<>(devices).values()) {
             if (!InstanceDisks.isVolume(d)) {

@@ -14,6 +14,7 @@ import io.jlxd.storage.pool.PoolNames;
 import io.jlxd.storage.pool.VolumeType;
 import java.io.IOException;
 import java.nio.file.Files;
+import io.jlxd.daemon.security.HostPermissions;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -69,6 +70,7 @@ public final class StoragePools {
             try {
                 PoolDriver d = s.driver(pools.get(name).orElseThrow());
                 d.mount();
+                HostPermissions.pool(d.root());
                 s.drivers.put(name, d);
                 s.reconcile(name, d);
             } catch (IOException | RuntimeException e) {
@@ -211,6 +213,7 @@ public final class StoragePools {
         boolean existed = Files.exists(d.root());
         try {
             d.create();
+            HostPermissions.pool(d.root());
         } catch (IOException | RuntimeException e) {
             if (!existed && Files.isDirectory(d.root()) && isEmpty(d.root())) {
                 Files.delete(d.root());
