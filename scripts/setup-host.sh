@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepare a Debian 12 (bookworm) host for jlxd, then prove it works.
 #
-#   sudo scripts/setup-host.sh
+#   scripts/setup-host.sh        (as root)
 #
 # What it does (idempotent; a rerun on a ready host takes a few seconds):
 #   1. checks JDK 25 and Maven (cannot come from bookworm: fails with a clear message);
