@@ -114,6 +114,8 @@ public final class Daemon implements AutoCloseable {
             Database db = Database.open(dir.database());
             LOG.fine(() -> "start: database open after " + uptimeMs() + " ms");
             EventBus events = new EventBus(host.hostname());
+            io.jlxd.daemon.warnings.Warnings warnings = new io.jlxd.daemon.warnings.Warnings(
+                    new io.jlxd.daemon.db.WarningTable(db), host.hostname());
             Logs.toEvents(events);
             ServerCertificate cert = ServerCertificate.loadOrCreate(dir.root(), host.hostname());
             LOG.fine(() -> "start: certificate loaded after " + uptimeMs() + " ms");
@@ -125,7 +127,7 @@ public final class Daemon implements AutoCloseable {
             ProfileTable profiles = new ProfileTable(db);
             LxcContainerDriver driver = LxcContainerDriver.forDataDir(dir.root());
             InstanceTable instanceTable = new InstanceTable(db);
-            StoragePools pools = StoragePools.open(dir.root(), new StoragePoolTable(db), new StorageVolumeTable(db), o.storage());
+            StoragePools pools = StoragePools.open(dir.root(), new StoragePoolTable(db), new StorageVolumeTable(db), o.storage(), warnings);
             Expand.poolExists = pools::exists;
             InstanceDisks disks = new InstanceDisks(instanceTable, profiles);
             PoolRootfsStorage rootfs = new PoolRootfsStorage(pools, disks);
@@ -141,6 +143,7 @@ public final class Daemon implements AutoCloseable {
                     java.time.Clock.systemDefaultZone());
             InstanceCopies copies = new InstanceCopies(snapshots);
             instances.snapshotHooks(copies);
+            instances.warnings(warnings);
             SnapshotRestore restore = new SnapshotRestore(snapshots);
             String repaired = SnapshotRecovery.run(snapshots, restore);
             if (!repaired.isEmpty()) {
@@ -164,7 +167,8 @@ public final class Daemon implements AutoCloseable {
                     new InstanceSnapshotRoutes(snapshots),
                     new StoragePoolRoutes(pools, disks, events),
                     new StorageVolumeRoutes(pools, customVolumes, operations, events),
-                    new StorageVolumeSnapshotRoutes(customVolumes, operations, events))));
+                    new StorageVolumeSnapshotRoutes(customVolumes, operations, events),
+                    new io.jlxd.daemon.routes.WarningRoutes(warnings))));
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);

@@ -24,6 +24,7 @@ import io.jlxd.daemon.routes.ServerRoutes;
 import io.jlxd.daemon.routes.StoragePoolRoutes;
 import io.jlxd.daemon.routes.StorageVolumeRoutes;
 import io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes;
+import io.jlxd.daemon.routes.WarningRoutes;
 import java.util.List;
 
 /**
@@ -41,7 +42,8 @@ public final class Endpoints {
                          ExecRoutes exec, InstanceLogRoutes logs, FileRoutes files, ConsoleRoutes console,
                          InstanceSnapshotRoutes snapshots,
                          StoragePoolRoutes storagePools, StorageVolumeRoutes storageVolumes,
-                         StorageVolumeSnapshotRoutes storageVolumeSnapshots) {
+                         StorageVolumeSnapshotRoutes storageVolumeSnapshots,
+                         WarningRoutes warnings) {
     }
 
     public static List<Endpoint> all(Routes r) {
@@ -139,7 +141,13 @@ public final class Endpoints {
                 new Endpoint(GET, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::get, "Show a volume snapshot"),
                 new Endpoint(PUT, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::put, "Update a volume snapshot's description and expiry"),
                 new Endpoint(POST, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::rename, "Rename a volume snapshot"),
-                new Endpoint(DELETE, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::delete, "Delete a volume snapshot"));
+                new Endpoint(DELETE, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", TRUSTED, r.storageVolumeSnapshots()::delete, "Delete a volume snapshot"),
+                // warnings (issue 12)
+                new Endpoint(GET, "/1.0/warnings", TRUSTED, r.warnings()::list, "List warnings"),
+                new Endpoint(GET, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::get, "Show a warning"),
+                new Endpoint(PUT, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::put, "Set a warning's status (acknowledged or new)"),
+                new Endpoint(PATCH, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::put, "Set a warning's status (acknowledged or new)"),
+                new Endpoint(DELETE, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::delete, "Delete a warning"));
     }
 
     private static Reply websocketOnly(ApiRequest req) {

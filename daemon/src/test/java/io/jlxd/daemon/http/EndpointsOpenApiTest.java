@@ -38,7 +38,8 @@ class EndpointsOpenApiTest {
                 new io.jlxd.daemon.routes.InstanceSnapshotRoutes(null),
                 new io.jlxd.daemon.routes.StoragePoolRoutes(null, null, null),
                 new io.jlxd.daemon.routes.StorageVolumeRoutes(null, null, null, null),
-                new io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes(null, null, null)))) {
+                new io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes(null, null, null),
+                new io.jlxd.daemon.routes.WarningRoutes(null)))) {
             table.add(e.method().text() + " " + e.path());
         }
         JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).toFile());
