@@ -14,7 +14,9 @@ public final class ApiExtensions {
             "event_lifecycle",
             "api_filtering",
             "server_event_mode",
-            "jlxd_criu_version");
+            "jlxd_criu_version",
+            "warnings",
+            "jlxd_cgroup_controllers");
 
     private ApiExtensions() {
     }

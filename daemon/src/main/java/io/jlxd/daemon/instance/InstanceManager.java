@@ -54,6 +54,7 @@ public final class InstanceManager {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final StatefulStop stateful;
     private volatile SnapshotHooks snapshots;
+    private volatile io.jlxd.daemon.warnings.Warnings warnings = io.jlxd.daemon.warnings.Warnings.logOnly();
 
     public InstanceManager(InstanceTable table, ProfileTable profiles, LxcContainerDriver driver, RootfsStorage storage,
                            ImageProvider images, Operations operations, EventBus events) {
@@ -68,6 +69,16 @@ public final class InstanceManager {
     }
 
     /** Wires the snapshots service (it needs this manager, so it comes after construction). */
+    /** Where failures met in the background go ({@code /1.0/warnings}). */
+    public void warnings(io.jlxd.daemon.warnings.Warnings w) {
+        this.warnings = w;
+        stateful.warnings(w);
+    }
+
+    public io.jlxd.daemon.warnings.Warnings warnings() {
+        return warnings;
+    }
+
     public void snapshotHooks(SnapshotHooks hooks) {
         this.snapshots = hooks;
     }
@@ -305,24 +316,32 @@ public final class InstanceManager {
                 }));
     }
 
+    /**
+     * Undoes a failed creation: the container, then the volume, then the row. The row goes only once the volume is
+     * gone: a row whose volume could not be removed stays (start-up recovery or a DELETE retries), never a volume
+     * without its row. Failed undo steps become warnings.
+     */
     private void revertCreate(String name, boolean volumeMade) {
-        try {
-            if (driver.exists(name)) {
-                ContainerState s = driver.state(name);
-                if (s.active()) {
-                    driver.stop(name, true, Duration.ZERO);
+        try (io.jlxd.daemon.util.Reverter r = warnings.reverter(url(name))) {
+            r.add("delete the row of " + name, () -> {
+                if (java.nio.file.Files.exists(storage.volume(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IllegalStateException("its volume is still there: the instance is kept (delete it to retry)");
                 }
-                driver.delete(name);
-            }
-        } catch (DriverException e) {
-            LOG.warning("revert of " + name + ": " + e.getMessage());
+                table.delete(name);
+            });
+            r.add("delete the volume of " + name, () -> storage.delete(name));
+            r.add("delete the container " + name, () -> {
+                if (driver.exists(name)) {
+                    ContainerState s = driver.state(name);
+                    if (s.active()) {
+                        driver.stop(name, true, Duration.ZERO);
+                    }
+                    driver.delete(name);
+                }
+            });
+        } catch (io.jlxd.daemon.util.Reverter.UndoFailedException e) {
+            // recorded as warnings by the reverter; the creation's own error is what the operation reports
         }
-        try {
-            storage.delete(name);
-        } catch (java.io.IOException e) {
-            LOG.warning("revert of " + name + ": " + e.getMessage());
-        }
-        table.delete(name);
     }
 
     // ------------------------------------------------------------------------------------------ update
@@ -432,14 +451,14 @@ public final class InstanceManager {
         long pid = driver.initPid(name).orElse(-1);
         if (pid > 0) {
             RuntimeState rs = RuntimeState.of(driver.cgroups(), pid);
-            if (l.processes() != null) {
-                rs.write("pids", "pids.max", Long.toString(l.processes()));
-            }
-            if (l.memoryBytes() != null) {
-                rs.write("memory", "memory.limit_in_bytes", Long.toString(l.memoryBytes()));
-            }
-            if (l.cpuSet() != null) {
-                rs.write("cpuset", "cpuset.cpus", l.cpuSet());
+            for (io.jlxd.daemon.instance.driver.CgroupWrites.Write w : io.jlxd.daemon.instance.driver.CgroupWrites.of(l, driver.cgroups())) {
+                try {
+                    rs.write(w);
+                } catch (java.io.IOException e) {
+                    // the caller puts the previous configuration back (and its limits)
+                    throw ApiException.badRequest("The limit could not be applied to the running instance (" + w.controller()
+                            + " on cgroup " + w.hierarchy().name().toLowerCase(java.util.Locale.ROOT) + "): " + e.getMessage());
+                }
             }
         }
     }
