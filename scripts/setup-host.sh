@@ -40,7 +40,8 @@ SUBID_LINE=root:1000000:1000000000
 TEST_UID=65534 # nobody
 
 RUNTIME_PKGS=(lxc liblxc1 lxc-dev dnsmasq-base nftables btrfs-progs busybox-static debootstrap
-  uidmap iproute2 util-linux procps)
+  uidmap iproute2 util-linux procps
+  sqlite3) # sqlite3: the e2e tests make crash states in the database (RenameRecoveryTest); setpriv (util-linux) walks as nobody
 CRIU_BUILD_PKGS=(build-essential pkg-config patch xz-utils libprotobuf-c-dev
   libprotobuf-dev protobuf-c-compiler protobuf-compiler libnl-3-dev libnet1-dev libcap-dev libbsd-dev
   libnftables-dev libgnutls28-dev uuid-dev python3-protobuf)

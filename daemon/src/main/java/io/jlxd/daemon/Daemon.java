@@ -145,7 +145,8 @@ public final class Daemon implements AutoCloseable {
             instances.snapshotHooks(copies);
             instances.warnings(warnings);
             SnapshotRestore restore = new SnapshotRestore(snapshots);
-            String repaired = SnapshotRecovery.run(snapshots, restore);
+            String renamed = instances.recoverRenames(new io.jlxd.daemon.db.RenameJournal(db));
+            String repaired = (renamed + " " + SnapshotRecovery.run(snapshots, restore)).strip();
             if (!repaired.isEmpty()) {
                 LOG.warning("start-up recovery:" + (repaired.startsWith(" ") ? "" : " ") + repaired);
             }

@@ -164,6 +164,28 @@ public final class PoolRootfsStorage implements RootfsStorage {
     }
 
     @Override
+    public void settleRename(String from, String to, boolean forward) throws IOException {
+        String src = forward ? from : to;
+        String dst = forward ? to : from;
+        String pool = pools.volumes().poolOf(CONTAINER, src).or(() -> pools.volumes().poolOf(CONTAINER, dst))
+                .orElseGet(() -> disks.rootPool(dst).orElse(StoragePools.DEFAULT));
+        PoolDriver d = pools.get(pool);
+        Path vs = d.volumePath(VolumeType.CONTAINER, src);
+        Path vd = d.volumePath(VolumeType.CONTAINER, dst);
+        if (Files.exists(vs, LinkOption.NOFOLLOW_LINKS) && !Files.exists(vd, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(vs, vd, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        Path ss = d.root().resolve(VolumeType.CONTAINER.snapshotDir()).resolve(src);
+        Path sd = d.root().resolve(VolumeType.CONTAINER.snapshotDir()).resolve(dst);
+        if (Files.exists(ss, LinkOption.NOFOLLOW_LINKS) && !Files.exists(sd, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(ss, sd, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        if (pools.volumes().poolOf(CONTAINER, src).isPresent() && pools.volumes().poolOf(CONTAINER, dst).isEmpty()) {
+            pools.volumes().rename(pool, CONTAINER, src, dst);
+        }
+    }
+
+    @Override
     public Path snapshotVolume(String name, String snap) {
         return driver(checked(name)).snapshotPath(VolumeType.CONTAINER, name, checked(snap));
     }
