@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepare a Debian 12 (bookworm) host for jlxd, then prove it works.
 #
-#   sudo scripts/setup-host.sh
+#   scripts/setup-host.sh        (as root)
 #
 # What it does (idempotent; a rerun on a ready host takes a few seconds):
 #   1. checks JDK 25 and Maven (cannot come from bookworm: fails with a clear message);
@@ -43,6 +43,7 @@ TEST_UID=65534 # nobody
 RUNTIME_PKGS=(lxc liblxc1 lxc-dev dnsmasq-base nftables btrfs-progs busybox-static debootstrap
   uidmap iproute2 util-linux procps python3
   libseccomp-dev libcap-dev gcc libc6-dev # these build daemon/src/main/c/jlxd-forkexec.c
+  sqlite3 # the e2e tests make crash states in the database (RenameRecoveryTest); setpriv (util-linux) walks as nobody
   lxd-client openssl) # LXD's own client (lxc) and openssl: the trust tests check jlxd against them
 CRIU_BUILD_PKGS=(build-essential pkg-config patch xz-utils libprotobuf-c-dev
   libprotobuf-dev protobuf-c-compiler protobuf-compiler libnl-3-dev libnet1-dev libcap-dev libbsd-dev

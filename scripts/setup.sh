@@ -4,7 +4,7 @@
 # ("first") and runs a command in it. Safe to re-run: each step is skipped when already done.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-[ "$(id -u)" = 0 ] || { echo "Error: run as root (sudo $0)" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "Error: run as root (in a root shell: $0; or: sudo $0)" >&2; exit 1; }
 "$root/scripts/setup-host.sh"
 # shellcheck source=scripts/env.sh
 . "$root/scripts/env.sh"

@@ -30,7 +30,9 @@ public final class ApiExtensions {
             "certificate_project",
             "certificate_token",
             "remote_token_expiry",
-            "explicit_trust_token");
+            "explicit_trust_token",
+            "warnings",
+            "jlxd_cgroup_controllers");
 
     private ApiExtensions() {
     }

@@ -3,7 +3,10 @@ package io.jlxd.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/** The {@code environment} block of {@code GET /1.0}. Fields follow LXD; {@code criu_version} is jlxd's own. */
+/**
+ * The {@code environment} block of {@code GET /1.0}. Fields follow LXD; {@code criu_version} and
+ * {@code cgroup_controllers} (controller → "v1" or "v2": the hierarchy it is mounted on) are jlxd's own.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServerEnvironment(
         List<String> addresses,
@@ -28,7 +31,8 @@ public record ServerEnvironment(
         String storage,
         String storageVersion,
         List<StorageDriverInfo> storageSupportedDrivers,
-        String criuVersion) {
+        String criuVersion,
+        java.util.Map<String, String> cgroupControllers) {
 
     /** One entry of {@code storage_supported_drivers}. */
     public record StorageDriverInfo(String name, String version, boolean remote) {

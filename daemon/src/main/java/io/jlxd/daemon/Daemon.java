@@ -128,8 +128,10 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(Options o) throws Exception {
+        io.jlxd.daemon.security.Umask.set(io.jlxd.daemon.security.Umask.DAEMON);
         DataDir dir = DataDir.lock(o.dataDir());
         try {
+            io.jlxd.daemon.security.HostPermissions.dataDir(dir.root());
             Logs.setup(o.logFile() != null ? o.logFile() : dir.logs().resolve("jlxd.log"), o.verbose());
             HostProbes probes = HostProbes.start();
             HostInfo host = HostInfo.read();
@@ -138,6 +140,8 @@ public final class Daemon implements AutoCloseable {
             Database db = Database.open(dir.database());
             LOG.fine(() -> "start: database open after " + uptimeMs() + " ms");
             EventBus events = new EventBus(host.hostname());
+            io.jlxd.daemon.warnings.Warnings warnings = new io.jlxd.daemon.warnings.Warnings(
+                    new io.jlxd.daemon.db.WarningTable(db), host.hostname());
             Logs.toEvents(events);
             ServerTls cert = ServerTls.load(dir.root(), host.hostname());
             LOG.fine(() -> "start: certificate loaded after " + uptimeMs() + " ms");
@@ -150,7 +154,7 @@ public final class Daemon implements AutoCloseable {
             ProfileTable profiles = new ProfileTable(db);
             LxcContainerDriver driver = LxcContainerDriver.forDataDir(dir.root());
             InstanceTable instanceTable = new InstanceTable(db);
-            StoragePools pools = StoragePools.open(dir.root(), new StoragePoolTable(db), new StorageVolumeTable(db), o.storage());
+            StoragePools pools = StoragePools.open(dir.root(), new StoragePoolTable(db), new StorageVolumeTable(db), o.storage(), warnings);
             Expand.poolExists = pools::exists;
             InstanceDisks disks = new InstanceDisks(instanceTable, profiles);
             PoolRootfsStorage rootfs = new PoolRootfsStorage(pools, disks);
@@ -172,8 +176,10 @@ public final class Daemon implements AutoCloseable {
                     java.time.Clock.systemDefaultZone());
             InstanceCopies copies = new InstanceCopies(snapshots);
             instances.snapshotHooks(copies);
+            instances.warnings(warnings);
             SnapshotRestore restore = new SnapshotRestore(snapshots);
-            String repaired = SnapshotRecovery.run(snapshots, restore);
+            String renamed = instances.recoverRenames(new io.jlxd.daemon.db.RenameJournal(db));
+            String repaired = (renamed + " " + SnapshotRecovery.run(snapshots, restore)).strip();
             if (!repaired.isEmpty()) {
                 LOG.warning("start-up recovery:" + (repaired.startsWith(" ") ? "" : " ") + repaired);
             }
@@ -198,7 +204,8 @@ public final class Daemon implements AutoCloseable {
                     new StorageVolumeSnapshotRoutes(customVolumes, operations, events),
                     new MetricsRoutes(new Metrics(instances, pools, operations)),
                     new NetworkRoutes(networks, events),
-                    new NetworkForwardRoutes(new NetworkForwards(networks), events))));
+                    new NetworkForwardRoutes(new NetworkForwards(networks), events),
+                    new io.jlxd.daemon.routes.WarningRoutes(warnings))));
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);

@@ -18,7 +18,7 @@ public final class Main {
             The jlxd system-container daemon: LXD-compatible REST API on a Unix socket and HTTPS.
                   --datadir DIR     Data directory (default: $JLXD_DIR or /var/lib/jlxd)
                   --group GROUP     Group that owns the Unix socket (default: root's)
-                  --log-file FILE   Log file (default: DIR/logs/jlxd.log)
+                  --log-file FILE   Log file (default: DIR/logs/jlxd.log; moved to FILE.1 at 10 MiB)
                   --storage-driver D  Driver of the "default" storage pool created at the first start: dir
                                     (default) or btrfs (on a loop file DIR/disks/default.img)
                   --storage-size SIZE  Size of that loop file (e.g. 10GiB; default like LXD: 20% of the free

@@ -183,6 +183,18 @@ class ExecApiTest extends DaemonTestBase {
     }
 
     @Test
+    void recordedOutputIsBounded() {
+        // 64 MiB are recorded per stream (issue 12): a command writing more is stopped and the operation fails
+        Response r = post(C, Map.of("command", List.of("sh", "-c", "head -c 70000000 /dev/zero; echo done >&2"),
+                "wait-for-websocket", false, "record-output", true));
+        JsonNode done = Instances.await(r);
+        assertEquals("Failure", done.get("status").asText(), done::toString);
+        assertTrue(done.get("err").asText().contains("stdout exceeded the 67108864 bytes"), done::toString);
+        JsonNode outputs = json(given().when().get("/1.0/instances/" + C + "/logs/exec-output").then().statusCode(200).extract().response());
+        outputs.get("metadata").forEach(u -> given().when().delete(u.asText()).then().statusCode(200));
+    }
+
+    @Test
     void recordOutputAndLogs() throws Exception {
         Response r = post(C, Map.of("command", List.of("sh", "-c", "echo recorded; echo oops >&2; exit 2"),
                 "wait-for-websocket", false, "record-output", true));

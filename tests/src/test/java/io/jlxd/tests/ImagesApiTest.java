@@ -484,6 +484,8 @@ class ImagesApiTest extends DaemonTestBase {
 
     @Test
     void strayFilesAndRowsAreCleanedAtStart() throws Exception {
+        daemon.allowWarnings("files without a database row \\(interrupted upload\\?\\), removing them",
+                "database row without files, removing it");
         String fp = upload(tinyUnified("restart"));
         daemon.stop();
         Path images = daemon.dataDir().resolve("images");

@@ -164,6 +164,18 @@ class InstancesApiTest extends DaemonTestBase {
         assertEquals("100", Instances.cgroupFile(pid, "pids", "pids.max"));
         assertEquals(Long.toString(256L << 20), Instances.cgroupFile(pid, "memory", "memory.limit_in_bytes"));
         assertNotEquals(etag, given().when().get("/1.0/instances/ita1").getHeader("ETag"));
+        // a live limit the kernel refuses (CPUs this host does not have) is a 400 with the reason, and nothing changes
+        String before = given().when().get("/1.0/instances/ita1").getHeader("ETag");
+        assertError(given().contentType("application/json").body(toJson(Map.of("config", Map.of("limits.cpu", "60-61"))))
+                .when().patch("/1.0/instances/ita1"), 400, "cpuset");
+        assertEquals(before, given().when().get("/1.0/instances/ita1").getHeader("ETag"), "the previous configuration stays");
+        assertEquals("100", Instances.cgroupFile(pid, "pids", "pids.max"));
+        // removing a limit lifts it at once
+        assertEquals(200, given().contentType("application/json").body("{\"config\":{\"limits.processes\":\"\"}}")
+                .when().patch("/1.0/instances/ita1").statusCode());
+        assertEquals("max", Instances.cgroupFile(pid, "pids", "pids.max"));
+        assertEquals(200, given().contentType("application/json").body(toJson(Map.of("config", Map.of("limits.processes", "100"))))
+                .when().patch("/1.0/instances/ita1").statusCode());
         // a GET/PUT round trip with the volatile keys as they are is accepted
         JsonNode c = instance("ita1");
         Map<String, Object> put = Map.of("config", JSON.convertValue(c.get("config"), Map.class), "devices", Map.of(),

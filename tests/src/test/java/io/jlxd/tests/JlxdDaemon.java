@@ -30,6 +30,10 @@ public final class JlxdDaemon implements AutoCloseable {
     private Process process;
     private int starts;
     private List<String> extraArgs = List.of();
+    private final List<java.util.regex.Pattern> allowedWarnings = new ArrayList<>();
+    /** A warning or error line of the daemon's log format, or a JVM warning. */
+    private static final java.util.regex.Pattern WARNING_LINE = java.util.regex.Pattern.compile(
+            "^(\\d{4}-\\d\\d-\\d\\dT\\S+Z (WARNING|ERROR).*|WARNING: .*|\\[[^]]*]\\[(warning|error)].*)$");
 
     private JlxdDaemon(Path root) throws IOException {
         this.root = root;
@@ -207,6 +211,28 @@ public final class JlxdDaemon implements AutoCloseable {
         return dataDir.resolve("unix.socket");
     }
 
+    /**
+     * Declares warnings this test provokes on purpose (regular expressions found in the line): {@link #close()} fails
+     * the test on any other WARNING/ERROR line of the daemon's log (and on JVM warnings).
+     */
+    public synchronized JlxdDaemon allowWarnings(String... regexes) {
+        for (String r : regexes) {
+            allowedWarnings.add(java.util.regex.Pattern.compile(r));
+        }
+        return this;
+    }
+
+    /** WARNING/ERROR lines of the daemon's stderr that no {@link #allowWarnings} pattern covers. */
+    public synchronized List<String> unexpectedWarnings() {
+        List<String> out = new ArrayList<>();
+        for (String line : stderr().split("\n")) {
+            if (WARNING_LINE.matcher(line).matches() && allowedWarnings.stream().noneMatch(p -> p.matcher(line).find())) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
     /** Everything the daemon wrote to stderr so far (all starts). */
     public String stderr() {
         return read(stderrLog);
@@ -235,15 +261,21 @@ public final class JlxdDaemon implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        List<String> unexpected;
         try {
             if (process != null && process.isAlive()) {
                 stop();
             }
         } finally {
+            unexpected = unexpectedWarnings();
             unmountUnder(root);
             deleteTree(root);
             deleteTree(Path.of("/run/lxc/lock" + root.toAbsolutePath()));
             deleteEmptyParents(Path.of("/run/lxc/lock" + root.toAbsolutePath()).getParent(), Path.of("/run/lxc/lock"));
+        }
+        if (!unexpected.isEmpty() && !Boolean.getBoolean("jlxd.tests.ignoreDaemonWarnings")) {
+            throw new AssertionError("the daemon logged " + unexpected.size() + " unexpected warning(s) (declare the ones a test"
+                    + " provokes with JlxdDaemon.allowWarnings):\n" + String.join("\n", unexpected));
         }
     }
 

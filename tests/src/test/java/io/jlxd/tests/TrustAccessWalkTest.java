@@ -47,11 +47,13 @@ class TrustAccessWalkTest extends DaemonTestBase {
             "POST /1.0/networks", "PUT /1.0/networks/{name}", "PATCH /1.0/networks/{name}", "POST /1.0/networks/{name}",
             "DELETE /1.0/networks/{name}", "POST /1.0/networks/{name}/forwards",
             "PUT /1.0/networks/{name}/forwards/{listen_address}", "PATCH /1.0/networks/{name}/forwards/{listen_address}",
-            "DELETE /1.0/networks/{name}/forwards/{listen_address}");
+            "DELETE /1.0/networks/{name}/forwards/{listen_address}",
+            "GET /1.0/warnings", "GET /1.0/warnings/{uuid}", "PUT /1.0/warnings/{uuid}", "PATCH /1.0/warnings/{uuid}",
+            "DELETE /1.0/warnings/{uuid}");
 
     private static final Map<String, String> VALUES = Map.of(
             "name", "walk-c1", "fingerprint", "ab".repeat(32), "id", UUID.randomUUID().toString(), "file", "lxc.log",
-            "snap", "snap0", "pool", "default", "type", "custom", "listen_address", "192.0.2.1");
+            "snap", "snap0", "pool", "default", "type", "custom", "listen_address", "192.0.2.1", "uuid", UUID.randomUUID().toString());
 
     private static int port;
     private static List<String[]> routes;

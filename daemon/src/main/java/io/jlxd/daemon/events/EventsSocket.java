@@ -81,10 +81,16 @@ public final class EventsSocket implements WsListener, EventBus.Subscriber {
 
     private void sendLoop(WsSession session) {
         try {
+            long lastSent = System.nanoTime();
             while (!closed) {
                 Event e = queue.poll(1, TimeUnit.SECONDS);
                 if (e != null) {
                     session.send(Json.lenient().writeValueAsString(e), true);
+                    lastSent = System.nanoTime();
+                } else if (dropReason == null && System.nanoTime() - lastSent >= io.jlxd.daemon.wsop.WsKeepAlive.INTERVAL.toNanos()) {
+                    // a quiet subscriber's pong keeps the connection from counting as idle (HTTPS idle timeout)
+                    session.ping(io.helidon.common.buffers.BufferData.empty());
+                    lastSent = System.nanoTime();
                 } else if (dropReason != null) {
                     session.close(WsCloseCodes.TRY_AGAIN_LATER, dropReason);
                     break;

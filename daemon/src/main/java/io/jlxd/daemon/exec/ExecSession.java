@@ -38,16 +38,64 @@ public final class ExecSession {
         this.container = container;
     }
 
-    /** Without websockets: output to the files (record-output) or discarded; stdin empty. */
+    /** The most output recorded per stream by {@code record-output}; more stops the command and fails the operation. */
+    public static final long MAX_RECORDED = 64L << 20;
+
+    /**
+     * Without websockets: output to the files (record-output, at most {@link #MAX_RECORDED} bytes per stream: a
+     * command that writes more is killed and the operation fails) or discarded; stdin empty.
+     */
     public int runDetached(ExecRequest request, Path stdout, Path stderr) throws DriverException, InterruptedException {
         ExecProcess p = driver.exec(container, request.withStdio(Redirect.from(new java.io.File("/dev/null")),
-                stdout == null ? Redirect.DISCARD : Redirect.to(stdout.toFile()),
-                stderr == null ? Redirect.DISCARD : Redirect.to(stderr.toFile())));
+                stdout == null ? Redirect.DISCARD : Redirect.PIPE, stderr == null ? Redirect.DISCARD : Redirect.PIPE));
+        java.util.concurrent.atomic.AtomicReference<String> over = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> pumps = new ArrayList<>();
+        if (stdout != null) {
+            pumps.add(Thread.ofVirtual().name("exec-record-1").start(() -> record(p, p.process().getInputStream(), stdout, "stdout", over)));
+        }
+        if (stderr != null) {
+            pumps.add(Thread.ofVirtual().name("exec-record-2").start(() -> record(p, p.process().getErrorStream(), stderr, "stderr", over)));
+        }
+        int rc;
         try {
-            return p.waitFor();
+            rc = p.waitFor();
+            for (Thread t : pumps) {
+                t.join();
+            }
         } catch (InterruptedException e) {
             p.kill();
             throw e;
+        }
+        if (over.get() != null) {
+            throw new io.jlxd.daemon.http.ApiException(400, "The command's " + over.get() + " exceeded the " + MAX_RECORDED
+                    + " bytes that are recorded: the command was stopped (record less, or use a websocket exec)");
+        }
+        return rc;
+    }
+
+    /** Copies one output stream into its file up to the limit; past it, kills the command and drains the rest. */
+    private static void record(ExecProcess p, InputStream in, Path file, String which,
+                               java.util.concurrent.atomic.AtomicReference<String> over) {
+        try (in; OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                if (total + n > MAX_RECORDED) {
+                    out.write(buf, 0, (int) (MAX_RECORDED - total));
+                    over.compareAndSet(null, which);
+                    try {
+                        p.kill();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    in.transferTo(OutputStream.nullOutputStream());
+                    return;
+                }
+                out.write(buf, 0, n);
+                total += n;
+            }
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "recording the " + which + " of an exec: " + e.getMessage());
         }
     }
 

@@ -24,6 +24,12 @@ public final class Dispatcher implements Handler {
     /** One INFO line per changing request: who (local user or certificate) did what. */
     private static final Logger AUDIT = Logger.getLogger("io.jlxd.daemon.audit");
 
+    /**
+     * The largest body an untrusted caller may send (its only endpoint with a body is the token redemption of
+     * POST /1.0/certificates, a few KiB); it must be declared with Content-Length, so nothing more is ever read.
+     */
+    public static final long UNTRUSTED_BODY_LIMIT = 64 * 1024;
+
     private final Router router;
     private final CallerResolver callers;
 
@@ -43,8 +49,16 @@ public final class Dispatcher implements Handler {
         Method method = req.prologue().method();
         String path = req.path().path();
         Reply reply;
+        ApiRequest.Caller caller = null;
         try {
-            reply = route(req, method, path);
+            caller = callers.resolve(req);
+            if (!caller.trusted()) {
+                // one request per connection: an untrusted client cannot hold a connection open between requests,
+                // and a body left unread is never drained
+                res.header(HeaderNames.CONNECTION, "close");
+                checkUntrustedBody(req);
+            }
+            reply = route(req, method, path, caller);
         } catch (ApiException e) {
             reply = error(e.status(), e.getMessage());
         } catch (ConfigException e) {
@@ -54,11 +68,30 @@ public final class Dispatcher implements Handler {
             reply = error(500, e.getMessage() == null ? e.toString() : e.getMessage());
         }
         write(res, reply, method.equals(Method.HEAD));
+        if (caller == null || !caller.trusted()) {
+            // Helidon keeps a connection open after a handler's "Connection: close" when the request had no body:
+            // end it here, after the answer was sent
+            throw new io.helidon.webserver.CloseConnectionException("one request per untrusted connection");
+        }
     }
 
-    private Reply route(ServerRequest req, Method method, String path) throws Exception {
+    /** Refuses an untrusted body before a byte of it is read: undeclared (chunked) or over the limit. */
+    private static void checkUntrustedBody(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return;
+        }
+        long length = req.headers().contentLength().orElse(-1L);
+        if (length < 0) {
+            throw new ApiException(411, "Length Required: untrusted clients must send Content-Length");
+        }
+        if (length > UNTRUSTED_BODY_LIMIT) {
+            throw ApiException.tooLarge("Request body too large: " + length + " bytes, limit is " + UNTRUSTED_BODY_LIMIT
+                    + " for untrusted clients");
+        }
+    }
+
+    private Reply route(ServerRequest req, Method method, String path, ApiRequest.Caller caller) throws Exception {
         Router.Match match = router.match(method, path);
-        ApiRequest.Caller caller = callers.resolve(req);
         return switch (match) {
             case Router.NotFound ignored -> throw ApiException.notFound("Not Found: " + path);
             case Router.WrongMethod wrong -> {

@@ -28,6 +28,7 @@ import io.jlxd.daemon.routes.StoragePoolRoutes;
 import io.jlxd.daemon.routes.StorageVolumeRoutes;
 import io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes;
 import io.jlxd.daemon.routes.MetricsRoutes;
+import io.jlxd.daemon.routes.WarningRoutes;
 import java.util.List;
 
 /**
@@ -46,7 +47,7 @@ public final class Endpoints {
                          InstanceSnapshotRoutes snapshots,
                          StoragePoolRoutes storagePools, StorageVolumeRoutes storageVolumes,
                          StorageVolumeSnapshotRoutes storageVolumeSnapshots, MetricsRoutes metrics,
-                         NetworkRoutes networks, NetworkForwardRoutes networkForwards) {
+                         NetworkRoutes networks, NetworkForwardRoutes networkForwards, WarningRoutes warnings) {
     }
 
     public static List<Endpoint> all(Routes r) {
@@ -165,7 +166,13 @@ public final class Endpoints {
                 new Endpoint(GET, "/1.0/networks/{name}/forwards/{listen_address}", PROJECT, r.networkForwards()::get, "Show a network forward"),
                 new Endpoint(PUT, "/1.0/networks/{name}/forwards/{listen_address}", TRUSTED, r.networkForwards()::put, "Replace a network forward"),
                 new Endpoint(PATCH, "/1.0/networks/{name}/forwards/{listen_address}", TRUSTED, r.networkForwards()::patch, "Update a network forward"),
-                new Endpoint(DELETE, "/1.0/networks/{name}/forwards/{listen_address}", TRUSTED, r.networkForwards()::delete, "Delete a network forward"));
+                new Endpoint(DELETE, "/1.0/networks/{name}/forwards/{listen_address}", TRUSTED, r.networkForwards()::delete, "Delete a network forward"),
+                // warnings (issue 12)
+                new Endpoint(GET, "/1.0/warnings", TRUSTED, r.warnings()::list, "List warnings"),
+                new Endpoint(GET, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::get, "Show a warning"),
+                new Endpoint(PUT, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::put, "Set a warning's status (acknowledged or new)"),
+                new Endpoint(PATCH, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::put, "Set a warning's status (acknowledged or new)"),
+                new Endpoint(DELETE, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::delete, "Delete a warning"));
     }
 
     private static Reply websocketOnly(ApiRequest req) {

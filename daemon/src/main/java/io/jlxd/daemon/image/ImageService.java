@@ -135,6 +135,11 @@ public final class ImageService implements ImageProvider {
         return img.map(i -> new Resolved(i.fingerprint(), i.architecture(), i.properties()));
     }
 
+    /** An image may expand to at most this many bytes of files (an xz "bomb" is refused, not written out). */
+    public static final long MAX_UNPACKED_BYTES = 64L << 30;
+    /** ... and this many archive entries. */
+    public static final long MAX_UNPACKED_ENTRIES = 4_000_000;
+
     /**
      * Unpacks an image into {@code target} (LXD's instance layout: metadata.yaml, templates/, rootfs/), shifting
      * ownership by {@code shift} (NONE for privileged containers); complete or absent.
@@ -147,7 +152,8 @@ public final class ImageService implements ImageProvider {
         ImageFiles files = store.find(fingerprint)
                 .orElseThrow(() -> new InvalidImageException("image " + fingerprint + " is not in the store"));
         ImageUnpacker.unpack(files, target, ImageUnpacker.Options.defaults()
-                .withIdShift(shift).withProgress(progress).withCancellation(cancelled).withTargetMode(0711));
+                .withIdShift(shift).withProgress(progress).withCancellation(cancelled).withTargetMode(0700)
+                .withLimits(MAX_UNPACKED_BYTES, MAX_UNPACKED_ENTRIES));
         table.touch(fingerprint, OffsetDateTime.now(ZoneOffset.UTC));
     }
 }

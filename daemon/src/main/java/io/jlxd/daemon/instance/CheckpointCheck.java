@@ -2,6 +2,8 @@ package io.jlxd.daemon.instance;
 
 import io.jlxd.api.instance.InstanceCheckpoint;
 import io.jlxd.api.instance.InstanceCheckpoint.Blocker;
+import io.jlxd.daemon.files.ContainerPath;
+import io.jlxd.daemon.files.FileTree;
 import io.jlxd.daemon.instance.driver.ContainerState;
 import io.jlxd.daemon.instance.driver.DriverException;
 import io.jlxd.daemon.instance.driver.LxcContainerDriver;
@@ -104,21 +106,34 @@ public final class CheckpointCheck {
     /**
      * The sandboxing settings left on when systemd is the container's init: the names of {@link #SANDBOXING} that no
      * drop-in for all services sets to "no". Empty when init is not systemd. Symlinks are resolved inside the rootfs
-     * ({@link #resolveInside}), never on the host; a drop-in that is itself a symlink is ignored.
+     * ({@link #resolveInside}), never on the host; the directories are then listed and the drop-ins read through
+     * the container's root ({@link FileTree}: resolved in the root, the last component never followed), so a
+     * container that swaps a path for a symlink meanwhile cannot lead the daemon to a host file; a drop-in that is
+     * itself a symlink is ignored, one larger than {@link #MAX_DROPIN} bytes too.
      */
     static List<String> sandboxedServices(Path rootfs) {
         if (!isSystemd(rootfs)) {
             return List.of();
         }
         Set<String> off = new LinkedHashSet<>();
-        for (String d : DROPIN_DIRS) {
-            Path dir = resolveInside(rootfs, "/" + d);
-            if (dir == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            try (Stream<Path> s = Files.list(dir)) {
-                for (Path f : s.filter(x -> x.getFileName().toString().endsWith(".conf") && Files.isRegularFile(x, LinkOption.NOFOLLOW_LINKS)).toList()) {
-                    for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+        try (FileTree tree = FileTree.open(rootfs, 0, 0)) {
+            for (String d : DROPIN_DIRS) {
+                Path dir = resolveInside(rootfs, "/" + d);
+                if (dir == null) {
+                    continue;
+                }
+                String inside = "/" + rootfs.relativize(dir);
+                List<String> entries;
+                try (FileTree.Node n = tree.get(ContainerPath.parse(inside))) {
+                    if (!(n instanceof FileTree.DirNode dn)) {
+                        continue;
+                    }
+                    entries = dn.entries();
+                } catch (IOException e) {
+                    continue;
+                }
+                for (String name : entries.stream().filter(x -> x.endsWith(".conf")).toList()) {
+                    for (String line : readDropIn(tree, inside + "/" + name).split("\n")) {
                         String l = line.strip();
                         int eq = l.indexOf('=');
                         if (eq > 0 && List.of("no", "false", "0", "off").contains(l.substring(eq + 1).strip().toLowerCase())) {
@@ -126,11 +141,36 @@ public final class CheckpointCheck {
                         }
                     }
                 }
-            } catch (IOException e) {
-                // unreadable drop-ins count as absent
             }
+        } catch (IOException e) {
+            // an unreadable rootfs: nothing is known to be turned off
         }
         return SANDBOXING.stream().filter(k -> !off.contains(k)).toList();
+    }
+
+    /** The largest drop-in read (systemd's own are a few hundred bytes). */
+    static final int MAX_DROPIN = 64 * 1024;
+
+    /** A regular file's text through the tree, "" when it is anything else, too large or unreadable. */
+    private static String readDropIn(FileTree tree, String path) {
+        try (FileTree.Node n = tree.get(ContainerPath.parse(path))) {
+            if (!(n instanceof FileTree.FileNode f) || f.stat().size() > MAX_DROPIN) {
+                return "";
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream() {
+                @Override
+                public synchronized void write(byte[] b, int off, int len) {
+                    if (count + len > MAX_DROPIN) {
+                        throw new java.io.UncheckedIOException(new IOException("drop-in grew past " + MAX_DROPIN + " bytes"));
+                    }
+                    super.write(b, off, len);
+                }
+            };
+            f.copyTo(out);
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException e) {
+            return "";
+        }
     }
 
     /** Whether {@code /sbin/init} of the rootfs is systemd (following its symlinks inside the rootfs). */

@@ -62,6 +62,18 @@ public final class InstanceManager {
     public interface Runnable1 {
         void run(String name) throws java.io.IOException;
     }
+    private volatile io.jlxd.daemon.db.RenameJournal renames;
+    /** Without a database journal (tools, unit tests): renames are not journaled. */
+    private static final io.jlxd.daemon.db.RenameJournal NO_JOURNAL = new io.jlxd.daemon.db.RenameJournal(null) {
+        @Override
+        public void begin(String from, String to) {
+        }
+
+        @Override
+        public void end(String from) {
+        }
+    };
+    private volatile io.jlxd.daemon.warnings.Warnings warnings = io.jlxd.daemon.warnings.Warnings.logOnly();
 
     public InstanceManager(InstanceTable table, ProfileTable profiles, LxcContainerDriver driver, RootfsStorage storage,
                            ImageProvider images, Operations operations, EventBus events) {
@@ -105,6 +117,48 @@ public final class InstanceManager {
     }
 
     /** Wires the snapshots service (it needs this manager, so it comes after construction). */
+    /**
+     * The rename journal, and at start (before any other recovery): renames a crash interrupted are settled under
+     * the row's name, forward when the row was renamed, back when it was not. Returns what was done.
+     */
+    public String recoverRenames(io.jlxd.daemon.db.RenameJournal journal) {
+        this.renames = journal;
+        StringBuilder done = new StringBuilder();
+        for (Map.Entry<String, String> e : journal.pending().entrySet()) {
+            String from = e.getKey();
+            String to = e.getValue();
+            boolean forward = table.get(to).isPresent() && table.get(from).isEmpty();
+            String now = forward ? to : from;
+            String gone = forward ? from : to;
+            try {
+                storage.settleRename(from, to, forward);
+                if (table.get(gone).isEmpty() && driver.exists(gone)) {
+                    driver.delete(gone);
+                }
+                if (table.get(now).isPresent()) {
+                    define(row(now));
+                }
+                journal.end(from);
+                done.append(" rename of ").append(from).append(" to ").append(to).append(forward ? " finished;" : " undone;");
+            } catch (Exception ex) {
+                warnings.record("Interrupted rename not settled", io.jlxd.daemon.warnings.Warnings.Severity.HIGH, url(now),
+                        "the rename of " + from + " to " + to + " that a crash interrupted could not be settled (tried again at"
+                                + " the next start): " + ex.getMessage());
+            }
+        }
+        return done.toString().strip();
+    }
+
+    /** Where failures met in the background go ({@code /1.0/warnings}). */
+    public void warnings(io.jlxd.daemon.warnings.Warnings w) {
+        this.warnings = w;
+        stateful.warnings(w);
+    }
+
+    public io.jlxd.daemon.warnings.Warnings warnings() {
+        return warnings;
+    }
+
     public void snapshotHooks(SnapshotHooks hooks) {
         this.snapshots = hooks;
     }
@@ -366,25 +420,33 @@ public final class InstanceManager {
                 }));
     }
 
+    /**
+     * Undoes a failed creation: the container, then the volume, then the row. The row goes only once the volume is
+     * gone: a row whose volume could not be removed stays (start-up recovery or a DELETE retries), never a volume
+     * without its row. Failed undo steps become warnings.
+     */
     private void revertCreate(String name, boolean volumeMade) {
         java.util.Set<String> nets = networks(name);
-        try {
-            if (driver.exists(name)) {
-                ContainerState s = driver.state(name);
-                if (s.active()) {
-                    driver.stop(name, true, Duration.ZERO);
+        try (io.jlxd.daemon.util.Reverter r = warnings.reverter(url(name))) {
+            r.add("delete the row of " + name, () -> {
+                if (java.nio.file.Files.exists(storage.volume(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IllegalStateException("its volume is still there: the instance is kept (delete it to retry)");
                 }
-                driver.delete(name);
-            }
-        } catch (DriverException e) {
-            LOG.warning("revert of " + name + ": " + e.getMessage());
+                table.delete(name);
+            });
+            r.add("delete the volume of " + name, () -> storage.delete(name));
+            r.add("delete the container " + name, () -> {
+                if (driver.exists(name)) {
+                    ContainerState s = driver.state(name);
+                    if (s.active()) {
+                        driver.stop(name, true, Duration.ZERO);
+                    }
+                    driver.delete(name);
+                }
+            });
+        } catch (io.jlxd.daemon.util.Reverter.UndoFailedException e) {
+            // recorded as warnings by the reverter; the creation's own error is what the operation reports
         }
-        try {
-            storage.delete(name);
-        } catch (java.io.IOException e) {
-            LOG.warning("revert of " + name + ": " + e.getMessage());
-        }
-        table.delete(name);
         nics.changed(nets);
         devicesChanged(name);
     }
@@ -525,14 +587,14 @@ public final class InstanceManager {
         long pid = driver.initPid(name).orElse(-1);
         if (pid > 0) {
             RuntimeState rs = RuntimeState.of(driver.cgroups(), pid);
-            if (l.processes() != null) {
-                rs.write("pids", "pids.max", Long.toString(l.processes()));
-            }
-            if (l.memoryBytes() != null) {
-                rs.write("memory", "memory.limit_in_bytes", Long.toString(l.memoryBytes()));
-            }
-            if (l.cpuSet() != null) {
-                rs.write("cpuset", "cpuset.cpus", l.cpuSet());
+            for (io.jlxd.daemon.instance.driver.CgroupWrites.Write w : io.jlxd.daemon.instance.driver.CgroupWrites.of(l, driver.cgroups())) {
+                try {
+                    rs.write(w);
+                } catch (java.io.IOException e) {
+                    // the caller puts the previous configuration back (and its limits)
+                    throw ApiException.badRequest("The limit could not be applied to the running instance (" + w.controller()
+                            + " on cgroup " + w.hierarchy().name().toLowerCase(java.util.Locale.ROOT) + "): " + e.getMessage());
+                }
             }
         }
     }
@@ -565,26 +627,31 @@ public final class InstanceManager {
         Map<String, List<String>> res = Map.of("instances", List.of(url(name), url(newName)));
         return operations.startTask(Operations.Spec.task("Renaming instance", res), ctx -> withLock(name, () -> {
             requireStopped(name);
-            if (!table.rename(name, newName)) {
-                throw ApiException.conflict("Instance \"" + newName + "\" already exists");
-            }
-            try {
+            // journaled: a crash between the row and the volume is settled at start (recoverRenames)
+            io.jlxd.daemon.db.RenameJournal journal = renames != null ? renames : NO_JOURNAL;
+            journal.begin(name, newName);
+            try (io.jlxd.daemon.util.Reverter r = warnings.reverter(url(name))) {
+                if (!table.rename(name, newName)) {
+                    throw ApiException.conflict("Instance \"" + newName + "\" already exists");
+                }
+                r.add("rename the row " + newName + " back to " + name, () -> table.rename(newName, name));
                 storage.rename(name, newName);
-            } catch (java.io.IOException | RuntimeException e) {
-                table.rename(newName, name);
-                throw e;
-            }
-            try {
+                r.add("rename the volume " + newName + " back to " + name, () -> storage.rename(newName, name));
+                r.add("remove the definition of " + newName, () -> {
+                    if (driver.exists(newName)) {
+                        driver.delete(newName);
+                    }
+                });
                 define(row(newName));
                 deleteDefinition(name);
-            } catch (DriverException | RuntimeException e) {
-                if (driver.exists(newName)) {
-                    driver.delete(newName);
+                r.success();
+            } catch (Exception e) {
+                if (java.util.Arrays.stream(e.getSuppressed()).noneMatch(s -> s instanceof io.jlxd.daemon.util.Reverter.UndoFailedException)) {
+                    journal.end(name); // undone: nothing to settle; when an undo step failed the next start settles it
                 }
-                storage.rename(newName, name);
-                table.rename(newName, name);
                 throw e;
             }
+            journal.end(name);
             nics.changed(networks(newName));
             devicesChanged(name);
             events.lifecycle("instance-renamed", url(newName), Map.of("old_name", name), who);

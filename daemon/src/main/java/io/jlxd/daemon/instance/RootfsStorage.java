@@ -114,4 +114,11 @@ public interface RootfsStorage {
             throws IOException {
         return List.of();
     }
+
+    /**
+     * After a crash during a rename: moves the volume, its snapshots and its volume row from one name to the other
+     * where they are not there yet ({@code forward}: from {@code from} to {@code to}; else back). Idempotent.
+     */
+    default void settleRename(String from, String to, boolean forward) throws java.io.IOException {
+    }
 }

@@ -89,17 +89,22 @@ public final class RuntimeState {
         return Math.max(0, v >= 0 ? v : read(unified, "memory.peak"));
     }
 
-    /** Writes a v1 cgroup file of the container (live limits); false when it cannot. */
-    public boolean write(String controller, String file, String value) {
-        Path d = dirs.get(controller);
+    /** The cgroup directory a write goes to: the controller's v1 directory, or the container's cgroup2 one. */
+    public Path dirOf(io.jlxd.daemon.instance.driver.CgroupWrites.Write w) {
+        return w.hierarchy() == io.jlxd.daemon.instance.driver.CgroupLayout.Hierarchy.V1 ? dirs.get(w.controller()) : unified;
+    }
+
+    /** Writes one cgroup file of the container (a live limit); the reason when it cannot. */
+    public void write(io.jlxd.daemon.instance.driver.CgroupWrites.Write w) throws IOException {
+        Path d = dirOf(w);
         if (d == null) {
-            return false;
+            throw new IOException("the container has no " + w.hierarchy().name().toLowerCase(java.util.Locale.ROOT) + " "
+                    + w.controller() + " cgroup (is it running?)");
         }
         try {
-            Files.writeString(d.resolve(file), value);
-            return true;
+            Files.writeString(d.resolve(w.file()), w.value());
         } catch (IOException e) {
-            return false;
+            throw new IOException(d.resolve(w.file()) + " = " + w.value() + ": " + e.getMessage(), e);
         }
     }
 

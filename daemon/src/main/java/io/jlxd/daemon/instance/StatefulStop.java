@@ -36,6 +36,12 @@ public final class StatefulStop {
     private final InstanceTable table;
     private final CheckpointCheck check;
 
+    private volatile io.jlxd.daemon.warnings.Warnings warnings = io.jlxd.daemon.warnings.Warnings.logOnly();
+
+    void warnings(io.jlxd.daemon.warnings.Warnings w) {
+        this.warnings = w;
+    }
+
     public StatefulStop(LxcContainerDriver driver, RootfsStorage storage, InstanceTable table, CheckpointCheck check) {
         this.driver = driver;
         this.storage = storage;
@@ -128,10 +134,20 @@ public final class StatefulStop {
         return true;
     }
 
-    /** Removes a saved state (no-op without one). */
+    /**
+     * Removes a saved state (no-op without one). The instance is marked stateless first: a state directory that
+     * cannot be removed is then only a leftover (recorded as a warning; start-up recovery removes it), never a
+     * state the next start would restore into a container it does not belong to.
+     */
     public void discard(String name) throws IOException {
-        removeIfPresent(dir(name));
         table.setStateful(name, false);
+        try {
+            removeIfPresent(dir(name));
+        } catch (IOException e) {
+            warnings.record("Saved state not removed", io.jlxd.daemon.warnings.Warnings.Severity.MODERATE,
+                    "/1.0/instances/" + name, "the saved CRIU state of " + name + " could not be removed (removed at the"
+                            + " next daemon start): " + e.getMessage());
+        }
     }
 
     /** After an update: discards the saved state when the change is one the restored processes would not match. */
@@ -144,8 +160,10 @@ public final class StatefulStop {
             try {
                 discard(before.name());
                 LOG.info("saved state of " + before.name() + " discarded: its configuration changed");
-            } catch (IOException e) {
-                LOG.warning("discarding the saved state of " + before.name() + ": " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                warnings.record("Saved state not discarded", io.jlxd.daemon.warnings.Warnings.Severity.HIGH,
+                        "/1.0/instances/" + before.name(), "the configuration changed but the saved state could not be"
+                                + " discarded: " + e.getMessage());
             }
         }
     }

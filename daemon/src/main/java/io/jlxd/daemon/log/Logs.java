@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.logging.ConsoleHandler;
-import java.util.logging.FileHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -41,7 +40,7 @@ public final class Logs {
         console.setFormatter(f);
         console.setLevel(level);
         root.addHandler(console);
-        FileHandler fh = new FileHandler(file.toString(), 10 * 1024 * 1024, 2, true);
+        RotatingFileHandler fh = new RotatingFileHandler(file, 10 * 1024 * 1024);
         fh.setFormatter(f);
         fh.setLevel(level);
         root.addHandler(fh);
@@ -99,7 +98,7 @@ public final class Logs {
         public String format(LogRecord r) {
             StringBuilder sb = new StringBuilder();
             sb.append(Instant.ofEpochMilli(r.getMillis())).append(' ')
-                    .append(String.format("%-7s", level(r.getLevel()).toUpperCase())).append(message(r));
+                    .append(String.format("%-8s", level(r.getLevel()).toUpperCase())).append(message(r));
             String logger = r.getLoggerName() == null ? "" : r.getLoggerName();
             sb.append(" [").append(logger.substring(logger.lastIndexOf('.') + 1)).append("]\n");
             if (r.getThrown() != null) {

@@ -18,6 +18,25 @@ import java.util.Map;
 
 /** {@code /} and {@code /1.0}: server information and server configuration. */
 public final class ServerRoutes {
+    /** The host's cgroup controllers and their hierarchies (read once: mounts do not change under a daemon). */
+    private static final java.util.function.Supplier<Map<String, String>> CGROUPS = new java.util.function.Supplier<>() {
+        private volatile Map<String, String> value;
+
+        @Override
+        public Map<String, String> get() {
+            Map<String, String> v = value;
+            if (v == null) {
+                try {
+                    v = io.jlxd.daemon.instance.driver.CgroupLayout.detect().controllers();
+                } catch (java.io.IOException e) {
+                    v = Map.of();
+                }
+                value = v;
+            }
+            return v;
+        }
+    };
+
     public static final String VERSION = "0.1.0";
 
     private final ServerConfig config;
@@ -53,7 +72,7 @@ public final class ServerRoutes {
                 "lxc", facts.lxcVersion(), facts.firewall(), "Linux", host.architecture(), host.kernelVersion(),
                 host.osName(), host.osVersion(), "default", "jlxd", false, "full-mesh", host.hostname(),
                 ProcessHandle.current().pid(), VERSION, "dir", facts.storageDrivers().getFirst().version(),
-                facts.storageDrivers(), facts.criuVersion());
+                facts.storageDrivers(), facts.criuVersion(), CGROUPS.get());
         return Reply.sync(new Server(current, ApiExtensions.ALL, "stable", "1.0", "trusted", List.of("tls"), false, env),
                 etag(current));
     }

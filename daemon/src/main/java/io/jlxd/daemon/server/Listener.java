@@ -20,6 +20,18 @@ import java.util.function.Predicate;
 
 /** Builds one Helidon server (a listener) that serves the whole API on one address: the Unix socket or HTTPS. */
 public final class Listener {
+    /** Open connections per listener; more wait in the kernel's accept queue. */
+    public static final int MAX_CONNECTIONS = 1024;
+    /** Requests handled at once per listener (websockets and long-polls included); more get 503. */
+    public static final int MAX_CONCURRENT_REQUESTS = 512;
+
+    /**
+     * Idle time after which an HTTPS connection is closed: short, so that nobody (untrusted callers get one request
+     * per connection anyway) holds connections open; HTTP clients reconnect, and websockets are kept busy by pings
+     * ({@code WsKeepAlive}). The Unix socket keeps Helidon's usual 10 minutes.
+     */
+    public static final Duration HTTPS_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
     private Listener() {
     }
 
@@ -31,7 +43,10 @@ public final class Listener {
                 .bindAddress(address)
                 .shutdownHook(false)
                 .maxPayloadSize(-1)
-                .idleConnectionTimeout(Duration.ofMinutes(10))
+                .maxTcpConnections(MAX_CONNECTIONS)
+                .maxConcurrentRequests(MAX_CONCURRENT_REQUESTS)
+                .idleConnectionTimeout(tls != null ? HTTPS_IDLE_TIMEOUT : Duration.ofMinutes(10))
+                .idleConnectionPeriod(Duration.ofSeconds(5))
                 .routing(HttpRouting.builder().any(dispatcher))
                 .addRouting(WsRouting.builder()
                         .endpoint(Paths.EVENTS, clients.tracking(() -> new EventsSocket(events, eventAccess)))

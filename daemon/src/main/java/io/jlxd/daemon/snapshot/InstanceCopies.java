@@ -9,8 +9,7 @@ import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.instance.Expand;
 import io.jlxd.daemon.instance.InstanceManager;
 import io.jlxd.daemon.instance.SnapshotHooks;
-import io.jlxd.daemon.instance.driver.ContainerState;
-import io.jlxd.daemon.instance.driver.DriverException;
+import io.jlxd.daemon.util.Reverter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -142,24 +141,14 @@ public final class InstanceCopies implements SnapshotHooks {
         });
     }
 
-    /** A running source is frozen while it is copied. */
+    /** A running source is frozen while it is copied (refused when it cannot be: see {@link Frozen}). */
     private void copyFrozen(String from, String to) throws Exception {
-        InstanceManager im = snapshots.instances;
-        boolean thaw = false;
-        if (im.containerState(from) == ContainerState.RUNNING) {
-            try {
-                im.driver().freeze(from);
-                thaw = true;
-            } catch (DriverException e) {
-                // copied while running
-            }
-        }
-        try {
-            snapshots.storage().copy(from, null, to);
-        } finally {
-            if (thaw) {
-                im.driver().unfreeze(from);
-            }
+        try (Reverter r = new Reverter()) {
+            try (Frozen f = Frozen.ifRunning(snapshots.instances, from)) {
+                snapshots.storage().copy(from, null, to);
+                r.add("delete the copied volume " + to, () -> snapshots.storage().delete(to));
+            } // an unfreeze that fails throws here: the copy is undone and the operation fails with the reason
+            r.success();
         }
     }
 

@@ -14,6 +14,7 @@ import io.jlxd.daemon.instance.driver.ContainerState;
 import io.jlxd.daemon.instance.driver.DriverException;
 import io.jlxd.daemon.ops.Op;
 import io.jlxd.daemon.ops.Operations;
+import io.jlxd.daemon.util.Reverter;
 import io.jlxd.snapshots.Expiry;
 import io.jlxd.snapshots.SnapshotConfig;
 import io.jlxd.snapshots.SnapshotPattern;
@@ -167,25 +168,12 @@ public final class InstanceSnapshots {
 
     /** A running container is frozen while its file system is copied, so that the copy is one moment's. */
     private void frozenSnapshot(String instance, String snap) throws IOException {
-        boolean thaw = false;
-        if (instances.containerState(instance) == ContainerState.RUNNING) {
-            try {
-                instances.driver().freeze(instance);
-                thaw = true;
-            } catch (DriverException e) {
-                LOG.warning("snapshot of " + instance + " taken without freezing it: " + e.getMessage());
-            }
-        }
-        try {
-            storage().createSnapshot(instance, snap);
-        } finally {
-            if (thaw) {
-                try {
-                    instances.driver().unfreeze(instance);
-                } catch (DriverException e) {
-                    LOG.warning("unfreezing " + instance + " after its snapshot: " + e.getMessage());
-                }
-            }
+        try (Reverter r = new Reverter()) {
+            try (Frozen f = Frozen.ifRunning(instances, instance)) {
+                storage().createSnapshot(instance, snap);
+                r.add("delete the snapshot volume " + instance + "/" + snap, () -> storage().deleteSnapshot(instance, snap));
+            } // an unfreeze that fails throws here: the snapshot is undone and the operation fails with the reason
+            r.success();
         }
     }
 

@@ -72,7 +72,8 @@ public final class SnapshotRecovery {
                     snapshots.removeState(name); // a checkpoint of an interrupted stateful snapshot (not a stateful stop's)
                 }
             } catch (Exception e) {
-                LOG.severe("recovery of instance " + name + ": " + e.getMessage());
+                im.warnings().record("Start-up recovery failed", io.jlxd.daemon.warnings.Warnings.Severity.HIGH,
+                        InstanceManager.url(name), e.getMessage());
             }
         }
         return done.toString().strip();

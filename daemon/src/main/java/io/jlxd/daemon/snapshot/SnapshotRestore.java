@@ -108,7 +108,9 @@ public final class SnapshotRestore {
             snapshots.table.endRestore(instance);
             LOG.warning("finished the restore of " + instance + " from " + snap + " that the daemon's stop interrupted");
         } catch (Exception e) {
-            LOG.severe("cannot finish the interrupted restore of " + instance + " from " + snap + ": " + e.getMessage());
+            snapshots.instances.warnings().record("Interrupted restore not finished", io.jlxd.daemon.warnings.Warnings.Severity.HIGH,
+                    io.jlxd.daemon.instance.InstanceManager.url(instance), "the restore from " + snap + " that a crash interrupted"
+                            + " could not be finished at start (it is tried again at the next start): " + e.getMessage());
         }
     }
 }

@@ -133,8 +133,10 @@ public final class SnapshotScheduler {
                 return null;
             });
         } catch (Exception e) {
-            snapshots.table.setSchedule(name, slot, null); // a failed slot is not retried
-            LOG.warning("scheduled snapshot of " + name + " failed: " + e.getMessage());
+            snapshots.table.setSchedule(name, slot, null); // a failed slot is not retried: it is a warning
+            im.warnings().record("Scheduled snapshot failed", io.jlxd.daemon.warnings.Warnings.Severity.MODERATE,
+                    InstanceManager.url(name), "the scheduled snapshot of slot " + slot + " failed (nothing was kept): "
+                            + e.getMessage());
         }
     }
 
@@ -155,7 +157,8 @@ public final class SnapshotScheduler {
                     return null;
                 });
             } catch (Exception e) {
-                LOG.warning("pruning snapshots of " + name + ": " + e.getMessage());
+                snapshots.instances.warnings().record("Snapshot pruning failed", io.jlxd.daemon.warnings.Warnings.Severity.LOW,
+                        InstanceManager.url(name), e.getMessage());
             }
         }
     }

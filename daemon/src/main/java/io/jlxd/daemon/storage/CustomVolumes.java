@@ -97,6 +97,12 @@ public final class CustomVolumes {
             d.createVolume(VolumeType.CUSTOM, name);
         }
         try {
+            if (srcName == null) {
+                // the volume's root is the mounted directory in the container: the usual 0755 there (the daemon's
+                // umask made it 0700); the pool's custom/ directory (0710) keeps other host users out
+                java.nio.file.Files.setPosixFilePermissions(d.volumePath(VolumeType.CUSTOM, name),
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
             if (quota > 0) {
                 d.setQuota(VolumeType.CUSTOM, name, quota);
             }

@@ -6,6 +6,7 @@ import io.jlxd.daemon.instance.ImageProvider;
 import io.jlxd.daemon.instance.RootfsStorage;
 import io.jlxd.daemon.instance.SpecFactory;
 import io.jlxd.daemon.instance.driver.IdMap;
+import io.jlxd.daemon.security.HostPermissions;
 import io.jlxd.storage.image.ImageUnpacker;
 import io.jlxd.storage.image.ProgressListener;
 import io.jlxd.storage.pool.PoolDriver;
@@ -79,9 +80,10 @@ public final class PoolRootfsStorage implements RootfsStorage {
 
     private void record(String pool, PoolDriver d, String name) throws IOException {
         try {
+            HostPermissions.instanceVolume(d.volumePath(VolumeType.CONTAINER, name));
             pools.volumes().delete(pool, CONTAINER, name);
             pools.addVolume(pool, VolumeType.CONTAINER, name, "", Map.of());
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             d.deleteVolume(VolumeType.CONTAINER, name);
             throw e;
         }
@@ -92,7 +94,7 @@ public final class PoolRootfsStorage implements RootfsStorage {
         String pool = poolOf(checked(name));
         PoolDriver d = pools.get(pool);
         d.createVolumeFrom(VolumeType.CONTAINER, name, t -> {
-            Files.createDirectory(t, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+            Files.createDirectory(t, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path r = Files.createDirectory(t.resolve("rootfs"));
             Files.setPosixFilePermissions(r, PosixFilePermissions.fromString("rwxr-xr-x"));
             if (rootUid != 0) {
@@ -163,6 +165,28 @@ public final class PoolRootfsStorage implements RootfsStorage {
     }
 
     @Override
+    public void settleRename(String from, String to, boolean forward) throws IOException {
+        String src = forward ? from : to;
+        String dst = forward ? to : from;
+        String pool = pools.volumes().poolOf(CONTAINER, src).or(() -> pools.volumes().poolOf(CONTAINER, dst))
+                .orElseGet(() -> disks.rootPool(dst).orElse(StoragePools.DEFAULT));
+        PoolDriver d = pools.get(pool);
+        Path vs = d.volumePath(VolumeType.CONTAINER, src);
+        Path vd = d.volumePath(VolumeType.CONTAINER, dst);
+        if (Files.exists(vs, LinkOption.NOFOLLOW_LINKS) && !Files.exists(vd, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(vs, vd, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        Path ss = d.root().resolve(VolumeType.CONTAINER.snapshotDir()).resolve(src);
+        Path sd = d.root().resolve(VolumeType.CONTAINER.snapshotDir()).resolve(dst);
+        if (Files.exists(ss, LinkOption.NOFOLLOW_LINKS) && !Files.exists(sd, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(ss, sd, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        if (pools.volumes().poolOf(CONTAINER, src).isPresent() && pools.volumes().poolOf(CONTAINER, dst).isEmpty()) {
+            pools.volumes().rename(pool, CONTAINER, src, dst);
+        }
+    }
+
+    @Override
     public Path snapshotVolume(String name, String snap) {
         return driver(checked(name)).snapshotPath(VolumeType.CONTAINER, name, checked(snap));
     }
@@ -185,6 +209,7 @@ public final class PoolRootfsStorage implements RootfsStorage {
     @Override
     public void restoreSnapshot(String name, String snap) throws IOException {
         driver(checked(name)).restoreSnapshot(VolumeType.CONTAINER, name, checked(snap));
+        HostPermissions.instanceVolume(volume(name));
     }
 
     /** Same pool: the driver's copy (a writable snapshot on btrfs); across pools: {@code cp -a} into the new volume. */
@@ -289,6 +314,7 @@ public final class PoolRootfsStorage implements RootfsStorage {
     @Override
     public List<String> diskMounts(String name, Map<String, Map<String, String>> devices, IdMap idmap) throws IOException {
         rootQuota(name, devices);
+        HostPermissions.instanceVolume(volume(name));
         List<String> out = new ArrayList<>();
         for (Map<String, String> d : new TreeMap<>(devices).values()) {
             if (!InstanceDisks.isVolume(d)) {

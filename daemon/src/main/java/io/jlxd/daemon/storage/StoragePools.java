@@ -14,6 +14,7 @@ import io.jlxd.storage.pool.PoolNames;
 import io.jlxd.storage.pool.VolumeType;
 import java.io.IOException;
 import java.nio.file.Files;
+import io.jlxd.daemon.security.HostPermissions;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -50,6 +51,12 @@ public final class StoragePools {
     /** Mounts every pool (a pool that cannot be mounted is logged and left out), creating the default pool first. */
     public static StoragePools open(Path dataDir, StoragePoolTable pools, StorageVolumeTable volumes, Defaults defaults)
             throws IOException {
+        return open(dataDir, pools, volumes, defaults, io.jlxd.daemon.warnings.Warnings.logOnly());
+    }
+
+    /** The same; a pool that cannot be mounted is a warning ({@code /1.0/warnings}) and stays unavailable (500). */
+    public static StoragePools open(Path dataDir, StoragePoolTable pools, StorageVolumeTable volumes, Defaults defaults,
+                                    io.jlxd.daemon.warnings.Warnings warnings) throws IOException {
         StoragePools s = new StoragePools(dataDir, pools, volumes);
         if (pools.names().isEmpty()) {
             Defaults d = defaults == null ? Defaults.DIR : defaults;
@@ -69,10 +76,13 @@ public final class StoragePools {
             try {
                 PoolDriver d = s.driver(pools.get(name).orElseThrow());
                 d.mount();
+                HostPermissions.pool(d.root());
                 s.drivers.put(name, d);
                 s.reconcile(name, d);
             } catch (IOException | RuntimeException e) {
-                LOG.severe("storage pool " + name + " cannot be mounted: " + e.getMessage());
+                warnings.record("Storage pool not mounted", io.jlxd.daemon.warnings.Warnings.Severity.HIGH,
+                        "/1.0/storage-pools/" + name, "the pool could not be mounted at start; it is unavailable until the"
+                                + " next start: " + e.getMessage());
             }
         }
         return s;
@@ -211,6 +221,7 @@ public final class StoragePools {
         boolean existed = Files.exists(d.root());
         try {
             d.create();
+            HostPermissions.pool(d.root());
         } catch (IOException | RuntimeException e) {
             if (!existed && Files.isDirectory(d.root()) && isEmpty(d.root())) {
                 Files.delete(d.root());

@@ -23,8 +23,13 @@ public final class OperationSocket implements WsListener {
     private final WsOperations registry;
     private WsChannelSet set;
     private WsChannel channel;
+    /** The largest message reassembled from fragments (bigger ones close the websocket with 1009). */
+    public static final int MAX_MESSAGE = 1 << 20;
+    private static final int MESSAGE_TOO_BIG = 1009;
+
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final StringBuilder partialText = new StringBuilder();
+    private java.util.concurrent.ScheduledFuture<?> keepAlive;
 
     public OperationSocket(WsOperations registry) {
         this.registry = registry;
@@ -63,6 +68,8 @@ public final class OperationSocket implements WsListener {
             return;
         }
         channel.attach(session);
+        WsChannel c = channel;
+        keepAlive = WsKeepAlive.every(c::ping);
         set.opened();
     }
 
@@ -77,6 +84,10 @@ public final class OperationSocket implements WsListener {
             channel.received(new WsChannel.Message(b, null, false));
             return;
         }
+        if (partial.size() + (long) b.length > MAX_MESSAGE) {
+            tooBig(session);
+            return;
+        }
         partial.writeBytes(b);
         if (last) {
             channel.received(new WsChannel.Message(partial.toByteArray(), null, false));
@@ -89,6 +100,10 @@ public final class OperationSocket implements WsListener {
         if (channel == null) {
             return;
         }
+        if (partialText.length() + (long) text.length() > MAX_MESSAGE) {
+            tooBig(session);
+            return;
+        }
         partialText.append(text);
         if (last) {
             channel.received(new WsChannel.Message(null, partialText.toString(), false));
@@ -96,8 +111,24 @@ public final class OperationSocket implements WsListener {
         }
     }
 
+    /** A message over {@link #MAX_MESSAGE}: the websocket closes (1009) and the operation sees the end of its stream. */
+    private void tooBig(WsSession session) {
+        partial.reset();
+        partialText.setLength(0);
+        stopKeepAlive();
+        session.close(MESSAGE_TOO_BIG, "Message too big: the limit is " + MAX_MESSAGE + " bytes");
+        channel.received(WsChannel.Message.END);
+    }
+
+    private void stopKeepAlive() {
+        if (keepAlive != null) {
+            keepAlive.cancel(false);
+        }
+    }
+
     @Override
     public void onClose(WsSession session, int status, String reason) {
+        stopKeepAlive();
         if (channel != null) {
             channel.received(WsChannel.Message.END);
         }
@@ -105,6 +136,7 @@ public final class OperationSocket implements WsListener {
 
     @Override
     public void onError(WsSession session, Throwable t) {
+        stopKeepAlive();
         if (channel != null) {
             channel.received(WsChannel.Message.END);
         }

@@ -94,6 +94,20 @@ public final class WsChannel {
         }
     }
 
+    /** Sends a ping (the peer's pong keeps the connection from counting as idle); false when the peer is gone. */
+    public synchronized boolean ping() {
+        WsSession s = session;
+        if (s == null || closed) {
+            return false;
+        }
+        try {
+            s.ping(BufferData.empty());
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Closes the websocket normally (the peer reads it as the end of this stream). */
     public synchronized void close() {
         if (closed) {

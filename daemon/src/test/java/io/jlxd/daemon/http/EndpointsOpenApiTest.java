@@ -42,7 +42,8 @@ class EndpointsOpenApiTest {
                 new io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes(null, null, null),
                 new io.jlxd.daemon.routes.MetricsRoutes(null),
                 new io.jlxd.daemon.routes.NetworkRoutes(null, null),
-                new io.jlxd.daemon.routes.NetworkForwardRoutes(null, null)))) {
+                new io.jlxd.daemon.routes.NetworkForwardRoutes(null, null),
+                new io.jlxd.daemon.routes.WarningRoutes(null)))) {
             table.add(e.method().text() + " " + e.path());
             access.add(e.method().text() + " " + e.path() + " " + e.access().name().toLowerCase(Locale.ROOT));
         }

@@ -34,6 +34,23 @@ class CheckpointCheckTest {
     }
 
     @Test
+    void dropinsAreReadInsideTheRootWithASizeLimit() throws Exception {
+        systemdRootfs();
+        Path d = Files.createDirectories(root.resolve("etc/systemd/system/service.d"));
+        // a host file holding the magic lines, reached through a symlink: never read
+        Path host = Files.createTempFile("jlxd-hostfile-", ".conf");
+        try {
+            Files.writeString(host, "[Service]\nPrivateTmp=no\n");
+            Files.createSymbolicLink(d.resolve("10-link.conf"), host);
+            // an oversized drop-in: not read either
+            Files.writeString(d.resolve("20-huge.conf"), "[Service]\nProtectHome=no\n" + "#".repeat(CheckpointCheck.MAX_DROPIN));
+            assertEquals(CheckpointCheck.SANDBOXING, CheckpointCheck.sandboxedServices(root));
+        } finally {
+            Files.deleteIfExists(host);
+        }
+    }
+
+    @Test
     void theCriuFriendlyDropinTurnsThemOff() throws Exception {
         systemdRootfs();
         Path d = Files.createDirectories(root.resolve("etc/systemd/system/service.d"));

@@ -131,13 +131,19 @@ public enum Compression {
             return switch (this) {
                 case NONE -> buffered;
                 case GZIP -> new CorruptionReporting(new GZIPInputStream(buffered, 1 << 16), "gzip");
-                case XZ -> new CorruptionReporting(new XZInputStream(buffered), "xz");
+                case XZ -> new CorruptionReporting(new XZInputStream(buffered, XZ_MEMORY_LIMIT_KIB), "xz");
             };
         } catch (IOException e) {
             buffered.close();
             throw new InvalidImageException("corrupt " + label + " data: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * The most memory the xz decoder may use (KiB): 256 MiB covers every preset (xz -9 needs 65 MiB); a stream whose
+     * header asks for more (a huge dictionary) is refused before anything is allocated.
+     */
+    public static final int XZ_MEMORY_LIMIT_KIB = 256 * 1024;
 
     /** Opens a file and decompresses it according to its detected format. */
     public static InputStream open(Path file) throws IOException {
@@ -174,6 +180,8 @@ public enum Compression {
 
         private InvalidImageException corrupt(IOException e) {
             String m = e instanceof java.io.EOFException ? "unexpected end of " + format + " data (truncated file)"
+                    : e instanceof org.tukaani.xz.MemoryLimitException l ? "the xz data needs " + l.getMemoryNeeded() / 1024
+                            + " MiB of memory to decompress, more than the limit of " + l.getMemoryLimit() / 1024 + " MiB"
                     : "corrupt " + format + " data: " + e.getMessage();
             return new InvalidImageException(m, e);
         }

@@ -823,14 +823,32 @@ public final class ImageUnpacker {
             return bb.array();
         }
 
-        /** A v3 (namespaced) file capability carries the root uid it applies to: shift it with the files. */
+        /**
+         * A v3 (namespaced) file capability carries the root uid it applies to: shift it with the files. A v1 or v2
+         * capability (what images usually carry) of a shifted rootfs becomes v3 with the shifted root uid: stored
+         * as v2 it would grant its capabilities on the host, to anyone who can execute the file.
+         */
         private byte[] shiftCapability(byte[] v, String shown) throws InvalidImageException {
             if (v.length < 4) {
                 throw refuse(shown, "malformed security.capability xattr");
             }
             int magic = java.nio.ByteBuffer.wrap(v).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0);
-            if ((magic & 0xff000000) != 0x03000000 || v.length != 24 || o.idShift().isNone()) {
+            if (o.idShift().isNone()) {
                 return v;
+            }
+            int revision = magic & 0xff000000;
+            if (revision == 0x01000000 || revision == 0x02000000) {
+                if (v.length != (revision == 0x01000000 ? 12 : 20)) {
+                    throw refuse(shown, "malformed security.capability xattr");
+                }
+                var v3 = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                v3.putInt(0, 0x03000000 | (magic & 0x00ffffff));
+                v3.put(4, v, 4, v.length - 4); // v1: one 32-bit set; the upper set stays 0
+                v3.putInt(20, (int) shift(0, o.idShift().uidOffset(), "capability root uid", shown));
+                return v3.array();
+            }
+            if (revision != 0x03000000 || v.length != 24) {
+                throw refuse(shown, "malformed security.capability xattr");
             }
             var bb = java.nio.ByteBuffer.wrap(v.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             long root = Integer.toUnsignedLong(bb.getInt(20));

@@ -55,23 +55,30 @@ abstract class AbstractPoolDriver implements PoolDriver {
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** The layout directories (0711: the mapped root of unprivileged containers must traverse them). */
+    /**
+     * The layout directories, made when missing: the pool root, {@code containers} and {@code custom} 0711 (the
+     * mapped root of unprivileged containers must traverse them), images and snapshot directories 0700 (nothing
+     * but the daemon uses them). Existing directories keep their modes: the daemon tightens them further.
+     */
     void layout() throws IOException {
-        Files.createDirectories(root);
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(root);
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+        }
         for (VolumeType t : VolumeType.values()) {
-            mkdir711(root.resolve(t.dir()));
+            mkdir(root.resolve(t.dir()), t == VolumeType.IMAGE ? "rwx------" : "rwx--x--x");
             if (t.snapshotDir() != null) {
-                mkdir711(root.resolve(t.snapshotDir()));
+                mkdir(root.resolve(t.snapshotDir()), "rwx------");
             }
         }
     }
 
-    static void mkdir711(Path p) throws IOException {
+    /** Makes {@code p} with the mode {@code perms} when it is missing; an existing directory is left as it is. */
+    static void mkdir(Path p, String perms) throws IOException {
         if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectory(p);
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
         }
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
     }
 
     /** Removes temporaries of interrupted operations; rolls back an interrupted restore. */
@@ -238,7 +245,7 @@ abstract class AbstractPoolDriver implements PoolDriver {
             throw new java.nio.file.NoSuchFileException(from.toString());
         }
         requireAbsent(s);
-        mkdir711(s.getParent());
+        mkdir(s.getParent(), "rwx------");
         Path tmp = temp(s);
         try {
             clone(from, tmp, true);

@@ -30,6 +30,25 @@ class CompressionTest {
         }
     }
 
+    @Test
+    void anXzStreamAskingForTooMuchMemoryIsRefused() throws IOException {
+        byte[] xz = TestTar.xz(tar);
+        // block header: size byte at 12, flags, filter flags (id 0x21, props size 1, props = dictionary size code)
+        int block = 12;
+        int headerSize = ((xz[block] & 0xff) + 1) * 4;
+        assertEquals(0x21, xz[block + 2]);
+        xz[block + 4] = 34; // a 512 MiB dictionary
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(xz, block, headerSize - 4);
+        java.nio.ByteBuffer.wrap(xz, block + headerSize - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
+        InvalidImageException e = assertThrows(InvalidImageException.class, () -> {
+            try (InputStream in = Compression.XZ.decompress(new java.io.ByteArrayInputStream(xz))) {
+                in.readAllBytes();
+            }
+        });
+        assertTrue(e.getMessage().contains("more than the limit of 256 MiB"), e.getMessage());
+    }
+
     private static void refused(byte[] head, String part) {
         InvalidImageException e = assertThrows(InvalidImageException.class, () -> Compression.detect(head, "image"));
         assertTrue(e.getMessage().contains(part), e.getMessage());

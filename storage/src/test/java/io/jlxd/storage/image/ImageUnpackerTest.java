@@ -236,8 +236,10 @@ class ImageUnpackerTest {
         assertEquals(base, uid(rootfs.resolve("var")), "implicit directories belong to the container's root");
         assertEquals(base, uid(rootfs.resolve("bin/su")));
         assertEquals(04755, mode(rootfs.resolve("bin/su")), "setuid survives the chown");
-        assertArrayEquals(CAP_NET_RAW, xattr(rootfs.resolve("bin/ping"), "security.capability"),
-                "file capabilities survive the chown");
+        byte[] v3 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(0x03000001).putInt(1 << 13).putInt(0).putInt(0).putInt(0).putInt((int) base).array();
+        assertArrayEquals(v3, xattr(rootfs.resolve("bin/ping"), "security.capability"),
+                "file capabilities survive the chown, namespaced (v3) for the container's root: never host-wide");
         assertEquals(base, uid(rootfs.resolve("bin/sh")), "symlinks are chowned themselves");
         assertArrayEquals(acl((int) base + 4), xattr(rootfs.resolve("var/log"), "system.posix_acl_access"),
                 "named ACL groups are shifted");

@@ -114,6 +114,17 @@ public record CgroupLayout(Map<String, Path> v1, Path v2Root, Set<String> v2) {
         return Hierarchy.NONE;
     }
 
+    /**
+     * Every controller and the hierarchy it is on ("v1" or "v2"), sorted: {@code GET /1.0}'s
+     * {@code environment.cgroup_controllers}. Named v1 hierarchies ({@code name=systemd}) are not controllers.
+     */
+    public Map<String, String> controllers() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        v1.keySet().stream().filter(c -> !c.startsWith("name=")).forEach(c -> out.put(c, "v1"));
+        v2.forEach(c -> out.putIfAbsent(c, "v2"));
+        return out;
+    }
+
     /** A cgroup2-only host (no v1 hierarchy). */
     public boolean unifiedOnly() {
         return v1.isEmpty() && v2Root != null;
