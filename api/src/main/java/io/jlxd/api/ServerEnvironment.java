@@ -3,7 +3,8 @@ package io.jlxd.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/** The {@code environment} block of {@code GET /1.0}. Fields follow LXD; {@code criu_version} is jlxd's own. */
+/** The {@code environment} block of {@code GET /1.0}. Fields follow LXD; {@code criu_version} is jlxd's own;
+ * {@code kernel_features} and {@code lxc_features} map LXD's feature names to "true"/"false". */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServerEnvironment(
         List<String> addresses,
@@ -28,7 +29,9 @@ public record ServerEnvironment(
         String storage,
         String storageVersion,
         List<StorageDriverInfo> storageSupportedDrivers,
-        String criuVersion) {
+        String criuVersion,
+        java.util.Map<String, String> kernelFeatures,
+        java.util.Map<String, String> lxcFeatures) {
 
     /** One entry of {@code storage_supported_drivers}. */
     public record StorageDriverInfo(String name, String version, boolean remote) {

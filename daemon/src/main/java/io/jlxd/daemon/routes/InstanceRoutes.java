@@ -54,7 +54,14 @@ public final class InstanceRoutes {
     }
 
     public Reply create(ApiRequest req) {
-        InstancesPost body = copies.prepare(req.bodyAs(InstancesPost.class));
+        InstancesPost posted = req.bodyAs(InstancesPost.class);
+        if (posted.source() != null && posted.source().unsupported() != null) {
+            throw ApiException.badRequest("The source field \"" + posted.source().unsupported() + "\" is not supported");
+        }
+        if (Boolean.TRUE.equals(posted.stateful())) {
+            throw ApiException.badRequest("\"stateful\" is not supported when creating an instance");
+        }
+        InstancesPost body = copies.prepare(posted);
         return Reply.async(instances.create(body, req.caller().requestor()).view());
     }
 

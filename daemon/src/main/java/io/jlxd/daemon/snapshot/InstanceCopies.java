@@ -90,7 +90,7 @@ public final class InstanceCopies implements SnapshotHooks {
         }
         return new InstancesPost(body.name(), body.type(), body.source(), arch, config, devices,
                 body.ephemeral() != null ? body.ephemeral() : ephemeral, body.profiles() != null ? body.profiles() : profiles,
-                body.description(), body.start(), body.instanceType());
+                body.description(), body.start(), body.instanceType(), body.stateful());
     }
 
     @Override
