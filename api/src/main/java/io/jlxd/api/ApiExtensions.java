@@ -30,6 +30,7 @@ public final class ApiExtensions {
             // instances
             "instances",
             "container_full",
+            "instance_get_full",
             "container_last_used_at",
             "console",
             "container_exec_recording",
@@ -42,6 +43,9 @@ public final class ApiExtensions {
             "file_get_symlink",
             "instance_file_head",
             "profile_usedby",
+            // images
+            "image_compression_algorithm",
+            "image_create_aliases",
             // snapshots
             "snapshot_expiry",
             "snapshot_expiry_creation",

@@ -27,6 +27,7 @@ import io.jlxd.daemon.storage.PoolRootfsStorage;
 import io.jlxd.daemon.storage.StoragePools;
 import io.jlxd.daemon.instance.InstanceManager;
 import io.jlxd.daemon.instance.driver.LxcContainerDriver;
+import io.jlxd.daemon.image.ImagePublisher;
 import io.jlxd.daemon.image.ImageService;
 import io.jlxd.daemon.image.ImageUploads;
 import io.jlxd.daemon.events.EventBus;
@@ -151,7 +152,8 @@ public final class Daemon implements AutoCloseable {
                     new ServerRoutes(config, host, probes, cert, https, events),
                     new OperationRoutes(operations),
                     new CertificateRoutes(trust, operations, cert, https, events),
-                    new ImageRoutes(images, new ImageUploads(images, operations, events), operations, events),
+                    new ImageRoutes(images, new ImageUploads(images, operations, events),
+                            new ImagePublisher(images, instances, operations, events), operations, events),
                     new ImageAliasRoutes(images, events),
                     new InstanceRoutes(instances, copies, restore),
                     new ProfileRoutes(profiles, events),

@@ -85,7 +85,11 @@ public final class InstanceRoutes {
         String etag = InstanceManager.etag(r);
         req.checkEtag(etag);
         if (!patch && body.restore() != null && !body.restore().isEmpty()) {
-            return Reply.async(restore.restore(r.name(), body.restore(), Boolean.TRUE.equals(body.stateful()), req.caller().requestor()).view());
+            String snap = body.restore();
+            if (snap.startsWith(r.name() + "/")) { // "c1/snap0", as lxc sends it, is c1's "snap0" (LXD takes both)
+                snap = snap.substring(r.name().length() + 1);
+            }
+            return Reply.async(restore.restore(r.name(), snap, Boolean.TRUE.equals(body.stateful()), req.caller().requestor()).view());
         }
         if (patch) {
             instances.update(r.name(), body, true, false, req.caller().requestor());
@@ -104,6 +108,9 @@ public final class InstanceRoutes {
         InstancePost body = req.bodyAs(InstancePost.class);
         if (Boolean.TRUE.equals(body.migration()) || Boolean.TRUE.equals(body.live())) {
             throw ApiException.badRequest("Migration is not supported yet");
+        }
+        if (body.unsupported() != null) {
+            throw ApiException.badRequest("The field \"" + body.unsupported() + "\" is not supported");
         }
         if (body.name() == null || body.name().isEmpty()) {
             throw ApiException.badRequest("A new name is required");

@@ -29,6 +29,9 @@ public final class Listener {
                 .shutdownHook(false)
                 .maxPayloadSize(-1)
                 .idleConnectionTimeout(Duration.ofMinutes(10))
+                // LXD does not look at Host; clients send what they like there (pylxd's ws4py over the Unix socket:
+                // "Host: localhost:None"), which Helidon would refuse with 400
+                .addProtocol(io.helidon.webserver.http1.Http1Config.builder().validateRequestHostHeader(false).build())
                 .routing(HttpRouting.builder().any(dispatcher))
                 .addRouting(WsRouting.builder().endpoint(Paths.EVENTS, () -> new EventsSocket(events, wsTrusted))
                         .endpoint(OperationSocket.PATH, () -> new OperationSocket(sockets)));

@@ -27,7 +27,7 @@ class EndpointsOpenApiTest {
                 new ServerRoutes(null, null, null, null, null, null),
                 new OperationRoutes(null),
                 new CertificateRoutes(null, null, null, null, null),
-                new io.jlxd.daemon.routes.ImageRoutes(null, null, null, null),
+                new io.jlxd.daemon.routes.ImageRoutes(null, null, null, null, null),
                 new io.jlxd.daemon.routes.ImageAliasRoutes(null, null),
                 new io.jlxd.daemon.routes.InstanceRoutes(null, null, null),
                 new io.jlxd.daemon.routes.ProfileRoutes(null, null),
