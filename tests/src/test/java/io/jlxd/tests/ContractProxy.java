@@ -35,7 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Content-Length and chunked bodies, keep-alive). A websocket upgrade (101) is validated as an exchange, then the
  * two sockets are relayed raw. Violations are collected: {@link #violations()} must be empty at the end of a test.
  * A request for a path the contract does not have, answered 404 in the error envelope, is not a violation (a
- * client probing, or a test asking on purpose): it is listed in {@link #unknownPaths()}.
+ * client probing, or a test asking on purpose): it is listed in {@link #unknownPaths()}. Likewise a request that
+ * breaks the contract and is refused with a documented 4xx ({@link #refusedInvalidRequests()}). Client quirks that are
+ * not violations: a GET/HEAD/DELETE body of {@code ""} or {@code null} (lxc query) is no body, and an empty
+ * non-JSON response body (an empty log or file) is a body.
  */
 public final class ContractProxy implements Closeable {
     /** Bodies larger than this are forwarded but not validated (image uploads and exports). */
@@ -48,6 +51,7 @@ public final class ContractProxy implements Closeable {
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<String> exchanges = Collections.synchronizedList(new ArrayList<>());
     private final List<String> unknownPaths = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> refused = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger count = new AtomicInteger();
     private volatile boolean closed;
 
@@ -98,6 +102,13 @@ public final class ContractProxy implements Closeable {
     public List<String> unknownPaths() {
         synchronized (unknownPaths) {
             return List.copyOf(unknownPaths);
+        }
+    }
+
+    /** Requests that break the contract, refused by jlxd with a documented 4xx (not violations: the client erred). */
+    public List<String> refusedInvalidRequests() {
+        synchronized (refused) {
+            return List.copyOf(refused);
         }
     }
 
@@ -202,6 +213,10 @@ public final class ContractProxy implements Closeable {
             }
         });
         String reqType = req.header("Content-Type");
+        if (req.body != null && List.of("GET", "HEAD", "DELETE").contains(rl[0])
+                && List.of("", "\"\"", "null").contains(new String(req.body, StandardCharsets.UTF_8).strip())) {
+            req.body = new byte[0]; // lxc query sends its empty --data JSON-encoded ("") on a GET: no body
+        }
         if (req.body == null || req.body.length > 0) { // Go clients send Content-Type on bodiless GETs too
             if (reqType != null) {
                 b.withContentType(reqType);
@@ -224,10 +239,21 @@ public final class ContractProxy implements Closeable {
         if (res.body != null && res.body.length > 0) {
             rb.withBody(res.body);
         }
-        var errors = OpenApiContract.errors(contract.validate(request, rb.build()));
-        if (res.status() == 404 && errors.stream().allMatch(e -> e.getKey().equals("validation.request.path.missing"))
-                && OpenApiContract.errors(contract.validateBody(res.body == null ? "" : new String(res.body, StandardCharsets.UTF_8),
-                        contract.responseSchema("NotFound"))).isEmpty()) {
+        var errors = new ArrayList<>(OpenApiContract.errors(contract.validate(request, rb.build())));
+        if (res.body != null && res.body.length == 0 && resType != null && !resType.startsWith("application/json")) {
+            errors.removeIf(e -> e.getKey().equals("validation.response.body.missing")); // an empty file or log
+        }
+        if (!errors.isEmpty() && res.status() >= 400 && res.status() < 500
+                && errors.stream().allMatch(e -> e.getKey().startsWith("validation.request."))
+                && errors.stream().noneMatch(e -> e.getKey().equals("validation.request.path.missing")
+                        || e.getKey().equals("validation.request.operation.notAllowed"))
+                && OpenApiContract.errors(contract.validateResponse(path, request.getMethod(), rb.build())).isEmpty()) {
+            refused.add(rl[0] + " " + rl[1] + " -> " + res.status()); // the client's invalid request, refused as documented
+            return;
+        }
+        if (res.status() == 404 && !errors.isEmpty()
+                && errors.stream().allMatch(e -> e.getKey().equals("validation.request.path.missing"))
+                && isErrorEnvelope(res.body, 404)) {
             unknownPaths.add(rl[0] + " " + path); // a client probing a path jlxd does not have, answered in LXD's envelope
             return;
         }
@@ -237,6 +263,17 @@ public final class ContractProxy implements Closeable {
             violations.add("Contract violation: " + req.startLine + " -> HTTP " + res.status() + "\n"
                     + OpenApiContract.describe(errors)
                     + "  request body: " + abbreviate(sent) + "\n  response body: " + abbreviate(body));
+        }
+    }
+
+    /** LXD's error envelope with this code. */
+    private static boolean isErrorEnvelope(byte[] body, int code) {
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body == null ? new byte[0] : body);
+            return node != null && "error".equals(node.path("type").asText()) && node.path("error_code").asInt() == code
+                    && !node.path("error").asText().isEmpty();
+        } catch (IOException e) {
+            return false;
         }
     }
 

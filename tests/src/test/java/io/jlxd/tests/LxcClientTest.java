@@ -195,6 +195,27 @@ class LxcClientTest extends DaemonTestBase {
         assertFalse(lxd.ok("config", "device", "list", "k1").stdout().contains("data"));
         lxd.ok("storage", "volume", "delete", "default", "kvol");
 
+        // a host directory, read-only, and a host file
+        Path share = Files.createDirectories(daemon.dataDir().resolveSibling("host-share"));
+        Files.setPosixFilePermissions(share, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(share.resolve("greeting"), "from the host\n");
+        Path single = Files.writeString(daemon.dataDir().resolveSibling("host-file.conf"), "k=v\n");
+        lxd.ok("config", "device", "add", "k1", "share", "disk", "source=" + share, "path=/mnt/share", "readonly=true",
+                "propagation=rslave");
+        lxd.ok("config", "device", "add", "k1", "conf", "disk", "source=" + single, "path=/etc/host.conf");
+        LxdClients.Result shift = lxd.lxc(null, "config", "device", "add", "k1", "shifted", "disk", "source=" + share,
+                "path=/mnt/s", "shift=true");
+        assertEquals(1, shift.exitCode(), shift::toString);
+        assertTrue(shift.stderr().contains("shift"), shift::toString);
+        lxd.ok("start", "k1");
+        assertEquals("from the host\n", lxd.ok("exec", "k1", "--", "cat", "/mnt/share/greeting").stdout());
+        assertEquals("k=v\n", lxd.ok("exec", "k1", "--", "cat", "/etc/host.conf").stdout());
+        assertNotEquals(0, lxd.lxc(null, "exec", "k1", "--", "touch", "/mnt/share/x").exitCode(), "read-only");
+        lxd.ok("stop", "k1", "--force");
+        lxd.ok("config", "device", "remove", "k1", "share");
+        lxd.ok("config", "device", "remove", "k1", "conf");
+        assertFalse(Files.exists(share.resolve("x")));
+
         lxd.ok("profile", "create", "p1");
         lxd.ok("profile", "set", "p1", "user.p", "v");
         assertEquals("v", lxd.ok("profile", "get", "p1", "user.p").stdout().trim());

@@ -10,6 +10,7 @@ import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.http.ApiRequest;
 import io.jlxd.daemon.http.ListFilter;
 import io.jlxd.daemon.http.Reply;
+import io.jlxd.daemon.storage.HostPathDisks;
 import io.jlxd.daemon.instance.InstanceManager;
 import io.jlxd.daemon.snapshot.InstanceCopies;
 import io.jlxd.daemon.snapshot.SnapshotRestore;
@@ -55,6 +56,7 @@ public final class InstanceRoutes {
 
     public Reply create(ApiRequest req) {
         InstancesPost posted = req.bodyAs(InstancesPost.class);
+        HostPathDisks.checkAccess(req.caller(), posted.devices());
         if (posted.source() != null && posted.source().unsupported() != null) {
             throw ApiException.badRequest("The source field \"" + posted.source().unsupported() + "\" is not supported");
         }
@@ -82,6 +84,7 @@ public final class InstanceRoutes {
     private Reply update(ApiRequest req, boolean patch) {
         InstanceTable.Row r = instances.row(req.param("name"));
         InstancePut body = req.bodyAs(InstancePut.class);
+        HostPathDisks.checkAccess(req.caller(), body.devices());
         String etag = InstanceManager.etag(r);
         req.checkEtag(etag);
         if (!patch && body.restore() != null && !body.restore().isEmpty()) {

@@ -18,6 +18,10 @@ import java.util.function.Predicate;
 
 /** Builds one Helidon server (a listener) that serves the whole API on one address: the Unix socket or HTTPS. */
 public final class Listener {
+    /** The Origin headers websocket clients send over a Unix socket (ws4py, websocket-client). */
+    static final java.util.Set<String> UNIX_ORIGINS = java.util.Set.of("ws+unix://localhost", "http://localhost",
+            "ws://localhost", "http://unix.socket", "ws://unix.socket");
+
     private Listener() {
     }
 
@@ -29,14 +33,19 @@ public final class Listener {
                 .shutdownHook(false)
                 .maxPayloadSize(-1)
                 .idleConnectionTimeout(Duration.ofMinutes(10))
-                // LXD does not look at Host; clients send what they like there (pylxd's ws4py over the Unix socket:
-                // "Host: localhost:None"), which Helidon would refuse with 400
-                .addProtocol(io.helidon.webserver.http1.Http1Config.builder().validateRequestHostHeader(false).build())
+                // LXD (Go's net/http) does not look at Host's port; clients send what they like there (pylxd's ws4py
+                // over the Unix socket: "Host: localhost:None"), which Helidon's header validation refuses with 400
+                .addProtocol(io.helidon.webserver.http1.Http1Config.builder().validateRequestHeaders(false)
+                        .validateRequestHostHeader(false).build())
                 .routing(HttpRouting.builder().any(dispatcher))
                 .addRouting(WsRouting.builder().endpoint(Paths.EVENTS, () -> new EventsSocket(events, wsTrusted))
                         .endpoint(OperationSocket.PATH, () -> new OperationSocket(sockets)));
         if (tls != null) {
             b.tls(tls);
+        } else {
+            // The Unix socket: no browser can reach it, so Origin means nothing there, but Helidon compares it with
+            // Host and fails on "Host: localhost:None" (pylxd's ws4py). Origins listed here are accepted as they are.
+            b.addProtocol(io.helidon.webserver.websocket.WsConfig.builder().origins(UNIX_ORIGINS).build());
         }
         return b.build().start();
     }

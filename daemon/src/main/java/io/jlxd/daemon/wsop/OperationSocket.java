@@ -63,7 +63,7 @@ public final class OperationSocket implements WsListener {
             return;
         }
         channel.attach(session);
-        set.opened();
+        set.opened(channel);
     }
 
     @Override
