@@ -43,6 +43,8 @@ public final class ApiExtensions {
             "file_get_symlink",
             "instance_file_head",
             "profile_usedby",
+            "container_disk_shift",
+            "container_mount_propagation",
             // images
             "image_compression_algorithm",
             "image_create_aliases",

@@ -135,6 +135,27 @@ class ApiExtensionsTest extends DaemonTestBase {
             assertEquals("directory", r.getHeader("X-LXD-type"));
         });
         CHECKS.put("profile_usedby", () -> assertTrue(get("/1.0/profiles/default").get("used_by").toString().contains("/1.0/instances/" + C)));
+        CHECKS.put("container_disk_shift", () -> {
+            java.nio.file.Path share = hostShare();
+            patchInstance(Map.of("devices", Map.of("shifted", Map.of("type", "disk", "source", share.toString(),
+                    "path", "/mnt/shifted", "shift", "true"))));
+            JsonNode op = Instances.ok(post("/1.0/instances/" + C + "/exec", Map.of("command", List.of("stat", "-c", "%u", "/mnt/shifted/f"),
+                    "wait-for-websocket", false, "record-output", true)));
+            assertEquals("0\n", given().when().get(op.get("metadata").get("output").get("1").asText()).asString(),
+                    "the host's root is the container's root through an idmapped mount");
+            patchInstance(Map.of("devices", Map.of("shifted", Map.of("type", "none"))));
+        });
+        CHECKS.put("container_mount_propagation", () -> {
+            java.nio.file.Path share = hostShare();
+            patchInstance(Map.of("devices", Map.of("prop", Map.of("type", "disk", "source", share.toString(),
+                    "path", "/mnt/prop", "propagation", "rslave"))));
+            JsonNode op = Instances.ok(post("/1.0/instances/" + C + "/exec", Map.of("command", List.of("grep", " /mnt/prop ", "/proc/self/mountinfo"),
+                    "wait-for-websocket", false, "record-output", true)));
+            assertEquals(0, op.get("metadata").get("return").asInt());
+            assertEquals(400, patch("/1.0/instances/" + C, Map.of("devices", Map.of("bad", Map.of("type", "disk",
+                    "source", share.toString(), "path", "/mnt/bad", "propagation", "sideways")))).statusCode());
+            patchInstance(Map.of("devices", Map.of("prop", Map.of("type", "none"))));
+        });
         CHECKS.put("image_compression_algorithm", () -> {
             String fp = publish(Map.of("compression_algorithm", "xz"));
             byte[] head = given().when().get("/1.0/images/" + fp + "/export").asByteArray();
@@ -148,14 +169,14 @@ class ApiExtensionsTest extends DaemonTestBase {
         });
         CHECKS.put("snapshot_expiry", () -> {
             Instances.ok(post("/1.0/instances/" + C + "/snapshots", Map.of("name", "exp1")));
-            String at = OffsetDateTime.now(ZoneOffset.UTC).plusDays(2).withNano(0).toString();
+            String at = inDays(2);
             Instances.ok(given().contentType("application/json").body(toJson(Map.of("expires_at", at))).when()
                     .put("/1.0/instances/" + C + "/snapshots/exp1"));
             assertEquals(OffsetDateTime.parse(at).toInstant(), OffsetDateTime.parse(get("/1.0/instances/" + C + "/snapshots/exp1").get("expires_at").asText()).toInstant());
             Instances.ok(given().when().delete("/1.0/instances/" + C + "/snapshots/exp1"));
         });
         CHECKS.put("snapshot_expiry_creation", () -> {
-            String at = OffsetDateTime.now(ZoneOffset.UTC).plusDays(3).withNano(0).toString();
+            String at = inDays(3);
             Instances.ok(post("/1.0/instances/" + C + "/snapshots", Map.of("name", "exp2", "expires_at", at)));
             assertEquals(OffsetDateTime.parse(at).toInstant(), OffsetDateTime.parse(get("/1.0/instances/" + C + "/snapshots/exp2").get("expires_at").asText()).toInstant());
             Instances.ok(given().when().delete("/1.0/instances/" + C + "/snapshots/exp2"));
@@ -201,7 +222,7 @@ class ApiExtensionsTest extends DaemonTestBase {
         });
         CHECKS.put("custom_volume_snapshot_expiry", () -> {
             volume("extv6");
-            String at = OffsetDateTime.now(ZoneOffset.UTC).plusDays(1).withNano(0).toString();
+            String at = inDays(1);
             Instances.ok(post("/1.0/storage-pools/default/volumes/custom/extv6/snapshots", Map.of("name", "vs", "expires_at", at)));
             assertEquals(OffsetDateTime.parse(at).toInstant(), OffsetDateTime.parse(
                     get("/1.0/storage-pools/default/volumes/custom/extv6/snapshots/vs").get("expires_at").asText()).toInstant());
@@ -247,6 +268,20 @@ class ApiExtensionsTest extends DaemonTestBase {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    /** A host directory with a root-owned file f, readable by the container. */
+    private static java.nio.file.Path hostShare() throws java.io.IOException {
+        java.nio.file.Path share = java.nio.file.Files.createDirectories(daemon.dataDir().resolveSibling("ext-share"));
+        java.nio.file.Files.setPosixFilePermissions(share, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        java.nio.file.Files.writeString(share.resolve("f"), "host\n");
+        return share;
+    }
+
+    /** A time {@code days} from now, RFC 3339 with seconds (UTC). */
+    private static String inDays(int days) {
+        return OffsetDateTime.now(ZoneOffset.UTC).plusDays(days).withNano(0)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+    }
 
     private static JsonNode env() {
         return server().get("environment");

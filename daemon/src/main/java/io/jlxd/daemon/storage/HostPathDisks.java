@@ -13,9 +13,10 @@ import java.util.TreeMap;
  * Disk devices whose {@code source} is a host path ({@code type: disk}, {@code source: /host/dir} or a file,
  * {@code path}, {@code readonly}, {@code propagation}, {@code recursive}, {@code required}), bind-mounted into the
  * container by liblxc when it starts, as LXD does. They reach the host's file system, so only fully trusted clients
- * may add them ({@link #allowed}). Ids are not shifted: an unprivileged container sees the host's files as
- * nobody/nogroup unless they belong to its id range ({@code shift: true} is refused: not implemented yet). A device
- * added to or removed from a running container takes effect at its next start (no hot-plug yet).
+ * may add them ({@link #allowed}). Without {@code shift} an unprivileged container sees the host's files as
+ * nobody/nogroup unless they belong to its id range; {@code shift: true} makes an idmapped mount to the container's
+ * user namespace after it starts, so it sees the host's owners. A device added to or removed from a running
+ * container is mounted or unmounted at once ({@link HostPathMounts}).
  */
 public final class HostPathDisks {
     static final List<String> KEYS = List.of("type", "source", "path", "readonly", "propagation", "recursive", "required", "shift");
@@ -72,9 +73,6 @@ public final class HostPathDisks {
                 throw ApiException.badRequest("Device \"" + name + "\": \"" + k + "\" is not a boolean");
             }
         }
-        if (isTrue(d.get("shift"))) {
-            throw ApiException.badRequest("Device \"" + name + "\": \"shift\" (an idmapped mount) is not supported yet");
-        }
         String propagation = d.get("propagation");
         if (propagation != null && !propagation.isEmpty() && !PROPAGATION.contains(propagation)) {
             throw ApiException.badRequest("Device \"" + name + "\": invalid \"propagation\" \"" + propagation + "\" ("
@@ -90,8 +88,8 @@ public final class HostPathDisks {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, Map<String, String>> e : new TreeMap<>(devices).entrySet()) {
             Map<String, String> d = e.getValue();
-            if (!isHostPath(d)) {
-                continue;
+            if (!isHostPath(d) || isTrue(d.get("shift"))) {
+                continue; // shifted disks are idmapped mounts made after start (HostPathMounts)
             }
             Path source = Path.of(d.get("source"));
             if (!Files.exists(source)) {

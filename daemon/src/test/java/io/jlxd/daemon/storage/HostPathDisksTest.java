@@ -37,7 +37,7 @@ class HostPathDisksTest {
                 Map.of("type", "disk", "source", "/srv", "path", "/mnt/a b"),
                 Map.of("type", "disk", "source", "/srv", "path", "/mnt", "readonly", "maybe"),
                 Map.of("type", "disk", "source", "/srv", "path", "/mnt", "propagation", "weird"),
-                Map.of("type", "disk", "source", "/srv", "path", "/mnt", "shift", "true"),
+                Map.of("type", "disk", "source", "/srv", "path", "/mnt", "shift", "sometimes"),
                 Map.of("type", "disk", "source", "/srv", "path", "/mnt", "size", "1GiB"))) {
             ApiException e = assertThrows(ApiException.class, () -> HostPathDisks.validate("d", bad), bad::toString);
             assertEquals(400, e.status());
@@ -62,7 +62,8 @@ class HostPathDisksTest {
         List<String> lines = HostPathDisks.mountEntries(Map.of(
                 "a", Map.of("type", "disk", "source", dir.toString(), "path", "/mnt/a", "readonly", "true", "propagation", "rslave"),
                 "b", Map.of("type", "disk", "source", file.toString(), "path", "/etc/b.conf", "recursive", "true"),
-                "c", Map.of("type", "disk", "source", tmp.resolve("missing").toString(), "path", "/mnt/c", "required", "false")));
+                "c", Map.of("type", "disk", "source", tmp.resolve("missing").toString(), "path", "/mnt/c", "required", "false"),
+                "d", Map.of("type", "disk", "source", dir.toString(), "path", "/mnt/d", "shift", "true"))); // after start
         assertEquals(List.of(
                 "lxc.mount.entry = " + dir + " mnt/a none bind,create=dir,ro,rslave 0 0",
                 "lxc.mount.entry = " + file + " etc/b.conf none rbind,create=file 0 0"), lines);
