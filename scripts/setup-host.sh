@@ -6,7 +6,8 @@
 # What it does (idempotent; a rerun on a ready host takes a few seconds):
 #   1. checks JDK 25 and Maven (cannot come from bookworm: fails with a clear message);
 #   2. apt-installs liblxc/lxc, dnsmasq-base, nftables, btrfs-progs, busybox-static,
-#      debootstrap, uidmap, iproute2, python3 (a UDP echo server of the proxy tests) and CRIU's build dependencies
+#      debootstrap, uidmap, iproute2, python3 (a UDP echo server of the proxy tests), LXD's clients for the tests
+#      (lxd-client, python3-pylxd) and CRIU's build dependencies
 #      (apt-get update only when something is missing);
 #   3. builds CRIU >= 4.2 (kernel 6.18 needs it; bookworm has 3.17) from the upstream
 #      tarball of Debian's newer criu source package, patched with
@@ -44,7 +45,10 @@ RUNTIME_PKGS=(lxc liblxc1 lxc-dev dnsmasq-base nftables btrfs-progs busybox-stat
   uidmap iproute2 util-linux procps python3
   libseccomp-dev libcap-dev gcc libc6-dev # these build daemon/src/main/c/jlxd-forkexec.c
   sqlite3 # the e2e tests make crash states in the database (RenameRecoveryTest); setpriv (util-linux) walks as nobody
-  lxd-client openssl) # LXD's own client (lxc) and openssl: the trust tests check jlxd against them
+  openssl) # openssl: the trust tests check jlxd's certificates against it
+# LXD's own clients, driven by the end-to-end tests (LxcClientTest, PylxdClientTest): lxc 5.0.2 and pylxd 2.2
+# (python3-ws4py for its exec)
+TEST_CLIENT_PKGS=(lxd-client python3-pylxd python3-ws4py)
 CRIU_BUILD_PKGS=(build-essential pkg-config patch xz-utils libprotobuf-c-dev
   libprotobuf-dev protobuf-c-compiler protobuf-compiler libnl-3-dev libnet1-dev libcap-dev libbsd-dev
   libnftables-dev libgnutls28-dev uuid-dev python3-protobuf)
@@ -119,11 +123,11 @@ pkg_installed() {
 
 install_packages() {
   local missing=() p
-  for p in "${RUNTIME_PKGS[@]}" "${CRIU_BUILD_PKGS[@]}"; do
+  for p in "${RUNTIME_PKGS[@]}" "${TEST_CLIENT_PKGS[@]}" "${CRIU_BUILD_PKGS[@]}"; do
     pkg_installed "$p" || missing+=("$p")
   done
   if ((${#missing[@]} == 0)); then
-    log "packages: all ${#RUNTIME_PKGS[@]} runtime + ${#CRIU_BUILD_PKGS[@]} build packages present"
+    log "packages: all ${#RUNTIME_PKGS[@]} runtime + ${#TEST_CLIENT_PKGS[@]} test client + ${#CRIU_BUILD_PKGS[@]} build packages present"
     return
   fi
   log "packages: installing ${missing[*]}"

@@ -39,6 +39,7 @@ import io.jlxd.daemon.instance.InstanceManager;
 import io.jlxd.daemon.nic.InstanceNics;
 import io.jlxd.daemon.proxy.ProxyDevices;
 import io.jlxd.daemon.instance.driver.LxcContainerDriver;
+import io.jlxd.daemon.image.ImagePublisher;
 import io.jlxd.daemon.image.ImageService;
 import io.jlxd.daemon.image.ImageUploads;
 import io.jlxd.daemon.events.EventBus;
@@ -190,7 +191,8 @@ public final class Daemon implements AutoCloseable {
                     new ServerRoutes(config, host, probes, cert, https, events),
                     new OperationRoutes(operations),
                     new CertificateRoutes(trust, tokens, cert, https, config, events, ApiRequest.DEFAULT_PROJECT::equals),
-                    new ImageRoutes(images, new ImageUploads(images, operations, events), operations, events),
+                    new ImageRoutes(images, new ImageUploads(images, operations, events),
+                            new ImagePublisher(images, instances, operations, events), operations, events),
                     new ImageAliasRoutes(images, events),
                     new InstanceRoutes(instances, copies, restore),
                     new ProfileRoutes(profiles, events),

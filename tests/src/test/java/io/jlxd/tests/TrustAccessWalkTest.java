@@ -43,7 +43,7 @@ class TrustAccessWalkTest extends DaemonTestBase {
             "DELETE /1.0/certificates/{fingerprint}",
             "POST /1.0/storage-pools", "PUT /1.0/storage-pools/{pool}", "PATCH /1.0/storage-pools/{pool}",
             "DELETE /1.0/storage-pools/{pool}", "GET /1.0/storage-pools/{pool}/resources",
-            "GET /1.0/metrics",
+            "GET /1.0/metrics", "GET /1.0/resources",
             "POST /1.0/networks", "PUT /1.0/networks/{name}", "PATCH /1.0/networks/{name}", "POST /1.0/networks/{name}",
             "DELETE /1.0/networks/{name}", "POST /1.0/networks/{name}/forwards",
             "PUT /1.0/networks/{name}/forwards/{listen_address}", "PATCH /1.0/networks/{name}/forwards/{listen_address}",

@@ -15,5 +15,6 @@ public record InstancesPost(
         List<String> profiles,
         String description,
         Boolean start,
-        String instanceType) {
+        String instanceType,
+        Boolean stateful) {
 }

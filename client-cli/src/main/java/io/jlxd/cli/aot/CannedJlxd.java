@@ -19,7 +19,7 @@ public final class CannedJlxd implements CannedDaemon.Handler {
 
     static final String SERVER = """
             {"config":{"core.https_address":":8443","user.foo":"bar","core.trust_password":"hunter2"},
-             "api_extensions":["etag","patch","operation_wait_timeout","event_lifecycle"],
+             "api_extensions":["etag","patch","operation_wait","event_lifecycle"],
              "api_status":"stable","api_version":"1.0","auth":"trusted","auth_methods":["tls"],"public":false,
              "environment":{"addresses":[":8443"],"architectures":["x86_64"],
               "certificate":"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n",

@@ -99,7 +99,7 @@ public final class StorageVolumeCommand implements Runnable {
         String pool = ctx.instance(rawPool);
         String[] parts = volume.split("/", 2);
         String path = parts.length == 2 ? volumePath(pool, parts[0]) + "/snapshots/" + PathEscape.segment(parts[1]) : volumePath(pool, volume);
-        ctx.client().call("DELETE", path, null, null);
+        Progress.finish(ctx, ctx.client().call("DELETE", path, null, null), null); // a snapshot's deletion is async (LXD)
         if (!ctx.quiet()) {
             ctx.out().println("Storage volume " + volume + " deleted");
         }
@@ -112,7 +112,7 @@ public final class StorageVolumeCommand implements Runnable {
         String pool = ctx.instance(rawPool);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", to);
-        ctx.client().call("POST", volumePath(pool, volume), body, null);
+        Progress.finish(ctx, ctx.client().call("POST", volumePath(pool, volume), body, null), null);
         if (!ctx.quiet()) {
             ctx.out().println("Renamed storage volume from \"" + volume + "\" to \"" + to + "\"");
         }

@@ -23,9 +23,7 @@ public record ContainerPath(String text, List<String> components) {
         if (path.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("Invalid path: it contains a NUL character");
         }
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("Invalid path \"" + path + "\": it must be absolute");
-        }
+        // a relative path is relative to the container's root, as LXD takes it (lxc 5.0 sends "root/x" for c1/root/x)
         if (path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 4095) {
             throw new IllegalArgumentException("Invalid path: longer than 4095 bytes");
         }

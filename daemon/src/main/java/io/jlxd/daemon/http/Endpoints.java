@@ -29,7 +29,9 @@ import io.jlxd.daemon.routes.StorageVolumeRoutes;
 import io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes;
 import io.jlxd.daemon.routes.MetricsRoutes;
 import io.jlxd.daemon.routes.WarningRoutes;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * THE table of REST endpoints: every route the daemon serves is one line here, and {@code openapi.yaml} describes
@@ -50,8 +52,15 @@ public final class Endpoints {
                          NetworkRoutes networks, NetworkForwardRoutes networkForwards, WarningRoutes warnings) {
     }
 
+    /**
+     * Path prefixes served as aliases of others (LXD 5.0 still serves {@code /1.0/containers/...} for
+     * {@code /1.0/instances/...}): every endpoint under the value is served under the key too, same handler and
+     * access. openapi.yaml lists each alias path as a {@code $ref} to its target; docs/api.md in its alias table.
+     */
+    public static final Map<String, String> ALIASES = Map.of("/1.0/containers", "/1.0/instances");
+
     public static List<Endpoint> all(Routes r) {
-        return List.of(
+        return withAliases(List.of(
                 // access: PUBLIC = anyone (untrusted HTTPS too); PROJECT = full trust or a certificate restricted to
                 // projects that include the request's project; TRUSTED = full trust only (server-wide actions)
                 // method  path                                    access   handler                           summary
@@ -59,6 +68,7 @@ public final class Endpoints {
                 new Endpoint(GET, "/1.0", PUBLIC, r.server()::get, "Server information and configuration"),
                 new Endpoint(PUT, "/1.0", TRUSTED, r.server()::put, "Replace the server configuration"),
                 new Endpoint(PATCH, "/1.0", TRUSTED, r.server()::patch, "Update server configuration keys"),
+                new Endpoint(GET, "/1.0/resources", TRUSTED, r.server()::resources, "The host's CPUs, memory, disks and network cards"),
                 new Endpoint(GET, "/1.0/events", PROJECT, Endpoints::websocketOnly, "Event stream (websocket)"),
                 new Endpoint(GET, "/1.0/operations", PROJECT, r.operations()::list, "List operations"),
                 new Endpoint(GET, "/1.0/operations/{id}", PROJECT, r.operations()::get, "Show an operation"),
@@ -172,7 +182,22 @@ public final class Endpoints {
                 new Endpoint(GET, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::get, "Show a warning"),
                 new Endpoint(PUT, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::put, "Set a warning's status (acknowledged or new)"),
                 new Endpoint(PATCH, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::put, "Set a warning's status (acknowledged or new)"),
-                new Endpoint(DELETE, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::delete, "Delete a warning"));
+                new Endpoint(DELETE, "/1.0/warnings/{uuid}", TRUSTED, r.warnings()::delete, "Delete a warning")));
+    }
+
+    /** The table plus, for every endpoint under an {@link #ALIASES} target, the same endpoint under the alias. */
+    static List<Endpoint> withAliases(List<Endpoint> table) {
+        List<Endpoint> out = new ArrayList<>(table);
+        for (Map.Entry<String, String> alias : ALIASES.entrySet()) {
+            for (Endpoint e : table) {
+                String target = alias.getValue();
+                if (e.path().equals(target) || e.path().startsWith(target + "/")) {
+                    out.add(new Endpoint(e.method(), alias.getKey() + e.path().substring(target.length()), e.access(),
+                            e.handler(), e.summary() + " (alias of " + e.path() + ")"));
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static Reply websocketOnly(ApiRequest req) {

@@ -69,7 +69,9 @@ public final class ListFilter {
         boolean result = false;
         for (Clause c : clauses) {
             JsonNode v = resolve(obj, c.field());
-            boolean equal = v != null && !v.isContainerNode() && !v.isNull() && v.asText().equals(c.value());
+            // status is compared without case, as LXD does (lxc list status=stopped sends "status eq stopped")
+            boolean equal = v != null && !v.isContainerNode() && !v.isNull() && (c.field().equals("status")
+                    ? v.asText().equalsIgnoreCase(c.value()) : v.asText().equals(c.value()));
             boolean r = (c.eq() == equal) != c.not();
             result = c.join() == null ? r : c.join().equals("and") ? result && r : result || r;
         }

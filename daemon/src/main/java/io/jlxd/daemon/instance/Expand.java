@@ -66,6 +66,10 @@ public final class Expand {
      * are not accepted as sources.
      */
     private static void validateDisk(String name, Map<String, String> d) {
+        if (io.jlxd.daemon.storage.HostPathDisks.isHostPath(d)) {
+            io.jlxd.daemon.storage.HostPathDisks.validate(name, d);
+            return;
+        }
         String path = d.getOrDefault("path", "");
         boolean root = path.equals("/");
         List<String> allowed = root ? List.of("type", "path", "pool", "size") : List.of("type", "path", "pool", "source", "readonly");
@@ -90,7 +94,7 @@ public final class Expand {
             }
             if (pool.isEmpty() || d.get("source") == null) {
                 throw ApiException.badRequest("Device \"" + name + "\": a disk other than the root needs \"pool\" and \"source\" "
-                        + "(a custom volume; host paths are not supported)");
+                        + "(a custom volume) or an absolute host path as \"source\"");
             }
             if (!VOLUME.matcher(d.get("source")).matches() || d.get("source").contains("..")) {
                 throw ApiException.badRequest("Device \"" + name + "\": invalid volume name \"" + d.get("source") + "\"");

@@ -531,6 +531,7 @@ public final class InstanceManager {
             try {
                 nicVolatile.forEach((k, v) -> table.setVolatile(name, k, v));
                 apply(name);
+                hostPathMounts(name, Expand.devices(profileRows(cur.profiles()), cur.devices()));
                 try {
                     devicesChanged.run(name);
                 } catch (java.io.IOException e) {
@@ -573,6 +574,27 @@ public final class InstanceManager {
         Map<String, Map<String, String>> out = new TreeMap<>(cur);
         out.putAll(add);
         return out;
+    }
+
+    /**
+     * Host-path disks of a running container: after start ({@code before} null) the shifted ones; after a change
+     * the difference with {@code before} (hot-plug). Nothing for a stopped container.
+     */
+    private void hostPathMounts(String name, Map<String, Map<String, String>> before) throws DriverException {
+        java.util.OptionalInt pid = driver.initPid(name);
+        if (pid.isEmpty()) {
+            return;
+        }
+        InstanceTable.Row r = row(name);
+        List<ProfileTable.Row> prof = profileRows(r.profiles());
+        IdMap map = SpecFactory.idmap(Expand.config(prof, r.config()), r.volatileConfig());
+        long rootId = map == null ? 0 : map.base();
+        Map<String, Map<String, String>> devices = Expand.devices(prof, r.devices());
+        if (before == null) {
+            io.jlxd.daemon.storage.HostPathMounts.mountShifted(pid.getAsInt(), rootId, devices);
+        } else {
+            io.jlxd.daemon.storage.HostPathMounts.apply(pid.getAsInt(), rootId, before, devices);
+        }
     }
 
     /** Re-defines a stopped container; applies limits live to a running one (the rest at its next start). */
@@ -812,6 +834,12 @@ public final class InstanceManager {
             driver.start(name);
         } catch (DriverException e) {
             throw ApiException.badRequest(e.getMessage());
+        }
+        try {
+            hostPathMounts(name, null);
+        } catch (RuntimeException e) {
+            driver.stop(name, true, Duration.ZERO);
+            throw e;
         }
         table.setVolatile(name, "volatile.last_state.power", "RUNNING");
         table.touch(name, OffsetDateTime.now(ZoneOffset.UTC));

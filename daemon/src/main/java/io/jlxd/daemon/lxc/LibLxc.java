@@ -71,4 +71,16 @@ public final class LibLxc {
             }
         });
     }
+
+    /** {@code lxc_has_api_extension(name)}: whether this liblxc has the named feature; false when liblxc is missing. */
+    public static boolean hasApiExtension(String name) {
+        return library().flatMap(lib -> lib.find("lxc_has_api_extension")).map(sym -> {
+            MethodHandle h = LINKER.downcallHandle(sym, FunctionDescriptor.of(ValueLayout.JAVA_BOOLEAN, ValueLayout.ADDRESS));
+            try (Arena arena = Arena.ofConfined()) {
+                return (boolean) h.invokeExact(arena.allocateFrom(name));
+            } catch (Throwable t) {
+                throw new IllegalStateException("lxc_has_api_extension failed", t);
+            }
+        }).orElse(false);
+    }
 }

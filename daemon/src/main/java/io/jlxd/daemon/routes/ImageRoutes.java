@@ -11,6 +11,7 @@ import io.jlxd.daemon.http.ApiRequest;
 import io.jlxd.daemon.http.ListFilter;
 import io.jlxd.daemon.http.Etag;
 import io.jlxd.daemon.http.Reply;
+import io.jlxd.daemon.image.ImagePublisher;
 import io.jlxd.daemon.image.ImageService;
 import io.jlxd.daemon.image.ImageUploads;
 import io.jlxd.daemon.ops.Op;
@@ -40,8 +41,10 @@ public final class ImageRoutes {
     private final ImageUploads uploads;
     private final Operations operations;
     private final EventBus events;
+    private final ImagePublisher publisher;
 
-    public ImageRoutes(ImageService images, ImageUploads uploads, Operations operations, EventBus events) {
+    public ImageRoutes(ImageService images, ImageUploads uploads, ImagePublisher publisher, Operations operations, EventBus events) {
+        this.publisher = publisher;
         this.images = images;
         this.uploads = uploads;
         this.operations = operations;
@@ -69,6 +72,9 @@ public final class ImageRoutes {
         if (type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             ImagesPost body = req.bodyAs(ImagesPost.class);
             Object source = body.source() == null ? null : body.source().get("type");
+            if ("instance".equals(source) || "container".equals(source) || "snapshot".equals(source)) {
+                return Reply.async(publisher.publish(body, req.caller().requestor()).view());
+            }
             throw ApiException.badRequest("image servers are not supported (no network); upload the image"
                     + (source == null ? "" : " (source type \"" + source + "\")"));
         }

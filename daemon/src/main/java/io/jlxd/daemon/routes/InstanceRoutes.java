@@ -10,6 +10,7 @@ import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.http.ApiRequest;
 import io.jlxd.daemon.http.ListFilter;
 import io.jlxd.daemon.http.Reply;
+import io.jlxd.daemon.storage.HostPathDisks;
 import io.jlxd.daemon.instance.InstanceManager;
 import io.jlxd.daemon.snapshot.InstanceCopies;
 import io.jlxd.daemon.snapshot.SnapshotRestore;
@@ -54,7 +55,15 @@ public final class InstanceRoutes {
     }
 
     public Reply create(ApiRequest req) {
-        InstancesPost body = copies.prepare(req.bodyAs(InstancesPost.class));
+        InstancesPost posted = req.bodyAs(InstancesPost.class);
+        HostPathDisks.checkAccess(req.caller(), posted.devices());
+        if (posted.source() != null && posted.source().unsupported() != null) {
+            throw ApiException.badRequest("The source field \"" + posted.source().unsupported() + "\" is not supported");
+        }
+        if (Boolean.TRUE.equals(posted.stateful())) {
+            throw ApiException.badRequest("\"stateful\" is not supported when creating an instance");
+        }
+        InstancesPost body = copies.prepare(posted);
         return Reply.async(instances.create(body, req.caller().requestor()).view());
     }
 
@@ -75,10 +84,15 @@ public final class InstanceRoutes {
     private Reply update(ApiRequest req, boolean patch) {
         InstanceTable.Row r = instances.row(req.param("name"));
         InstancePut body = req.bodyAs(InstancePut.class);
+        HostPathDisks.checkAccess(req.caller(), body.devices());
         String etag = InstanceManager.etag(r);
         req.checkEtag(etag);
         if (!patch && body.restore() != null && !body.restore().isEmpty()) {
-            return Reply.async(restore.restore(r.name(), body.restore(), Boolean.TRUE.equals(body.stateful()), req.caller().requestor()).view());
+            String snap = body.restore();
+            if (snap.startsWith(r.name() + "/")) { // "c1/snap0", as lxc sends it, is c1's "snap0" (LXD takes both)
+                snap = snap.substring(r.name().length() + 1);
+            }
+            return Reply.async(restore.restore(r.name(), snap, Boolean.TRUE.equals(body.stateful()), req.caller().requestor()).view());
         }
         if (patch) {
             instances.update(r.name(), body, true, false, req.caller().requestor());
@@ -97,6 +111,9 @@ public final class InstanceRoutes {
         InstancePost body = req.bodyAs(InstancePost.class);
         if (Boolean.TRUE.equals(body.migration()) || Boolean.TRUE.equals(body.live())) {
             throw ApiException.badRequest("Migration is not supported yet");
+        }
+        if (body.unsupported() != null) {
+            throw ApiException.badRequest("The field \"" + body.unsupported() + "\" is not supported");
         }
         if (body.name() == null || body.name().isEmpty()) {
             throw ApiException.badRequest("A new name is required");

@@ -57,6 +57,7 @@ public final class ProfileRoutes {
 
     public Reply create(ApiRequest req) {
         ProfilePut body = req.bodyAs(ProfilePut.class);
+        io.jlxd.daemon.storage.HostPathDisks.checkAccess(req.caller(), body.devices());
         String name = validName(body.name());
         ProfileTable.Row r = validated(name, body.description(), body.config(), body.devices());
         if (!table.create(r)) {
@@ -82,6 +83,7 @@ public final class ProfileRoutes {
     private Reply update(ApiRequest req, boolean patch) {
         ProfileTable.Row cur = row(req.param("name"));
         ProfilePut body = req.bodyAs(ProfilePut.class);
+        io.jlxd.daemon.storage.HostPathDisks.checkAccess(req.caller(), body.devices());
         req.checkEtag(etag(cur));
         if (body.name() != null && !body.name().equals(cur.name())) {
             throw ApiException.badRequest("Use POST to rename a profile");

@@ -5,7 +5,9 @@ import io.jlxd.api.Server;
 import io.jlxd.api.ServerEnvironment;
 import io.jlxd.api.ServerPut;
 import io.jlxd.daemon.events.EventBus;
+import io.jlxd.daemon.host.HostFeatures;
 import io.jlxd.daemon.host.HostInfo;
+import io.jlxd.daemon.host.HostResources;
 import io.jlxd.daemon.host.HostProbes;
 import io.jlxd.daemon.http.ApiRequest;
 import io.jlxd.daemon.http.Etag;
@@ -72,9 +74,25 @@ public final class ServerRoutes {
                 "lxc", facts.lxcVersion(), facts.firewall(), "Linux", host.architecture(), host.kernelVersion(),
                 host.osName(), host.osVersion(), "default", "jlxd", false, "full-mesh", host.hostname(),
                 ProcessHandle.current().pid(), VERSION, "dir", facts.storageDrivers().getFirst().version(),
-                facts.storageDrivers(), facts.criuVersion(), CGROUPS.get());
+                facts.storageDrivers(), facts.criuVersion(), CGROUPS.get(), HostFeatures.kernel(host.kernelVersion()), lxcFeatures());
         return Reply.sync(new Server(current, ApiExtensions.ALL, "stable", "1.0", "trusted", List.of("tls"), false, env),
                 etag(current));
+    }
+
+    /** {@code GET /1.0/resources}: the host's CPUs, memory, disks and network cards (LXD's shape). */
+    public Reply resources(ApiRequest req) throws Exception {
+        return Reply.sync(HostResources.host().all(host.architecture()));
+    }
+
+    private volatile Map<String, String> lxcFeatures;
+
+    /** liblxc's features, asked once (liblxc does not change under a running daemon). */
+    private Map<String, String> lxcFeatures() {
+        Map<String, String> f = lxcFeatures;
+        if (f == null) {
+            f = lxcFeatures = HostFeatures.lxc();
+        }
+        return f;
     }
 
     public Reply put(ApiRequest req) throws Exception {

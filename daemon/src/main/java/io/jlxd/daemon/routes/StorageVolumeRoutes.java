@@ -78,9 +78,14 @@ public final class StorageVolumeRoutes {
         String pool = req.param("pool");
         requirePool(pool);
         int recursion = req.recursion(1);
+        io.jlxd.daemon.http.ListFilter filter = req.query("filter").filter(f -> !f.isBlank())
+                .map(io.jlxd.daemon.http.ListFilter::parse).orElse(null);
         List<Object> out = new ArrayList<>();
         for (StorageVolumeTable.Row r : pools.volumes().list(pool, type)) {
-            out.add(recursion == 0 ? url(pool, r.type(), r.name()) : view(r));
+            Object v = view(r);
+            if (filter == null || filter.matches(io.jlxd.api.Json.lenient().valueToTree(v))) {
+                out.add(recursion == 0 ? url(pool, r.type(), r.name()) : v);
+            }
         }
         return Reply.sync(out);
     }
@@ -118,7 +123,13 @@ public final class StorageVolumeRoutes {
 
     /** {pool, volume, snapshot or null} of a copy source, or null for an empty volume. */
     private String[] source(StorageVolumesPost.Source s) {
-        if (s == null || s.type() == null || s.type().isEmpty()) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        if (s.unsupported() != null) {
+            throw ApiException.badRequest("The source field \"" + s.unsupported() + "\" is not supported");
+        }
+        if (s.type() == null || s.type().isEmpty()) {
             return null;
         }
         if (!s.type().equals("copy")) {
@@ -161,12 +172,14 @@ public final class StorageVolumeRoutes {
         StorageVolumeTable.Row cur = custom.row(req.param("pool"), req.param("name"));
         StorageVolumesPost body = req.bodyAs(StorageVolumesPost.class);
         req.checkEtag(etag(cur));
-        if (body.name() != null && !body.name().equals(cur.name()) || body.source() != null || body.type() != null && !body.type().equals("custom")) {
+        if (body.name() != null && !body.name().equals(cur.name()) || body.source() != null && !body.source().isEmpty()
+                || body.type() != null && !body.type().equals("custom") || body.unsupportedMove(cur.pool()) != null) {
             throw ApiException.badRequest("Only description, config and restore can be changed here (POST renames)");
         }
         EventBus.Requestor who = req.caller().requestor();
         if (body.restore() != null && !body.restore().isEmpty()) {
-            if (body.config() != null || body.description() != null) {
+            // lxc sends LXD's StorageVolumePut: the restore with an empty description and a null config
+            if (body.config() != null && !body.config().isEmpty() || body.description() != null && !body.description().isEmpty()) {
                 throw ApiException.badRequest("\"restore\" cannot be combined with other changes");
             }
             custom.restore(cur.pool(), cur.name(), CustomVolumes.snapshotName(body.restore()));
@@ -184,8 +197,12 @@ public final class StorageVolumeRoutes {
         requireCustom(req.param("type"));
         StorageVolumeTable.Row cur = custom.row(req.param("pool"), req.param("name"));
         StorageVolumesPost body = req.bodyAs(StorageVolumesPost.class);
-        if (body.config() != null || body.description() != null || body.source() != null || body.restore() != null) {
+        if (body.config() != null || body.description() != null || body.source() != null && !body.source().isEmpty()
+                || body.restore() != null) {
             throw ApiException.badRequest("Only \"name\" may be given to rename a volume");
+        }
+        if (body.unsupportedMove(cur.pool()) != null) {
+            throw ApiException.badRequest("The field \"" + body.unsupportedMove(cur.pool()) + "\" is not supported (no migration)");
         }
         custom.rename(cur.pool(), cur.name(), CustomVolumes.volumeName(body.name()));
         events.lifecycle("storage-volume-renamed", url(cur.pool(), "custom", body.name()), Map.of("old_name", cur.name()),

@@ -81,22 +81,36 @@ public final class StorageVolumeSnapshotRoutes {
         return Reply.empty();
     }
 
+    /** Async, as LXD: its clients wait on the operation. The snapshot and the new name are checked first (4xx). */
     public Reply rename(ApiRequest req) throws Exception {
         StorageVolumeTable.Row v = volume(req);
         StorageVolumeSnapshotsPost body = req.bodyAs(StorageVolumeSnapshotsPost.class);
         if (body.description() != null || body.expiresAt() != null) {
             throw ApiException.badRequest("Only \"name\" may be given to rename a snapshot");
         }
-        custom.renameSnapshot(v.pool(), v.name(), req.param("snap"), CustomVolumes.snapshotName(body.name()));
-        events.lifecycle("storage-volume-snapshot-renamed", url(v.pool(), v.name(), body.name()), Map.of("old_name", req.param("snap")),
-                req.caller().requestor());
-        return Reply.empty();
+        String snap = req.param("snap");
+        custom.snapshot(v.pool(), v.name(), snap);
+        String to = CustomVolumes.snapshotName(body.name());
+        EventBus.Requestor who = req.caller().requestor();
+        Map<String, List<String>> res = Map.of("storage_volumes", List.of(StorageVolumeRoutes.url(v.pool(), "custom", v.name())));
+        return Reply.async(operations.startTask(Operations.Spec.task("Renaming storage volume snapshot", res), ctx -> {
+            custom.renameSnapshot(v.pool(), v.name(), snap, to);
+            events.lifecycle("storage-volume-snapshot-renamed", url(v.pool(), v.name(), to), Map.of("old_name", snap), who);
+            return null;
+        }).view());
     }
 
+    /** Async, as LXD. */
     public Reply delete(ApiRequest req) throws Exception {
         StorageVolumeTable.Row v = volume(req);
-        custom.deleteSnapshot(v.pool(), v.name(), req.param("snap"));
-        events.lifecycle("storage-volume-snapshot-deleted", url(v.pool(), v.name(), req.param("snap")), null, req.caller().requestor());
-        return Reply.empty();
+        String snap = req.param("snap");
+        custom.snapshot(v.pool(), v.name(), snap);
+        EventBus.Requestor who = req.caller().requestor();
+        Map<String, List<String>> res = Map.of("storage_volumes", List.of(StorageVolumeRoutes.url(v.pool(), "custom", v.name())));
+        return Reply.async(operations.startTask(Operations.Spec.task("Deleting storage volume snapshot", res), ctx -> {
+            custom.deleteSnapshot(v.pool(), v.name(), snap);
+            events.lifecycle("storage-volume-snapshot-deleted", url(v.pool(), v.name(), snap), null, who);
+            return null;
+        }).view());
     }
 }

@@ -82,14 +82,20 @@ public final class InstanceCopies implements SnapshotHooks {
             ephemeral = s.ephemeral();
         }
         if (body.config() != null) {
-            config.putAll(body.config());
+            // lxc copy sends the source's volatile.base_image (and other volatile keys): the copy's volatile keys
+            // are the daemon's, so they are left out here rather than refused
+            body.config().forEach((k, v) -> {
+                if (!k.startsWith(InstanceConfigKeys.VOLATILE_PREFIX)) {
+                    config.put(k, v);
+                }
+            });
         }
         if (body.devices() != null) {
             devices.putAll(body.devices());
         }
         return new InstancesPost(body.name(), body.type(), body.source(), arch, config, devices,
                 body.ephemeral() != null ? body.ephemeral() : ephemeral, body.profiles() != null ? body.profiles() : profiles,
-                body.description(), body.start(), body.instanceType());
+                body.description(), body.start(), body.instanceType(), body.stateful());
     }
 
     @Override

@@ -28,7 +28,8 @@ public final class InstanceDisks {
     }
 
     public static boolean isVolume(Map<String, String> d) {
-        return "disk".equals(d.get("type")) && !"/".equals(d.get("path")) && d.get("source") != null;
+        return "disk".equals(d.get("type")) && !"/".equals(d.get("path")) && d.get("source") != null
+                && !HostPathDisks.isHostPath(d);
     }
 
     /** The pool of an instance's root disk ("default" when it names none). */

@@ -335,6 +335,7 @@ public final class PoolRootfsStorage implements RootfsStorage {
             String target = d.get("path").substring(1);
             out.add("lxc.mount.entry = " + vol + " " + target + " none bind,create=dir" + (ro ? ",ro" : "") + " 0 0");
         }
+        out.addAll(HostPathDisks.mountEntries(devices));
         return out;
     }
 }

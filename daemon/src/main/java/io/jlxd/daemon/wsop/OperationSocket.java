@@ -70,7 +70,7 @@ public final class OperationSocket implements WsListener {
         channel.attach(session);
         WsChannel c = channel;
         keepAlive = WsKeepAlive.every(c::ping);
-        set.opened();
+        set.opened(channel);
     }
 
     @Override

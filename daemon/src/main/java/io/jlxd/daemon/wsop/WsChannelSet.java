@@ -14,10 +14,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The channels of one websocket operation, each with its own random secret (LXD: the secret is the credential,
  * so the caller of {@code /1.0/operations/{id}/websocket} need not be trusted). Each channel can be connected
- * once. The work starts when every channel is connected ({@link #awaitConnected}).
+ * once. The work starts when every channel but {@code control} is connected ({@link #awaitConnected}): as in LXD,
+ * the control channel is optional (pylxd never opens it).
  */
 public final class WsChannelSet {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The channel the work does not wait for. */
+    static final String OPTIONAL = "control";
 
     private final Map<String, String> secrets = new LinkedHashMap<>();
     private final Map<String, WsChannel> channels = new LinkedHashMap<>();
@@ -33,7 +36,7 @@ public final class WsChannelSet {
             channels.put(n, new WsChannel(n));
             connected.put(n, false);
         }
-        all = new CountDownLatch(names.size());
+        all = new CountDownLatch((int) names.stream().filter(n -> !n.equals(OPTIONAL)).count());
     }
 
     /** 32 random bytes as 64 hex digits, as LXD's secrets. */
@@ -79,11 +82,13 @@ public final class WsChannelSet {
     }
 
     /** Called once the claimed channel's websocket is open. */
-    void opened() {
-        all.countDown();
+    void opened(WsChannel c) {
+        if (!c.name().equals(OPTIONAL)) {
+            all.countDown();
+        }
     }
 
-    /** Waits until every channel is connected; false on timeout. */
+    /** Waits until every channel but control is connected; false on timeout. */
     public boolean awaitConnected(Duration timeout) throws InterruptedException {
         return all.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -28,7 +28,7 @@ class EndpointsOpenApiTest {
                 new ServerRoutes(null, null, null, null, null, null),
                 new OperationRoutes(null),
                 new CertificateRoutes(null, null, null, null, null, null, null),
-                new io.jlxd.daemon.routes.ImageRoutes(null, null, null, null),
+                new io.jlxd.daemon.routes.ImageRoutes(null, null, null, null, null),
                 new io.jlxd.daemon.routes.ImageAliasRoutes(null, null),
                 new io.jlxd.daemon.routes.InstanceRoutes(null, null, null),
                 new io.jlxd.daemon.routes.ProfileRoutes(null, null),
@@ -51,7 +51,15 @@ class EndpointsOpenApiTest {
         Set<String> documented = new TreeSet<>();
         for (Iterator<Map.Entry<String, JsonNode>> paths = spec.path("paths").properties().iterator(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> p = paths.next();
-            for (Iterator<String> ops = p.getValue().fieldNames(); ops.hasNext(); ) {
+            JsonNode item = p.getValue();
+            if (item.has("$ref")) { // an alias path: "#/paths/<escaped target>" (Endpoints.ALIASES)
+                String target = item.get("$ref").asText().substring("#/paths/".length()).replace("~1", "/").replace("~0", "~");
+                assertEquals(Endpoints.ALIASES.entrySet().stream()
+                                .filter(a -> target.startsWith(a.getValue())).map(a -> a.getKey() + target.substring(a.getValue().length()))
+                                .findFirst().orElse("no alias of " + target), p.getKey(), "alias path of " + target);
+                item = spec.path("paths").path(target);
+            }
+            for (Iterator<String> ops = item.fieldNames(); ops.hasNext(); ) {
                 String op = ops.next();
                 if (METHODS.contains(op)) {
                     documented.add(op.toUpperCase(Locale.ROOT) + " " + p.getKey());
@@ -67,6 +75,22 @@ class EndpointsOpenApiTest {
         while (m.find()) {
             inDocs.add(m.group(1) + " " + m.group(2));
             accessInDocs.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
+        }
+        // the alias table: "| alias | `/1.0/containers` | `/1.0/instances` |" serves every endpoint of the target
+        java.util.regex.Matcher a = java.util.regex.Pattern.compile("(?m)^\\| alias \\| `([^`]+)` \\| `([^`]+)` \\|")
+                .matcher(java.nio.file.Files.readString(Path.of(System.getProperty("jlxd.openapi", "../openapi.yaml")).resolveSibling("docs/api.md")));
+        Map<String, String> docAliases = new java.util.TreeMap<>();
+        while (a.find()) {
+            docAliases.put(a.group(1), a.group(2));
+        }
+        assertEquals(new java.util.TreeMap<>(Endpoints.ALIASES), docAliases, "the alias tables of Endpoints.java and docs/api.md differ");
+        for (String e : Set.copyOf(inDocs)) {
+            String path = e.substring(e.indexOf(' ') + 1);
+            docAliases.forEach((alias, target) -> {
+                if (path.equals(target) || path.startsWith(target + "/")) {
+                    inDocs.add(e.substring(0, e.indexOf(' ')) + " " + alias + path.substring(target.length()));
+                }
+            });
         }
         assertEquals(table, inDocs, "the endpoint table (Endpoints.java) and docs/api.md differ");
         assertEquals(access, accessInDocs, "the access levels of Endpoints.java and docs/api.md differ");

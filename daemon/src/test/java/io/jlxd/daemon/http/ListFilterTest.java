@@ -45,6 +45,8 @@ class ListFilterTest {
         // (name eq c1 or x) and status eq Stopped
         assertFalse(ListFilter.parse("name eq c1 or name eq c9 and status eq Stopped").matches(c1));
         assertTrue(ListFilter.parse("name eq c1 and status eq Running").matches(c1));
+        assertTrue(ListFilter.parse("status eq running").matches(c1), "status without case, as lxc list status=running sends it");
+        assertFalse(ListFilter.parse("name eq C1").matches(c1));
     }
 
     @Test

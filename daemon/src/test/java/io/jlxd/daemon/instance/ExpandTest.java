@@ -31,7 +31,10 @@ class ExpandTest {
     void devicesAreChecked() {
         Expand.validateDevices(Map.of("root", ROOT, "x", Map.of("type", "none")));
         assertThrows(ApiException.class, () -> Expand.validateDevices(Map.of("eth0", Map.of("type", "nic"))));
-        assertThrows(ApiException.class, () -> Expand.validateDevices(Map.of("d", Map.of("type", "disk", "path", "/mnt", "source", "/"))));
+        // a host path is a host-path disk (HostPathDisks); a bare volume name needs its pool
+        Expand.validateDevices(Map.of("d", Map.of("type", "disk", "path", "/mnt", "source", "/srv")));
+        assertThrows(ApiException.class, () -> Expand.validateDevices(Map.of("d", Map.of("type", "disk", "path", "/mnt", "source", "vol"))));
+        assertThrows(ApiException.class, () -> Expand.validateDevices(Map.of("d", Map.of("type", "disk", "path", "/mnt", "source", "/srv/../etc"))));
         assertThrows(ApiException.class, () -> Expand.validateDevices(Map.of("d", Map.of("path", "/"))));
         assertThrows(ApiException.class, () -> Expand.validateDevices(Map.of("a/b", Map.of("type", "none"))));
         assertThrows(ApiException.class, () -> Expand.requireRoot(Map.of()));

@@ -325,14 +325,11 @@ public record ImageMetadata(String architecture, Instant creationDate, Optional<
         throw new InvalidImageException("the image has no metadata.yaml");
     }
 
-    /** "metadata.yaml", "./metadata.yaml", ".//metadata.yaml"... (never an absolute name). */
+    /** "metadata.yaml", "./metadata.yaml", ".//metadata.yaml", "/metadata.yaml" (a leading "/" is stripped, as GNU tar does). */
     static boolean isMetadataName(String name) {
         String n = name;
-        while (n.startsWith("./")) {
-            n = n.substring(2);
-            while (n.startsWith("/")) {
-                n = n.substring(1);
-            }
+        while (n.startsWith("/") || n.startsWith("./")) {
+            n = n.substring(n.startsWith("/") ? 1 : 2);
         }
         return n.equals(FILE_NAME);
     }

@@ -29,7 +29,9 @@ import java.util.function.BooleanSupplier;
  * symlink, whether the archive placed it or not. Refused, with an {@link InvalidImageException} naming the
  * entry:
  * <ul>
- * <li>absolute member names and any {@code ..} component (for hardlink targets too);</li>
+ * <li>any {@code ..} component (for hardlink targets too). A leading {@code /} is stripped, as GNU tar and LXD
+ *     do ({@code /rootfs/etc/inittab} is {@code rootfs/etc/inittab}), so an absolute name never leaves the
+ *     target;</li>
  * <li>an entry whose parent directory is a symlink or a file (e.g. {@code rootfs/evil -> /etc} followed by
  *     {@code rootfs/evil/passwd});</li>
  * <li>relative symlinks that climb above rootfs/ ({@code rootfs/etc/x -> ../../../../etc}). Absolute symlink
@@ -687,10 +689,7 @@ public final class ImageUnpacker {
 
         private void hardlink(int parentFd, String name, List<String> comps, TarEntry e, Layout layout,
                 String shown) throws IOException {
-            String link = e.linkName();
-            if (link.startsWith("/")) {
-                throw refuse(shown, "hardlink to the absolute path " + TarEntry.display(link));
-            }
+            String link = e.linkName(); // a leading "/" is stripped, like member names: it names an entry
             List<String> target = components(link, "hardlink " + shown + " -> " + TarEntry.display(link));
             if (layout == Layout.SPLIT_ROOTFS) {
                 target.addFirst("rootfs");
@@ -879,15 +878,12 @@ public final class ImageUnpacker {
     // ------------------------------------------------------------------------------------------ names
 
     /**
-     * Splits a member name into components, dropping "." and empty ones; refuses absolute names, ".."
-     * and names that are too long or too deep.
+     * Splits a member name into components, dropping "." and empty ones (so a leading "/" is stripped, like GNU
+     * tar's "Removing leading `/' from member names"); refuses ".." and names that are too long or too deep.
      */
     static List<String> components(String name, String what) throws InvalidImageException {
         if (name.indexOf('\0') >= 0) {
             throw new InvalidImageException("refused " + what + ": NUL byte in the name");
-        }
-        if (name.startsWith("/")) {
-            throw new InvalidImageException("refused " + what + ": absolute path");
         }
         if (name.length() >= NativeFs.PATH_MAX) {
             throw new InvalidImageException("refused " + what + ": name longer than " + NativeFs.PATH_MAX + " bytes");

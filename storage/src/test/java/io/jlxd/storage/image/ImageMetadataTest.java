@@ -132,7 +132,7 @@ class ImageMetadataTest {
         InvalidImageException e = assertThrows(InvalidImageException.class, () -> ImageMetadata.readFrom(none));
         assertEquals("the image has no metadata.yaml", e.getMessage());
         Path absolute = TestTar.write(tmp.resolve("a.tar"), new TestTar().file("/metadata.yaml", FULL).bytes());
-        assertThrows(InvalidImageException.class, () -> ImageMetadata.readFrom(absolute));
+        assertEquals("debian", ImageMetadata.readFrom(absolute).properties().get("os")); // "/" stripped, like GNU tar
         Path link = TestTar.write(tmp.resolve("l.tar"), new TestTar().symlink("metadata.yaml", "/etc/passwd").bytes());
         e = assertThrows(InvalidImageException.class, () -> ImageMetadata.readFrom(link));
         assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
