@@ -16,13 +16,14 @@ import java.util.List;
  * @param expiry   lease time ("1h")
  * @param ipv6     the bridge's IPv6 address and prefix, or null
  * @param dhcp6    stateless DHCPv6 (DNS options) next to SLAAC
+ * @param expiry6  lifetime of the advertised prefix ("1h")
  * @param domain   the DNS domain
  * @param dns      DNS served (dns.mode managed)
  * @param mtu      the bridge MTU announced to clients (0: not announced)
  * @param raw      raw.dnsmasq
  */
 public record DnsmasqConfig(String bridge, Path dir, Cidr ipv4, boolean dhcp4, List<String> ranges4, String expiry,
-                            Cidr ipv6, boolean dhcp6, String domain, boolean dns, int mtu, String raw) {
+                            Cidr ipv6, boolean dhcp6, String expiry6, String domain, boolean dns, int mtu, String raw) {
 
     public Path pidFile() {
         return dir.resolve("dnsmasq.pid");
@@ -84,7 +85,7 @@ public record DnsmasqConfig(String bridge, Path dir, Cidr ipv4, boolean dhcp4, L
         }
         if (ipv6 != null) {
             line(sb, "enable-ra");
-            line(sb, "dhcp-range=::,constructor:" + bridge + "," + (dhcp6 ? "ra-stateless," : "ra-only,") + "ra-names," + expiry);
+            line(sb, "dhcp-range=::,constructor:" + bridge + "," + (dhcp6 ? "ra-stateless," : "ra-only,") + "ra-names," + expiry6);
         }
         if (dns) {
             line(sb, "domain=" + domain);

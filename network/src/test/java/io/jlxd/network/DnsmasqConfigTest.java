@@ -14,7 +14,7 @@ class DnsmasqConfigTest {
     @Test
     void dualStackWithDefaults() {
         String c = new DnsmasqConfig("br0", DIR, Cidr.parse("10.5.6.1/24"), true, List.of(), "1h",
-                Cidr.parse("fd42:1:2:3::1/64"), true, "lxd", true, 1500, "").render();
+                Cidr.parse("fd42:1:2:3::1/64"), true, "1h", "lxd", true, 1500, "").render();
         assertTrue(c.contains("\ninterface=br0\n"));
         assertTrue(c.contains("\nbind-interfaces\n"));
         assertTrue(c.contains("\nexcept-interface=lo\n"));
@@ -32,7 +32,7 @@ class DnsmasqConfigTest {
     @Test
     void rangesExpiryMtuNoDnsAndRaw() {
         String c = new DnsmasqConfig("br1", DIR, Cidr.parse("10.5.6.1/24"), true, List.of("10.5.6.10-10.5.6.20", "10.5.6.30-10.5.6.40"),
-                "30m", null, false, "lxd", false, 1400, "no-hosts\n").render();
+                "30m", null, false, "1h", "lxd", false, 1400, "no-hosts\n").render();
         assertTrue(c.contains("\ndhcp-range=10.5.6.10,10.5.6.20,30m\ndhcp-range=10.5.6.30,10.5.6.40,30m\n"), c);
         assertTrue(c.contains("\ndhcp-option-force=26,1400\n"));
         assertTrue(c.contains("\nport=0\n"));
@@ -42,10 +42,10 @@ class DnsmasqConfigTest {
 
     @Test
     void ipv6OnlyWithoutDhcp() {
-        String c = new DnsmasqConfig("br2", DIR, null, true, List.of(), "1h", Cidr.parse("fd42::1/64"), false, "x.test",
+        String c = new DnsmasqConfig("br2", DIR, null, true, List.of(), "1h", Cidr.parse("fd42::1/64"), false, "2h", "x.test",
                 true, 0, "").render();
         assertFalse(c.contains("dhcp-range=10."));
-        assertTrue(c.contains("ra-only"));
+        assertTrue(c.contains("\ndhcp-range=::,constructor:br2,ra-only,ra-names,2h\n"), c);
         assertEquals(1, c.lines().filter(l -> l.startsWith("listen-address=")).count());
     }
 

@@ -12,6 +12,7 @@ public final class NetworkConfigKeys {
     public static final String IPV6_ADDRESS = "ipv6.address";
     public static final String IPV6_NAT = "ipv6.nat";
     public static final String IPV6_DHCP = "ipv6.dhcp";
+    public static final String IPV6_DHCP_EXPIRY = "ipv6.dhcp.expiry";
     public static final String DNS_DOMAIN = "dns.domain";
     public static final String DNS_MODE = "dns.mode";
     public static final String BRIDGE_MTU = "bridge.mtu";
@@ -35,6 +36,8 @@ public final class NetworkConfigKeys {
                     "Masquerade IPv6 traffic leaving the subnet (true at creation when ipv6.address is auto or unset)"),
             new ConfigKey(IPV6_DHCP, ValueType.BOOL, "true",
                     "Stateless DHCPv6 (DNS server and domain) next to the router advertisements for SLAAC"),
+            new ConfigKey(IPV6_DHCP_EXPIRY, ValueType.STRING, "1h",
+                    "Lifetime of the router-advertised prefix and of DHCPv6 answers, like ipv4.dhcp.expiry"),
             new ConfigKey(DNS_DOMAIN, ValueType.STRING, "lxd", "DNS domain of the network: instances resolve as <name>.<domain>"),
             new ConfigKey(DNS_MODE, ValueType.STRING, "managed", "`managed`: dnsmasq answers DNS on the bridge; `none`: no DNS"),
             new ConfigKey(BRIDGE_MTU, ValueType.INTEGER, "1500", "MTU of the bridge (576 to 9000), announced to DHCP clients"),

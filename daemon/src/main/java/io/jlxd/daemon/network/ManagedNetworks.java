@@ -9,6 +9,7 @@ import static io.jlxd.api.config.NetworkConfigKeys.IPV4_DHCP_EXPIRY;
 import static io.jlxd.api.config.NetworkConfigKeys.IPV4_DHCP_RANGES;
 import static io.jlxd.api.config.NetworkConfigKeys.IPV4_NAT;
 import static io.jlxd.api.config.NetworkConfigKeys.IPV6_DHCP;
+import static io.jlxd.api.config.NetworkConfigKeys.IPV6_DHCP_EXPIRY;
 import static io.jlxd.api.config.NetworkConfigKeys.IPV6_NAT;
 import static io.jlxd.api.config.NetworkConfigKeys.RAW_DNSMASQ;
 
@@ -396,7 +397,8 @@ public final class ManagedNetworks implements NetworkAttachments {
         return new DnsmasqConfig(name, root.resolve(name), v4, NetworkConfig.bool(config, IPV4_DHCP, true),
                 v4 == null ? List.of() : NetworkConfig.ranges4(config.getOrDefault(IPV4_DHCP_RANGES, ""), v4),
                 NetworkConfig.get(config, IPV4_DHCP_EXPIRY), NetworkConfig.ipv6(config).orElse(null),
-                NetworkConfig.bool(config, IPV6_DHCP, true), NetworkConfig.get(config, DNS_DOMAIN),
+                NetworkConfig.bool(config, IPV6_DHCP, true), NetworkConfig.get(config, IPV6_DHCP_EXPIRY),
+                NetworkConfig.get(config, DNS_DOMAIN),
                 !"none".equals(NetworkConfig.get(config, DNS_MODE)),
                 Integer.parseInt(NetworkConfig.get(config, BRIDGE_MTU)), config.getOrDefault(RAW_DNSMASQ, ""));
     }

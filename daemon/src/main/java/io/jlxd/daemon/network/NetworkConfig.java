@@ -12,6 +12,7 @@ import static io.jlxd.api.config.NetworkConfigKeys.IPV4_DHCP_RANGES;
 import static io.jlxd.api.config.NetworkConfigKeys.IPV4_NAT;
 import static io.jlxd.api.config.NetworkConfigKeys.IPV6_ADDRESS;
 import static io.jlxd.api.config.NetworkConfigKeys.IPV6_DHCP;
+import static io.jlxd.api.config.NetworkConfigKeys.IPV6_DHCP_EXPIRY;
 import static io.jlxd.api.config.NetworkConfigKeys.IPV6_NAT;
 import static io.jlxd.api.config.NetworkConfigKeys.RAW_DNSMASQ;
 
@@ -160,10 +161,12 @@ public final class NetworkConfig {
             }
             ranges4(ranges, v4);
         }
-        String expiry = c.getOrDefault(IPV4_DHCP_EXPIRY, "");
-        if (!expiry.isEmpty() && !EXPIRY.matcher(expiry).matches()) {
-            throw new ConfigException("Invalid value for \"ipv4.dhcp.expiry\": \"" + expiry
-                    + "\" is not a lease time such as 1h, 30m, 3600 or infinite");
+        for (String key : new String[] {IPV4_DHCP_EXPIRY, IPV6_DHCP_EXPIRY}) {
+            String expiry = c.getOrDefault(key, "");
+            if (!expiry.isEmpty() && !EXPIRY.matcher(expiry).matches()) {
+                throw new ConfigException("Invalid value for \"" + key + "\": \"" + expiry
+                        + "\" is not a lease time such as 1h, 30m, 3600 or infinite");
+            }
         }
         String mode = c.getOrDefault(DNS_MODE, "");
         if (!mode.isEmpty() && !mode.equals("managed") && !mode.equals("none")) {

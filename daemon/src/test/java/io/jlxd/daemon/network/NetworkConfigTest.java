@@ -68,6 +68,7 @@ class NetworkConfigTest {
         assertTrue(bad(Map.of("ipv4.address", "10.9.8.1/24", "ipv4.dhcp.ranges", "10.9.8.9-10.9.8.5")).contains("ends before"));
         assertTrue(bad(Map.of("ipv4.dhcp.ranges", "10.9.8.9-10.9.8.50", "ipv4.address", "none")).contains("needs an IPv4"));
         assertTrue(bad(Map.of("ipv4.dhcp.expiry", "1 hour")).contains("expiry"));
+        assertTrue(bad(Map.of("ipv6.dhcp.expiry", "later")).contains("ipv6.dhcp.expiry"));
         assertTrue(bad(Map.of("bridge.mtu", "70000")).contains("bridge.mtu"));
         assertTrue(bad(Map.of("bridge.mtu", "1000", "ipv6.address", "fd42::1/64")).contains("1280"));
         assertTrue(bad(Map.of("bridge.hwaddr", "ff:ff:ff:ff:ff:ff")).contains("unicast"));
