@@ -20,7 +20,9 @@ public final class ApiExtensions {
             "certificate_project",
             "certificate_token",
             "remote_token_expiry",
-            "explicit_trust_token");
+            "explicit_trust_token",
+            // GET /1.0/metrics (merged from the metrics branch) and certificates of type metrics
+            "metrics");
 
     private ApiExtensions() {
     }
