@@ -79,7 +79,10 @@ public final class ApiExtensions {
             "remote_token_expiry",
             "explicit_trust_token",
             "warnings",
-            "jlxd_cgroup_controllers");
+            "jlxd_cgroup_controllers",
+
+            // GET /1.0/metrics (merged from the metrics branch) and certificates of type metrics
+            "metrics");
 
     private ApiExtensions() {
     }

@@ -107,7 +107,8 @@ class CertificatesApiTest extends DaemonTestBase {
         String certsBefore = json(given().when().get("/1.0/certificates")).get("metadata").toString();
         String opsBefore = json(given().when().get("/1.0/operations")).get("metadata").toString();
         ClientIdentity id = ClientIdentity.create("bad");
-        assertError(add(Map.of("name", "m", "type", "metrics", "certificate", id.pem())), 400, "metrics");
+        assertError(add(Map.of("name", "m", "type", "metrics", "certificate", id.pem(), "restricted", true,
+                "projects", List.of("default"))), 400, "metrics");
         assertError(given().header(ContractFilter.invalidRequest()).contentType(ContentType.JSON)
                 .body(toJson(Map.of("name", "s", "type", "server", "certificate", id.pem()))).when().post("/1.0/certificates"), 400, "server");
         assertError(add(Map.of("name", "p", "certificate", id.pem(), "restricted", true, "projects", List.of("other"))), 400, "other");
@@ -117,7 +118,7 @@ class CertificatesApiTest extends DaemonTestBase {
         ClientIdentity expired = ClientIdentity.create("old", Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2)));
         assertError(add(Map.of("name", "e", "certificate", expired.pem())), 400, "expired");
         assertError(add(Map.of("name", "pw", "password", "hunter2")), 400, "Trust passwords");
-        assertError(add(Map.of("name", "t", "token", true, "type", "metrics")), 400, "metrics");
+        assertError(add(Map.of("name", "t", "token", true, "type", "metrics", "restricted", true)), 400, "metrics");
         assertError(add(Map.of("token", true)), 400, "name");
         assertEquals(certsBefore, json(given().when().get("/1.0/certificates")).get("metadata").toString(), "nothing was added");
         assertEquals(opsBefore, json(given().when().get("/1.0/operations")).get("metadata").toString(), "no token was created");
@@ -163,6 +164,28 @@ class CertificatesApiTest extends DaemonTestBase {
         Trust.untrust(inDefault);
         Trust.untrust(inNothing);
         given().when().delete("/1.0/operations/" + token.get("id").asText());
+    }
+
+    @Test
+    void aMetricsCertificateMayOnlyScrapeMetrics() throws Exception {
+        int port = Trust.enableHttps();
+        ClientIdentity scraper = ClientIdentity.create("scraper");
+        Response r = add(Map.of("name", "scraper", "type", "metrics", "certificate", scraper.pem()));
+        assertEquals(200, r.statusCode(), r::asString);
+        assertEquals("metrics", Trust.entry(scraper).get("type").asText());
+        try (HttpsClient c = new HttpsClient(port, scraper); HttpsClient stranger = new HttpsClient(port, ClientIdentity.create("x"))) {
+            HttpsClient.Answer m = c.get("/1.0/metrics");
+            assertEquals(200, m.status(), m::toString);
+            assertTrue(m.body().contains("jlxd_instances") || m.body().contains("lxd_"), m.body());
+            assertStatus(403, stranger.get("/1.0/metrics"));
+            assertEquals("untrusted", c.get("/1.0").metadata().get("auth").asText(), "nothing else: not even the server view");
+            assertStatus(403, c.get("/1.0/instances"));
+            assertStatus(403, c.get("/1.0/operations"));
+            assertStatus(403, c.send("PATCH", "/1.0", toJson(Map.of("config", Map.of("user.m", "1")))));
+            HttpsClient.Ws ws = c.websocket("/1.0/events");
+            assertTrue(ws.closed.get(30, java.util.concurrent.TimeUnit.SECONDS).contains("not authorized"));
+        }
+        Trust.untrust(scraper);
     }
 
     @Test

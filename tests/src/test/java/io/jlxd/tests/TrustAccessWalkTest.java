@@ -51,6 +51,9 @@ class TrustAccessWalkTest extends DaemonTestBase {
             "GET /1.0/warnings", "GET /1.0/warnings/{uuid}", "PUT /1.0/warnings/{uuid}", "PATCH /1.0/warnings/{uuid}",
             "DELETE /1.0/warnings/{uuid}");
 
+    /** What a certificate of type metrics may call besides the public routes. */
+    private static final Set<String> METRICS = Set.of("GET /1.0/metrics");
+
     private static final Map<String, String> VALUES = Map.of(
             "name", "walk-c1", "fingerprint", "ab".repeat(32), "id", UUID.randomUUID().toString(), "file", "lxc.log",
             "snap", "snap0", "pool", "default", "type", "custom", "listen_address", "192.0.2.1", "uuid", UUID.randomUUID().toString());
@@ -136,6 +139,30 @@ class TrustAccessWalkTest extends DaemonTestBase {
         try (HttpsClient c = new HttpsClient(port, id)) {
             assertUntrustedEverywhere(c, "a revoked certificate (new connections)");
         }
+    }
+
+    @Test
+    void aMetricsCertificateMayOnlyScrape() {
+        ClientIdentity id = ClientIdentity.create("scraper");
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("name", "scraper", "type", "metrics", "certificate", id.pem()));
+        assertEquals(200, io.restassured.RestAssured.given().contentType("application/json").body(toJson(body))
+                .when().post("/1.0/certificates").statusCode());
+        List<String> wrong = new ArrayList<>();
+        try (HttpsClient c = new HttpsClient(port, id)) {
+            for (String[] r : routes) {
+                String key = r[0] + " " + r[1];
+                HttpsClient.Answer a = call(c, r[0], r[1], "");
+                if (a.status() >= 500) {
+                    wrong.add(key + " -> " + a);
+                } else if (METRICS.contains(key) == (a.status() == 403)) {
+                    wrong.add(key + " -> " + a.status());
+                } else if (!PUBLIC.contains(key) && !METRICS.contains(key) && a.status() != 403) {
+                    wrong.add(key + " -> " + a.status() + " (expected 403)");
+                }
+            }
+        }
+        Trust.untrust(id);
+        assertEquals(List.of(), wrong, "a metrics certificate");
     }
 
     @Test

@@ -12,6 +12,8 @@ public enum Access {
      * ({@code ?project=}, default {@code default}).
      */
     PROJECT,
+    /** Metrics: full trust, or a certificate of type {@code metrics} (which may do nothing else). */
+    METRICS,
     /** Full trust only: the Unix socket, or an HTTPS client whose certificate is trusted and not restricted. */
     TRUSTED;
 
@@ -20,6 +22,7 @@ public enum Access {
         return switch (this) {
             case PUBLIC -> true;
             case PROJECT -> caller.mayUseProject(project);
+            case METRICS -> caller.mayReadMetrics();
             case TRUSTED -> caller.fullyTrusted();
         };
     }

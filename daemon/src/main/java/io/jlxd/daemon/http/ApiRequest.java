@@ -49,9 +49,17 @@ public final class ApiRequest {
             return new Caller(true, "unix", "@", null, null, peer == null ? "" : peer);
         }
 
-        /** An HTTPS caller: trusted when {@code identity} (its trust store entry) is not null. */
+        /**
+         * An HTTPS caller with its trust store entry ({@code identity}, null when untrusted). Trusted means a
+         * {@code client} certificate; a {@code metrics} certificate is not trusted, it may only read metrics.
+         */
         public static Caller tls(String address, java.security.cert.X509Certificate certificate, io.jlxd.api.Certificate identity) {
-            return new Caller(identity != null, "tls", address, certificate, identity, "");
+            return new Caller(identity != null && "client".equals(identity.type()), "tls", address, certificate, identity, "");
+        }
+
+        /** Whether this caller may scrape {@code /1.0/metrics}: full trust, or a {@code metrics} certificate. */
+        public boolean mayReadMetrics() {
+            return fullyTrusted() || (identity != null && "metrics".equals(identity.type()) && !identity.restricted());
         }
 
         /**

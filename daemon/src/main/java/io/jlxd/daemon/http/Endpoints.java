@@ -6,6 +6,7 @@ import static io.helidon.http.Method.HEAD;
 import static io.helidon.http.Method.PATCH;
 import static io.helidon.http.Method.POST;
 import static io.helidon.http.Method.PUT;
+import static io.jlxd.daemon.http.Access.METRICS;
 import static io.jlxd.daemon.http.Access.PROJECT;
 import static io.jlxd.daemon.http.Access.PUBLIC;
 import static io.jlxd.daemon.http.Access.TRUSTED;
@@ -62,7 +63,8 @@ public final class Endpoints {
     public static List<Endpoint> all(Routes r) {
         return withAliases(List.of(
                 // access: PUBLIC = anyone (untrusted HTTPS too); PROJECT = full trust or a certificate restricted to
-                // projects that include the request's project; TRUSTED = full trust only (server-wide actions)
+                // projects that include the request's project; TRUSTED = full trust only (server-wide actions);
+                // METRICS = full trust or a certificate of type metrics
                 // method  path                                    access   handler                           summary
                 new Endpoint(GET, "/", PUBLIC, r.server()::root, "API versions"),
                 new Endpoint(GET, "/1.0", PUBLIC, r.server()::get, "Server information and configuration"),
@@ -160,7 +162,7 @@ public final class Endpoints {
                 new Endpoint(PUT, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", PROJECT, r.storageVolumeSnapshots()::put, "Update a volume snapshot's description and expiry"),
                 new Endpoint(POST, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", PROJECT, r.storageVolumeSnapshots()::rename, "Rename a volume snapshot"),
                 new Endpoint(DELETE, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", PROJECT, r.storageVolumeSnapshots()::delete, "Delete a volume snapshot"),
-                new Endpoint(GET, "/1.0/metrics", TRUSTED, r.metrics()::get, "Metrics in Prometheus text format"),
+                new Endpoint(GET, "/1.0/metrics", METRICS, r.metrics()::get, "Metrics in Prometheus text format"),
                 // managed networks and forwards (issue 8)
                 new Endpoint(GET, "/1.0/networks", PROJECT, r.networks()::list, "List networks (managed bridges and the host's interfaces)"),
                 new Endpoint(POST, "/1.0/networks", TRUSTED, r.networks()::create, "Create a managed bridge"),

@@ -30,7 +30,7 @@ import java.util.function.Predicate;
 /**
  * {@code /1.0/certificates}: the trust store. Fully trusted callers add, change and remove certificates or issue
  * trust tokens (token operations, revoked by cancelling them); an untrusted HTTPS client redeems a token with its
- * TLS client certificate. Type {@code client} only ({@code metrics} is refused until the metrics endpoint exists);
+ * TLS client certificate. Type {@code client}, or {@code metrics} (may only scrape {@code /1.0/metrics});
  * {@code restricted} + {@code projects} confine a client to existing projects. No trust passwords.
  */
 public final class CertificateRoutes {
@@ -104,6 +104,7 @@ public final class CertificateRoutes {
     private Certificate validated(Certificate current, String name, String type, boolean restricted, List<String> projects,
                                   String certificate, String description) {
         String t = checkType(type);
+        checkMetrics(t, restricted);
         List<String> p = checkProjects(projects);
         if (name.isBlank()) {
             throw ApiException.badRequest("A certificate needs a name");
@@ -151,6 +152,7 @@ public final class CertificateRoutes {
         String type = checkType(body.type());
         List<String> projects = checkProjects(body.projects() == null ? List.of() : body.projects());
         boolean restricted = Boolean.TRUE.equals(body.restricted());
+        checkMetrics(type, restricted);
         if (Boolean.TRUE.equals(body.token())) {
             if (body.certificate() != null && !body.certificate().isBlank()) {
                 throw ApiException.badRequest("Give either \"certificate\" or \"token\": true, not both");
@@ -201,11 +203,17 @@ public final class CertificateRoutes {
     private static String checkType(String type) {
         String t = type == null || type.isEmpty() ? "client" : type;
         return switch (t) {
-            case "client" -> t;
-            case "metrics" -> throw ApiException.badRequest("Certificate type \"metrics\" is not implemented yet"
-                    + " (there is no metrics endpoint); use \"client\"");
-            default -> throw ApiException.badRequest("Invalid certificate type \"" + t + "\" (client)");
+            case "client", "metrics" -> t;
+            default -> throw ApiException.badRequest("Invalid certificate type \"" + t + "\" (client or metrics)");
         };
+    }
+
+    /** A metrics certificate restricted to projects would need per-project metrics, which do not exist yet. */
+    private static void checkMetrics(String type, boolean restricted) {
+        if (type.equals("metrics") && restricted) {
+            throw ApiException.badRequest("A restricted certificate of type \"metrics\" is not implemented yet (metrics are"
+                    + " not split by project); use an unrestricted metrics certificate");
+        }
     }
 
     private List<String> checkProjects(List<String> projects) {

@@ -37,6 +37,13 @@ class AccessTest {
         assertFalse(Access.PROJECT.allows(nowhere, "default"));
         assertFalse(Access.PROJECT.allows(stranger, "default"));
 
+        ApiRequest.Caller metrics = ApiRequest.Caller.tls("127.0.0.1", null,
+                new Certificate("m", "metrics", false, List.of(), "pem", "e".repeat(64), ""));
+        assertFalse(metrics.trusted() || metrics.fullyTrusted());
+        assertTrue(Access.METRICS.allows(metrics, "default") && Access.METRICS.allows(unix, "default"));
+        assertFalse(Access.METRICS.allows(tenant, "default") || Access.METRICS.allows(stranger, "default"));
+        assertFalse(Access.PROJECT.allows(metrics, "default") || Access.TRUSTED.allows(metrics, "default"));
+
         assertTrue(unix.describe().contains("uid=0 gid=0 pid=1"));
         assertTrue(tenant.describe().contains("f".repeat(64) + " (c) restricted to [default]"));
     }
