@@ -85,7 +85,7 @@ public final class CliContext implements AutoCloseable {
     /** Like {@link #target} for a name that must be there: {@code REMOTE:} alone is an error. */
     public String instance(String raw) {
         String name = target(raw);
-        if (name.isEmpty()) {
+        if (name.isEmpty() && !raw.isEmpty()) { // "" itself goes on to the usual "name is required" checks
             throw new CliException("Missing name after \"" + raw + "\"");
         }
         return name;
