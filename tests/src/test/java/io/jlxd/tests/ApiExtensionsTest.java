@@ -230,6 +230,94 @@ class ApiExtensionsTest extends DaemonTestBase {
             given().when().delete("/1.0/storage-pools/default/volumes/custom/extv6");
         });
         CHECKS.put("jlxd_criu_version", () -> assertTrue(env().get("criu_version").asText().matches("\\d+\\.\\d+.*")));
+        // networks (a managed bridge of this test, made once by network())
+        CHECKS.put("network", () -> assertTrue(get("/1.0/networks").toString().contains("/1.0/networks/" + network())));
+        CHECKS.put("network_leases", () -> assertTrue(get("/1.0/networks/" + network() + "/leases").isArray()));
+        CHECKS.put("network_state", () -> assertEquals("up", get("/1.0/networks/" + network() + "/state").get("state").asText()));
+        CHECKS.put("network_dhcp_expiry", () -> {
+            assertEquals(200, patch("/1.0/networks/" + network(), Map.of("config", Map.of("ipv4.dhcp.expiry", "2h"))).statusCode());
+            assertEquals("2h", get("/1.0/networks/" + network()).get("config").get("ipv4.dhcp.expiry").asText());
+        });
+        CHECKS.put("network_forward", () -> {
+            // a documentation address (RFC 5737): the forward is only configured, no traffic is sent
+            assertEquals(200, post("/1.0/networks/" + network() + "/forwards", Map.of("listen_address", "192.0.2.77")).statusCode());
+            assertTrue(get("/1.0/networks/" + network() + "/forwards").toString().contains("192.0.2.77"));
+            assertEquals(200, given().when().delete("/1.0/networks/" + network() + "/forwards/192.0.2.77").statusCode());
+        });
+        CHECKS.put("instance_nic_network", () -> {
+            patchInstance(Map.of("devices", Map.of("ext-nic", Map.of("type", "nic", "network", network(), "name", "extnic0"))));
+            assertTrue(get("/1.0/instances/" + C).get("config").has("volatile.ext-nic.hwaddr"));
+            assertTrue(get("/1.0/instances/" + C + "/state").get("network").has("extnic0"), "hot-plugged into the running container");
+            removeDevice("ext-nic");
+            assertFalse(get("/1.0/instances/" + C + "/state").get("network").has("extnic0"), "hot-unplugged");
+        });
+        CHECKS.put("proxy", () -> {
+            int port = freePort();
+            patchInstance(Map.of("devices", Map.of("ext-proxy", Map.of("type", "proxy", "listen", "tcp:127.0.0.1:" + port,
+                    "connect", "tcp:127.0.0.1:9"))));
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000); // the daemon listens for the container
+            } finally {
+                removeDevice("ext-proxy");
+            }
+        });
+        CHECKS.put("proxy_udp", () -> {
+            int port = freePort();
+            patchInstance(Map.of("devices", Map.of("ext-udp", Map.of("type", "proxy", "listen", "udp:127.0.0.1:" + port,
+                    "connect", "udp:127.0.0.1:9"))));
+            try (java.net.DatagramSocket d = new java.net.DatagramSocket(null)) {
+                java.net.BindException taken = org.junit.jupiter.api.Assertions.assertThrows(java.net.BindException.class,
+                        () -> d.bind(new java.net.InetSocketAddress("127.0.0.1", port)));
+                assertNotNull(taken, "the daemon holds the UDP port");
+            } finally {
+                removeDevice("ext-udp");
+            }
+        });
+        // trust
+        CHECKS.put("certificate_update", () -> {
+            String fp = certificate("ext-cert");
+            assertEquals(200, patch("/1.0/certificates/" + fp, Map.of("name", "ext-renamed")).statusCode());
+            assertEquals("ext-renamed", get("/1.0/certificates/" + fp).get("name").asText());
+        });
+        CHECKS.put("certificate_project", () -> {
+            String fp = certificate("ext-proj");
+            assertEquals(200, patch("/1.0/certificates/" + fp, Map.of("restricted", true, "projects", List.of("default"))).statusCode());
+            JsonNode c = get("/1.0/certificates/" + fp);
+            assertTrue(c.get("restricted").asBoolean());
+            assertEquals("[\"default\"]", c.get("projects").toString());
+        });
+        CHECKS.put("certificate_token", () -> {
+            JsonNode op = Trust.token("ext-token", Map.of());
+            assertEquals("token", op.get("class").asText());
+            assertFalse(op.get("metadata").get("secret").asText().isEmpty());
+            assertEquals(env().get("certificate_fingerprint").asText(), op.get("metadata").get("fingerprint").asText());
+            given().when().delete("/1.0/operations/" + op.get("id").asText());
+        });
+        CHECKS.put("remote_token_expiry", () -> {
+            assertEquals(200, patch("/1.0", Map.of("config", Map.of("core.remote_token_expiry", "1H"))).statusCode());
+            try {
+                JsonNode op = Trust.token("ext-expiring", Map.of());
+                assertFalse(op.get("metadata").get("expiresAt").isNull());
+                given().when().delete("/1.0/operations/" + op.get("id").asText());
+            } finally {
+                patch("/1.0", Map.of("config", Map.of("core.remote_token_expiry", "")));
+            }
+        });
+        CHECKS.put("explicit_trust_token", () -> {
+            // tokens, never passwords: a password that is not a token is refused
+            Response r = post("/1.0/certificates", Map.of("name", "ext-pw", "password", "not-a-token",
+                    "certificate", ClientIdentity.create("ext-pw").pem()));
+            assertEquals(400, r.statusCode(), r::asString);
+        });
+        CHECKS.put("metrics", () -> {
+            Response r = given().when().get("/1.0/metrics");
+            assertEquals(200, r.statusCode());
+            assertTrue(r.asString().contains("lxd_procs_total{name=\"" + C + "\""), "metrics of the running instance");
+        });
+        // hardening
+        CHECKS.put("warnings", () -> assertTrue(get("/1.0/warnings").isArray()));
+        CHECKS.put("jlxd_cgroup_controllers", () -> assertTrue(List.of("v1", "v2").contains(env().get("cgroup_controllers").get("memory").asText()),
+                env()::toString));
     }
 
     @BeforeAll
@@ -243,6 +331,39 @@ class ApiExtensionsTest extends DaemonTestBase {
     @AfterAll
     static void cleanUp() {
         Instances.cleanup(daemon);
+        if (network != null) {
+            given().when().delete("/1.0/networks/" + network);
+        }
+    }
+
+    private static String network;
+
+    /** A managed bridge for the network checks, made on first use (the daemon starts with --network none). */
+    private static synchronized String network() {
+        if (network == null) {
+            Response r = post("/1.0/networks", Map.of("name", "jtext0", "config", Map.of("ipv4.address", "auto", "ipv6.address", "none")));
+            assertEquals(200, r.statusCode(), r::asString);
+            network = "jtext0";
+        }
+        return network;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void removeDevice(String name) {
+        patchInstance(Map.of("devices", Map.of(name, Map.of("type", "none"))));
+    }
+
+    /** Adds a fresh client certificate to the trust store; its fingerprint. */
+    private static String certificate(String name) {
+        ClientIdentity id = ClientIdentity.create(name);
+        Response r = post("/1.0/certificates", Map.of("name", name, "type", "client", "certificate", id.pem()));
+        assertEquals(200, r.statusCode(), r::asString);
+        return id.fingerprint();
     }
 
     @Test
