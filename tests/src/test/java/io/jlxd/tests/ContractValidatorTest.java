@@ -56,6 +56,9 @@ class ContractValidatorTest {
         env.put("storage", "dir");
         env.put("storage_version", "1");
         env.put("storage_supported_drivers", List.of(Map.of("name", "dir", "version", "1", "remote", false)));
+        env.put("kernel_features", Map.of("idmapped_mounts", "true"));
+        env.put("lxc_features", Map.of("cgroup2", "true"));
+        env.put("cgroup_controllers", Map.of("memory", "v1"));
         return env;
     }
 
