@@ -8,7 +8,7 @@
  *      dump a process holding host descriptors, see host-notes);
  *   2. joins the cgroups of the container's init, in every hierarchy (so limits and freezing apply);
  *   3. opens the init's namespaces first, then enters them: user (when it differs), mount, uts, ipc, net,
- *      cgroup, pid;
+ *      cgroup, pid, time (each when it differs from the helper's own);
  *   4. forks (a new pid namespace applies to children only); the child drops the capability bounding set
  *      entries of the container (privileged containers), sets groups, gid, uid, loads the container's seccomp
  *      deny-list (lxc's policy format, the subset jlxd writes: version 2, denylist, reject_force_umount,
@@ -377,16 +377,24 @@ int main(int argc, char **argv) {
     join_cgroups(pid);
     /* 3. namespaces: all opened before the first setns (after setns(mnt) /proc is the container's) */
     int userns = same_ns(pid, "user") ? -1 : open_ns(pid, "user");
-    const char *names[] = {"mnt", "uts", "ipc", "net", "cgroup", "pid"};
-    const int types[] = {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWCGROUP, CLONE_NEWPID};
-    int fds[6];
-    for (int k = 0; k < 6; k++) {
+    /* time: after a CRIU restore the container runs in a time namespace of its own; a command left in the host's
+       would make the next checkpoint fail ("Can't restore sub-task in NS") */
+    const char *names[] = {"mnt", "uts", "ipc", "net", "cgroup", "pid", "time"};
+    const int types[] = {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWCGROUP, CLONE_NEWPID, CLONE_NEWTIME};
+    int fds[7];
+    for (int k = 0; k < 7; k++) {
+        char probe[64];
+        snprintf(probe, sizeof probe, "/proc/%ld/ns/%s", pid, names[k]);
+        if (k == 6 && access(probe, F_OK) < 0) {
+            fds[k] = -1; /* a kernel without time namespaces */
+            continue;
+        }
         fds[k] = same_ns(pid, names[k]) ? -1 : open_ns(pid, names[k]);
     }
     if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0) {
         die("setns user");
     }
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < 7; k++) {
         if (fds[k] >= 0 && setns(fds[k], types[k]) < 0) {
             char what[32];
             snprintf(what, sizeof what, "setns %s", names[k]);

@@ -17,7 +17,7 @@ import java.util.Optional;
  * container-side pty), the driver keeps using lxc-attach.
  *
  * <p>What the helper reproduces of lxc-attach: cgroups (every hierarchy of init), namespaces (user when it
- * differs, mnt, uts, ipc, net, cgroup, pid — a child is forked into the pid namespace), {@code lxc.cap.drop}
+ * differs, mnt, uts, ipc, net, cgroup, pid, time — a child is forked into the pid namespace), {@code lxc.cap.drop}
  * (bounding set), {@code lxc.seccomp.profile} (lxc's format, the subset jlxd writes), the uid/gid, a clean
  * environment plus {@code container=lxc}, cwd, exit codes (126, 127, 128+N). Keys that would change what an
  * attached process gets and that the helper does not apply make the driver fall back to lxc-attach.
