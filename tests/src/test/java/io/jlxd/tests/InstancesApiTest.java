@@ -64,7 +64,7 @@ class InstancesApiTest extends DaemonTestBase {
         assertError(create(fromImage("ita1", Map.of("config", Map.of("limits.processes", "many")))), 400, "limits.processes");
         assertError(create(fromImage("ita1", Map.of("profiles", List.of("default", "nope")))), 400, "nope");
         assertError(create(fromImage("ita1", Map.of("profiles", List.of()))), 400, "root");
-        assertError(create(fromImage("ita1", Map.of("devices", Map.of("eth0", Map.of("type", "nic"))))), 400, "unsupported device type");
+        assertError(create(fromImage("ita1", Map.of("devices", Map.of("gpu0", Map.of("type", "gpu"))))), 400, "unsupported device type");
         assertError(create(fromImage("ita1", Map.of("devices", Map.of("x", Map.of("path", "/x"))))), 400, "type");
         assertError(create(Map.of("name", "ita1", "source", Map.of("type", "image", "fingerprint", "0123abcd"))), 404, "Image not found");
         assertError(create(Map.of("name", "ita1", "source", Map.of("type", "copy"))), 400, "source");

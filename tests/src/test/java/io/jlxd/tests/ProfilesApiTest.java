@@ -55,7 +55,7 @@ class ProfilesApiTest extends DaemonTestBase {
         assertError(post(Map.of("name", "a/b")), 400, "name");
         assertError(post(Map.of("name", "p1", "config", Map.of("bogus.key", "1"))), 400, "bogus.key");
         assertError(post(Map.of("name", "p1", "config", Map.of("volatile.x", "1"))), 400, "volatile");
-        assertError(post(Map.of("name", "p1", "devices", Map.of("eth0", Map.of("type", "nic")))), 400, "unsupported device type");
+        assertError(post(Map.of("name", "p1", "devices", Map.of("gpu0", Map.of("type", "gpu")))), 400, "unsupported device type");
         assertError(given().header(ContractFilter.invalidRequest()).contentType("application/json").body("{\"name\":\"p1\",\"x\":1}")
                 .when().post("/1.0/profiles"), 400, "x");
         assertEquals(1, json(given().when().get("/1.0/profiles")).get("metadata").size());
