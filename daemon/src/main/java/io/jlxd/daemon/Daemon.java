@@ -211,14 +211,15 @@ public final class Daemon implements AutoCloseable {
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);
-            WebServer unix = startUnix(dir.socket(), o.group(), router, events, sockets);
             try {
                 config.applyAtStart();
             } catch (Exception e) {
                 LOG.warning("HTTPS listener not started (" + ServerConfigKeys.HTTPS_ADDRESS + "="
                         + config.get(ServerConfigKeys.HTTPS_ADDRESS) + "): " + e.getMessage());
             }
+            // open trust tokens are operations again before the socket answers (a client must not see them missing)
             tokens.restore(cert.current().fingerprint(), https.addresses());
+            WebServer unix = startUnix(dir.socket(), o.group(), router, events, sockets);
             CertificateReload.onSighup(cert, https);
             LOG.info("jlxd " + ServerRoutes.VERSION + " ready on " + dir.socket() + " (pid " + ProcessHandle.current().pid()
                     + ", " + uptimeMs() + " ms after main)");
