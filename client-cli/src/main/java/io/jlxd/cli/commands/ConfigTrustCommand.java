@@ -116,6 +116,12 @@ public final class ConfigTrustCommand implements Runnable {
     }
 
     /** The token of a token operation (LXD's ToCertificateAddToken), or null when it is not one. */
+    /** A token's expiry from its operation's metadata: LXD's "expiresAt" (or "expires_at"); "" for none. */
+    static String expiresAt(JsonNode meta) {
+        JsonNode e = meta.hasNonNull("expiresAt") ? meta.path("expiresAt") : meta.path("expires_at");
+        return e.isNull() || e.isMissingNode() ? "" : e.asText("");
+    }
+
     static String token(JsonNode op) {
         JsonNode meta = op.path("metadata");
         String secret = meta.path("secret").asText("");
@@ -125,7 +131,7 @@ public final class ConfigTrustCommand implements Runnable {
         List<String> addresses = new ArrayList<>();
         meta.path("addresses").forEach(a -> addresses.add(a.asText()));
         OffsetDateTime expires = null;
-        String e = meta.path("expires_at").asText("");
+        String e = expiresAt(meta);
         if (!e.isEmpty()) {
             try {
                 expires = OffsetDateTime.parse(e);
@@ -210,14 +216,15 @@ public final class ConfigTrustCommand implements Runnable {
         ArrayNode raw = JsonNodeFactory.instance.arrayNode();
         for (JsonNode op : tokenOperations()) {
             JsonNode meta = op.path("metadata");
-            String expires = meta.path("expires_at").asText("");
-            rows.add(List.of(meta.path("request").path("name").asText(""), token(op), expires.isEmpty() ? "" : expires));
+            String expires = expiresAt(meta);
+            String token = token(op);
+            rows.add(List.of(meta.path("request").path("name").asText(""), token == null ? "" : token, expires));
             ObjectNode n = raw.addObject();
             n.put("client_name", meta.path("request").path("name").asText(""));
             n.set("fingerprint", meta.path("fingerprint"));
             n.set("addresses", meta.path("addresses"));
             n.put("secret", meta.path("secret").asText(""));
-            n.set("expires_at", meta.path("expires_at"));
+            n.put("expires_at", expiresAt(meta));
         }
         ctx.out().print(ListOutput.render(format, TOKEN_HEADER, rows, raw));
         return 0;
@@ -244,7 +251,9 @@ public final class ConfigTrustCommand implements Runnable {
         JsonNode groups = ctx.client().get(Paths.OPERATIONS + "?recursion=1").metadata();
         List<JsonNode> ops = new ArrayList<>();
         groups.path("running").forEach(op -> {
-            if ("token".equalsIgnoreCase(op.path("class").asText()) && token(op) != null) {
+            // the secret is shown only by the answer that created a token (jlxd keeps only its hash): later views
+            // list the token's name and expiry without the token itself
+            if ("token".equalsIgnoreCase(op.path("class").asText())) {
                 ops.add(op);
             }
         });
