@@ -212,6 +212,15 @@ bench_cleanup() {
     kill "$DPID" 2>/dev/null || true
     wait "$DPID" 2>/dev/null || true
   fi
+  # managed networks (the default jlxdbrN of a first start) stay up when jlxd stops, for the containers: the bench's
+  # daemon is gone for good, so its bridges, nft tables and dnsmasq go too
+  for d in "$DATA"/networks/*/; do
+    [ -d "$d" ] || continue
+    m=$(basename "$d")
+    [ -f "$d/dnsmasq.pid" ] && kill "$(cat "$d/dnsmasq.pid")" 2>/dev/null || true
+    ip link del "$m" 2>/dev/null || true
+    nft delete table inet "jlxd-$m" 2>/dev/null || true
+  done
   # btrfs pools stay mounted when jlxd stops (like LXD's)
   { grep -o " $DATA/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   for c in "$DATA"/disks/*.img; do
