@@ -32,7 +32,7 @@ class ServerApiTest extends DaemonTestBase {
     }
 
     @Test
-    void serverEnvelopeAndTopLevelFields() {
+    void serverEnvelopeAndTopLevelFields() throws java.io.IOException {
         Response r = getServer();
         JsonNode body = json(r);
         assertEquals("sync", body.get("type").asText());
@@ -55,6 +55,24 @@ class ServerApiTest extends DaemonTestBase {
         assertFalse(s.get("public").asBoolean());
         assertTrue(s.get("config").isObject());
         assertEquals(0, s.get("config").size(), "a fresh daemon has no server config set: " + s.get("config"));
+        // jlxd_cgroup_controllers: where each controller of this host lives, as /proc/self/mountinfo says
+        JsonNode cg = s.get("environment").get("cgroup_controllers");
+        for (String c : List.of("memory", "pids", "cpu")) {
+            String want = hierarchyOf(c);
+            assertEquals(want, cg.path(c).asText(), () -> c + " in " + cg);
+        }
+    }
+
+    /** "v1" when a cgroup v1 hierarchy carries the controller, else "v2" (the unified hierarchy). */
+    private static String hierarchyOf(String controller) throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mountinfo"))) {
+            int dash = line.indexOf(" - ");
+            String[] post = line.substring(dash + 3).split(" ");
+            if (post[0].equals("cgroup") && List.of(post[2].split(",")).contains(controller)) {
+                return "v1";
+            }
+        }
+        return "v2";
     }
 
     @Test
