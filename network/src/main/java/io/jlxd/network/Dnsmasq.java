@@ -167,14 +167,22 @@ public final class Dnsmasq {
         p.onExit().thenRun(() -> died(p));
     }
 
-    /** Whether the process sleeps in poll(2) (its main loop); true when the kernel does not tell ("0"). */
-    private static boolean polling(long pid) {
+    /**
+     * Whether the process sleeps in poll(2), its main loop: state S and a wchan in the poll code. wchan reads "0"
+     * for a running task (or a symbol the kernel does not name) and "" when access is refused, so a sleeping task
+     * with such a wchan counts as polling, a running one never does.
+     */
+    static boolean polling(long pid) {
+        String state;
+        String w;
         try {
-            String w = Files.readString(Path.of("/proc/" + pid + "/wchan")).strip();
-            return w.equals("0") || w.contains("poll"); // "" while it runs; "0" where the kernel hides it
-        } catch (IOException e) {
-            return true;
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            state = stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+            w = Files.readString(Path.of("/proc/" + pid + "/wchan")).strip();
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
+        return state.equals("S") && (w.contains("poll") || w.equals("0") || w.isEmpty());
     }
 
     private boolean pidFileNames(long pid) {
