@@ -187,14 +187,31 @@ public final class Daemon implements AutoCloseable {
             SnapshotScheduler scheduler = new SnapshotScheduler(snapshots);
             WsOperations sockets = new WsOperations();
             ExecTargets execTargets = new InstanceExecTargets(instances);
+            io.jlxd.daemon.project.Projects projects = new io.jlxd.daemon.project.Projects(new io.jlxd.daemon.db.ProjectTable(db),
+                    new io.jlxd.daemon.project.Projects.InstanceCatalog() {
+                        @Override
+                        public java.util.List<String> keys() {
+                            return instanceTable.names();
+                        }
+
+                        @Override
+                        public java.util.Optional<io.jlxd.daemon.project.Projects.Expanded> expanded(String key) {
+                            return instanceTable.get(key).map(r -> {
+                                var prof = instances.profileRows(r.profiles());
+                                return new io.jlxd.daemon.project.Projects.Expanded(Expand.config(prof, r.config()),
+                                        Expand.devices(prof, r.devices()));
+                            });
+                        }
+                    }, () -> profiles.names().stream().map(n -> ProfileRoutes.PROFILES + "/" + n).toList());
+            instances.projects(projects);
             Router router = new Router(Endpoints.all(new Endpoints.Routes(
                     new ServerRoutes(config, host, probes, cert, https, events),
                     new OperationRoutes(operations),
-                    new CertificateRoutes(trust, tokens, cert, https, config, events, ApiRequest.DEFAULT_PROJECT::equals),
+                    new CertificateRoutes(trust, tokens, cert, https, config, events, projects::exists),
                     new ImageRoutes(images, new ImageUploads(images, operations, events),
                             new ImagePublisher(images, instances, operations, events), operations, events),
                     new ImageAliasRoutes(images, events),
-                    new InstanceRoutes(instances, copies, restore),
+                    new InstanceRoutes(instances, copies, restore, projects),
                     new ProfileRoutes(profiles, events),
                     new ExecRoutes(driver, execTargets, operations, sockets),
                     new InstanceLogRoutes(driver, execTargets),
@@ -207,7 +224,9 @@ public final class Daemon implements AutoCloseable {
                     new MetricsRoutes(new Metrics(instances, pools, operations)),
                     new NetworkRoutes(networks, events),
                     new NetworkForwardRoutes(new NetworkForwards(networks), events),
-                    new io.jlxd.daemon.routes.WarningRoutes(warnings))));
+                    new io.jlxd.daemon.routes.WarningRoutes(warnings),
+                    new io.jlxd.daemon.routes.ProjectRoutes(projects, operations, events))));
+            router.projectExists(projects::exists);
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);

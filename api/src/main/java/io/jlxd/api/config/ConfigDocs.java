@@ -11,7 +11,7 @@ public final class ConfigDocs {
     /** Every schema, in the order of docs/configuration.md. */
     public static final List<ConfigSchema> SCHEMAS = List.of(ServerConfigKeys.SCHEMA, InstanceConfigKeys.SCHEMA,
             StorageConfigKeys.POOL, StorageConfigKeys.VOLUME, DeviceConfigKeys.NIC, DeviceConfigKeys.PROXY,
-            NetworkConfigKeys.BRIDGE, NetworkConfigKeys.FORWARD);
+            NetworkConfigKeys.BRIDGE, NetworkConfigKeys.FORWARD, ProjectConfigKeys.SCHEMA);
 
     private ConfigDocs() {
     }

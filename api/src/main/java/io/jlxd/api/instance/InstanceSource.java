@@ -31,9 +31,6 @@ public record InstanceSource(
         if (Boolean.TRUE.equals(refresh)) {
             return "refresh";
         }
-        if (project != null && !project.isEmpty() && !project.equals("default")) {
-            return "project";
-        }
         if (Boolean.TRUE.equals(allowInconsistent)) {
             return "allow_inconsistent";
         }

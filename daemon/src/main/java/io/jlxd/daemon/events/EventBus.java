@@ -50,13 +50,34 @@ public final class EventBus {
         if (subscribers.isEmpty()) {
             return;
         }
-        Event event = new Event(type, OffsetDateTime.now(ZoneOffset.UTC), location, "", metadata);
+        Event event = new Event(type, OffsetDateTime.now(ZoneOffset.UTC), location, projectOf(metadata), metadata);
         for (Subscriber s : subscribers) {
             if (s.types().contains(type) && !s.offer(event)) {
                 subscribers.remove(s);
                 s.dropped("event listener too slow, disconnected");
             }
         }
+    }
+
+    /**
+     * The project of an event, as LXD fills it: the project of the resource a lifecycle event is about or of the
+     * first project-scoped resource of an operation; "" for server-wide events.
+     */
+    public static String projectOf(Object metadata) {
+        if (metadata instanceof Lifecycle l) {
+            return io.jlxd.daemon.project.ProjectKeys.ofUrl(l.source());
+        }
+        if (metadata instanceof io.jlxd.api.Operation op && op.resources() != null) {
+            for (java.util.List<String> urls : op.resources().values()) {
+                for (String u : urls) {
+                    String p = io.jlxd.daemon.project.ProjectKeys.ofUrl(u);
+                    if (!p.isEmpty()) {
+                        return p;
+                    }
+                }
+            }
+        }
+        return "";
     }
 
     /** A lifecycle event ({@code instance-started}, {@code config-updated}...) caused by a requestor (null: the daemon). */

@@ -31,6 +31,8 @@ public final class EventsSocket implements WsListener, EventBus.Subscriber {
     private volatile Predicate<Event> visible = e -> true;
     private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
     private volatile Set<String> types = TYPES;
+    /** The one project whose events this connection gets (besides server-wide ones), null for all. */
+    private volatile String project;
     private volatile boolean closed;
     private volatile String dropReason;
 
@@ -46,6 +48,12 @@ public final class EventsSocket implements WsListener, EventBus.Subscriber {
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
         Parameters query = prologue.query();
+        // LXD: the events of the request's project (default "default") and server-wide ones; all-projects=true: all
+        String all = query.contains("all-projects") ? query.first("all-projects").orElse("") : "";
+        if (!all.equals("true") && !all.equals("1")) {
+            String p = query.contains("project") ? query.first("project").orElse("") : "";
+            project = p.isEmpty() ? "default" : p;
+        }
         if (query.contains("type")) {
             Set<String> wanted = new LinkedHashSet<>();
             for (String value : query.all("type")) {
@@ -74,7 +82,8 @@ public final class EventsSocket implements WsListener, EventBus.Subscriber {
             session.close(WsCloseCodes.VIOLATED_POLICY, "not authorized");
             return;
         }
-        visible = filter;
+        String only = project;
+        visible = only == null ? filter : filter.and(e -> e.project() == null || e.project().isEmpty() || e.project().equals(only));
         bus.subscribe(this);
         Thread.ofVirtual().name("events-sender").start(() -> sendLoop(session));
     }

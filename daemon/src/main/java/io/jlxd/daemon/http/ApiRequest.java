@@ -27,8 +27,10 @@ public final class ApiRequest {
     private final InputStream body;
     private final Caller caller;
 
-    /** The project of requests that name none (projects come later: it is the only one). */
+    /** The project of requests that name none. */
     public static final String DEFAULT_PROJECT = "default";
+    /** For access checks: some project, any (the list of projects; each caller sees those it may use). */
+    public static final String ANY_PROJECT = "*";
 
     /**
      * Who sent a request: over the Unix socket (trusted by file permission; {@code peer} names the local user),
@@ -80,7 +82,8 @@ public final class ApiRequest {
             if (fullyTrusted()) {
                 return true;
             }
-            return trusted && identity.projects() != null && identity.projects().contains(project);
+            return trusted && identity.projects() != null
+                    && (project.equals(ANY_PROJECT) ? !identity.projects().isEmpty() : identity.projects().contains(project));
         }
 
         /** The caller as lifecycle events name it. */
@@ -147,6 +150,50 @@ public final class ApiRequest {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("Invalid value for query parameter \"" + name + "\": \"" + v.get() + "\" is not an integer");
         }
+    }
+
+    /**
+     * The host-wide key of the instance named by the {@code {name}} path parameter in the request's project
+     * ({@code <project>_<name>} outside default). A name with "_" is no instance name: 404, so that a key is never
+     * reachable as a name of another project.
+     */
+    public String instanceKey() {
+        String name = param("name");
+        if (name.indexOf('_') >= 0) {
+            throw ApiException.notFound("Instance not found");
+        }
+        return io.jlxd.daemon.project.ProjectKeys.key(project(), name);
+    }
+
+    /** The request's project ({@code ?project=}, {@code default} when absent); the dispatcher checked it exists. */
+    public String project() {
+        String p = query.get("project");
+        return p == null || p.isEmpty() ? DEFAULT_PROJECT : p;
+    }
+
+    /**
+     * LXD's {@code all-projects=true} on lists: the projects to list, null for all; a restricted caller gets only
+     * its own. Without it, just the request's project.
+     */
+    public java.util.function.Predicate<String> projectsToList() {
+        String all = query.getOrDefault("all-projects", "");
+        if (!all.equals("true") && !all.equals("1")) {
+            if (!all.isEmpty() && !all.equals("false") && !all.equals("0")) {
+                throw ApiException.badRequest("Invalid value for query parameter \"all-projects\": \"" + all + "\" (true or false)");
+            }
+            String p = project();
+            return p::equals;
+        }
+        if (query.containsKey("project") && !query.get("project").isEmpty()) {
+            throw ApiException.badRequest("Cannot specify a project when requesting all projects");
+        }
+        return caller::mayUseProject;
+    }
+
+    /** Whether the list asks for every project ({@code all-projects=true}). */
+    public boolean allProjects() {
+        String all = query.getOrDefault("all-projects", "");
+        return all.equals("true") || all.equals("1");
     }
 
     /** LXD's recursion level (0, 1 or 2). */

@@ -99,9 +99,13 @@ public final class Dispatcher implements Handler {
                 yield new Reply.Raw(raw.status(), raw.contentType(), raw.body(), Map.of("Allow", String.join(", ", wrong.allowed())));
             }
             case Router.Found found -> {
-                String project = req.query().first("project").orElse(ApiRequest.DEFAULT_PROJECT);
-                if (!found.endpoint().access().allows(caller, project.isEmpty() ? ApiRequest.DEFAULT_PROJECT : project)) {
+                String project = accessProject(req, found);
+                if (!found.endpoint().access().allows(caller, project)) {
                     throw ApiException.forbidden(caller.trusted() ? "Certificate is restricted" : "not authorized");
+                }
+                String named = req.query().first("project").orElse("");
+                if (!named.isEmpty() && !router.projectExists(named)) {
+                    throw ApiException.notFound("Project not found");
                 }
                 if (!method.equals(Method.GET) && !method.equals(Method.HEAD)) {
                     AUDIT.info(method.text() + " " + path + " by " + caller.describe());
@@ -109,6 +113,23 @@ public final class Dispatcher implements Handler {
                 yield found.endpoint().handler().handle(toApiRequest(req, method, path, found.params(), caller));
             }
         };
+    }
+
+    /**
+     * The project an access check is about: the {@code {name}} of {@code /1.0/projects/{name}...}, any project for
+     * the list of projects and {@code all-projects=true} lists (each caller sees its own), else {@code ?project=} (default {@code default}).
+     */
+    private static String accessProject(ServerRequest req, Router.Found found) {
+        String path = found.endpoint().path();
+        if (path.startsWith("/1.0/projects/")) {
+            return found.params().get("name");
+        }
+        String all = req.query().first("all-projects").orElse("");
+        if (path.equals("/1.0/projects") || (all.equals("true") || all.equals("1")) && req.prologue().method().equals(Method.GET)) {
+            return ApiRequest.ANY_PROJECT; // lists of every project: each caller sees those it may use
+        }
+        String project = req.query().first("project").orElse(ApiRequest.DEFAULT_PROJECT);
+        return project.isEmpty() ? ApiRequest.DEFAULT_PROJECT : project;
     }
 
     private static ApiRequest toApiRequest(ServerRequest req, Method method, String path, Map<String, String> params,

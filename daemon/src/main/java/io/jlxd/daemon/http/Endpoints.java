@@ -24,6 +24,7 @@ import io.jlxd.daemon.routes.NetworkForwardRoutes;
 import io.jlxd.daemon.routes.NetworkRoutes;
 import io.jlxd.daemon.routes.OperationRoutes;
 import io.jlxd.daemon.routes.ProfileRoutes;
+import io.jlxd.daemon.routes.ProjectRoutes;
 import io.jlxd.daemon.routes.ServerRoutes;
 import io.jlxd.daemon.routes.StoragePoolRoutes;
 import io.jlxd.daemon.routes.StorageVolumeRoutes;
@@ -50,7 +51,8 @@ public final class Endpoints {
                          InstanceSnapshotRoutes snapshots,
                          StoragePoolRoutes storagePools, StorageVolumeRoutes storageVolumes,
                          StorageVolumeSnapshotRoutes storageVolumeSnapshots, MetricsRoutes metrics,
-                         NetworkRoutes networks, NetworkForwardRoutes networkForwards, WarningRoutes warnings) {
+                         NetworkRoutes networks, NetworkForwardRoutes networkForwards, WarningRoutes warnings,
+                         ProjectRoutes projects) {
     }
 
     /**
@@ -83,6 +85,15 @@ public final class Endpoints {
                 new Endpoint(PUT, "/1.0/certificates/{fingerprint}", TRUSTED, r.certificates()::put, "Replace a trusted certificate's name, restrictions, description or certificate"),
                 new Endpoint(PATCH, "/1.0/certificates/{fingerprint}", TRUSTED, r.certificates()::patch, "Update a trusted certificate's fields"),
                 new Endpoint(DELETE, "/1.0/certificates/{fingerprint}", TRUSTED, r.certificates()::delete, "Remove a trusted certificate (its client is cut off at once)"),
+                // projects (issue 9): a restricted certificate sees its own and changes none
+                new Endpoint(GET, "/1.0/projects", PROJECT, r.projects()::list, "List projects (a restricted certificate: its own)"),
+                new Endpoint(POST, "/1.0/projects", TRUSTED, r.projects()::create, "Create a project"),
+                new Endpoint(GET, "/1.0/projects/{name}", PROJECT, r.projects()::get, "Show a project"),
+                new Endpoint(PUT, "/1.0/projects/{name}", TRUSTED, r.projects()::put, "Replace a project's description and config"),
+                new Endpoint(PATCH, "/1.0/projects/{name}", TRUSTED, r.projects()::patch, "Update a project's description and config"),
+                new Endpoint(POST, "/1.0/projects/{name}", TRUSTED, r.projects()::rename, "Rename an empty project"),
+                new Endpoint(DELETE, "/1.0/projects/{name}", TRUSTED, r.projects()::delete, "Delete an empty project"),
+                new Endpoint(GET, "/1.0/projects/{name}/state", PROJECT, r.projects()::state, "Usage of a project against its limits"),
                 // images (B)
                 new Endpoint(GET, "/1.0/images", PUBLIC, r.images()::list, "List images (public ones for untrusted callers)"),
                 new Endpoint(POST, "/1.0/images", PROJECT, r.images()::post, "Upload an image (unified tarball or multipart metadata + rootfs)"),

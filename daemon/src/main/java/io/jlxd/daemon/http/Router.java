@@ -26,6 +26,17 @@ public final class Router {
         }
     }
 
+    /** Which projects exist: a request naming another one ({@code ?project=}) answers 404. */
+    private volatile java.util.function.Predicate<String> projectExists = ApiRequest.DEFAULT_PROJECT::equals;
+
+    public void projectExists(java.util.function.Predicate<String> exists) {
+        projectExists = exists;
+    }
+
+    public boolean projectExists(String name) {
+        return projectExists.test(name);
+    }
+
     public List<Endpoint> endpoints() {
         return endpoints;
     }

@@ -175,8 +175,32 @@ public final class InstanceManager {
         return table;
     }
 
+    /** The API URL of an instance by key ({@code /1.0/instances/c1?project=p} outside default). */
     public static String url(String name) {
-        return INSTANCES + "/" + name;
+        return io.jlxd.daemon.project.ProjectKeys.instanceUrl(name);
+    }
+
+    private io.jlxd.daemon.project.Projects projects;
+
+    /** The projects whose limits and restrictions instances are admitted against. */
+    public void projects(io.jlxd.daemon.project.Projects value) {
+        projects = value;
+    }
+
+    /** LXD's {@code restricted.snapshots}: throws when the instance's project forbids snapshots. */
+    public void checkSnapshotAllowed(String key) {
+        if (projects != null) {
+            projects.checkSnapshot(key);
+        }
+    }
+
+    /** Checks an instance's new expanded config and devices against its project, then stores it (atomically). */
+    private <T> T admit(String key, Map<String, String> expanded, Map<String, Map<String, String>> devices,
+                        java.util.function.Supplier<T> store) {
+        if (projects == null) {
+            return store.get();
+        }
+        return projects.admit(key, new io.jlxd.daemon.project.Projects.Expanded(expanded, devices), store);
     }
 
     // ------------------------------------------------------------------------------------------ reads
@@ -222,9 +246,9 @@ public final class InstanceManager {
         Map<String, String> config = new TreeMap<>(r.config());
         config.putAll(r.volatileConfig());
         StatusCode st = status(containerState(r.name()));
-        return new Instance(r.name(), "container", st.text(), st.code(), r.architecture(), config, r.devices(),
-                Expand.config(prof, config), Expand.devices(prof, r.devices()), r.profiles(), r.ephemeral(), r.stateful(),
-                r.description(), r.createdAt(), r.lastUsedAt(), "none", "default");
+        return new Instance(io.jlxd.daemon.project.ProjectKeys.name(r.name()), "container", st.text(), st.code(), r.architecture(),
+                config, r.devices(), Expand.config(prof, config), Expand.devices(prof, r.devices()), r.profiles(), r.ephemeral(),
+                r.stateful(), r.description(), r.createdAt(), r.lastUsedAt(), "none", io.jlxd.daemon.project.ProjectKeys.project(r.name()));
     }
 
     /** recursion=2: the instance with its state (and no snapshots or backups yet). */
@@ -305,7 +329,12 @@ public final class InstanceManager {
     // ------------------------------------------------------------------------------------------ create
 
     public Op create(InstancesPost body, EventBus.Requestor who) {
-        String name = validName(body.name());
+        return create(io.jlxd.api.project.ProjectNames.DEFAULT, body, who);
+    }
+
+    /** Creates an instance in {@code project}: its key is {@code <project>_<name>} outside default. */
+    public Op create(String project, InstancesPost body, EventBus.Requestor who) {
+        String name = io.jlxd.daemon.project.ProjectKeys.key(project, validName(body.name()));
         if (body.type() != null && !body.type().isEmpty() && !body.type().equals("container")) {
             throw ApiException.badRequest("Unsupported instance type \"" + body.type() + "\" (only \"container\")");
         }
@@ -378,8 +407,9 @@ public final class InstanceManager {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         InstanceTable.Row row = new InstanceTable.Row(name, arch, Boolean.TRUE.equals(body.ephemeral()), false,
                 body.description() == null ? "" : body.description(), now, now, config, vol, devices, profileNames);
-        if (!table.create(row)) {
-            throw ApiException.conflict("Instance \"" + name + "\" already exists");
+        Map<String, Map<String, String>> expandedDevices = Expand.devices(prof, devices);
+        if (!admit(name, expanded, expandedDevices, () -> table.create(row))) {
+            throw ApiException.conflict("Instance \"" + body.name() + "\" already exists");
         }
         ImageProvider.Resolved img = image;
         boolean start = Boolean.TRUE.equals(body.start());
@@ -513,6 +543,7 @@ public final class InstanceManager {
         String description = put.description() == null ? (patch ? cur.description() : "") : put.description();
         InstanceTable.Row next = new InstanceTable.Row(name, arch, ephemeral, cur.stateful(), description, cur.createdAt(),
                 cur.lastUsedAt(), config, cur.volatileConfig(), devices, profileNames);
+        admit(name, expanded, Expand.devices(prof, devices), () -> null); // refused at once, before any operation
         OperationWork work = ctx -> withLock(name, () -> {
             InstanceTable.Row now = row(name);
             Map<String, Map<String, String>> devBefore = Expand.devices(profileRows(now.profiles()), now.devices());
@@ -527,7 +558,10 @@ public final class InstanceManager {
                     undoNics = nics.hotplug(pid, devBefore, now.volatileConfig(), devAfter, volAfter);
                 }
             }
-            table.update(next);
+            admit(name, expanded, devAfter, () -> {
+                table.update(next);
+                return null;
+            });
             try {
                 nicVolatile.forEach((k, v) -> table.setVolatile(name, k, v));
                 apply(name);
@@ -639,11 +673,12 @@ public final class InstanceManager {
         }));
     }
 
-    public Op rename(String name, String newName, EventBus.Requestor who) {
+    public Op rename(String name, String newShortName, EventBus.Requestor who) {
         row(name);
-        validName(newName);
+        validName(newShortName);
+        String newName = io.jlxd.daemon.project.ProjectKeys.key(io.jlxd.daemon.project.ProjectKeys.project(name), newShortName);
         if (table.get(newName).isPresent()) {
-            throw ApiException.conflict("Instance \"" + newName + "\" already exists");
+            throw ApiException.conflict("Instance \"" + newShortName + "\" already exists");
         }
         requireStopped(name);
         Map<String, List<String>> res = Map.of("instances", List.of(url(name), url(newName)));
@@ -676,7 +711,7 @@ public final class InstanceManager {
             journal.end(name);
             nics.changed(networks(newName));
             devicesChanged(name);
-            events.lifecycle("instance-renamed", url(newName), Map.of("old_name", name), who);
+            events.lifecycle("instance-renamed", url(newName), Map.of("old_name", io.jlxd.daemon.project.ProjectKeys.name(name)), who);
             return null;
         }));
     }

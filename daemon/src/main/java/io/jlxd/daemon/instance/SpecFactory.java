@@ -55,7 +55,7 @@ public final class SpecFactory {
                 raw.add(line.trim());
             }
         }
-        return ContainerSpec.builder(name, rootfs).hostname(name).idmap(idmap).haltSignal(haltSignal(rootfs))
+        return ContainerSpec.builder(name, rootfs).hostname(io.jlxd.daemon.project.ProjectKeys.name(name)).idmap(idmap).haltSignal(haltSignal(rootfs))
                 .environment(env).limits(limits(expanded)).rawLxc(raw)
                 .nesting("true".equals(expanded.get("security.nesting"))).console(console(expanded)).nics(nics).build();
     }

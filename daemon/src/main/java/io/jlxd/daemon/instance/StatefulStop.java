@@ -145,7 +145,7 @@ public final class StatefulStop {
             removeIfPresent(dir(name));
         } catch (IOException e) {
             warnings.record("Saved state not removed", io.jlxd.daemon.warnings.Warnings.Severity.MODERATE,
-                    "/1.0/instances/" + name, "the saved CRIU state of " + name + " could not be removed (removed at the"
+                    io.jlxd.daemon.project.ProjectKeys.instanceUrl(name), "the saved CRIU state of " + name + " could not be removed (removed at the"
                             + " next daemon start): " + e.getMessage());
         }
     }
@@ -162,7 +162,7 @@ public final class StatefulStop {
                 LOG.info("saved state of " + before.name() + " discarded: its configuration changed");
             } catch (IOException | RuntimeException e) {
                 warnings.record("Saved state not discarded", io.jlxd.daemon.warnings.Warnings.Severity.HIGH,
-                        "/1.0/instances/" + before.name(), "the configuration changed but the saved state could not be"
+                        io.jlxd.daemon.project.ProjectKeys.instanceUrl(before.name()), "the configuration changed but the saved state could not be"
                                 + " discarded: " + e.getMessage());
             }
         }

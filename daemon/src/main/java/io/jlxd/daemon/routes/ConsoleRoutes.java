@@ -52,7 +52,7 @@ public final class ConsoleRoutes {
     }
 
     private ExecTargets.Target target(ApiRequest req) {
-        String name = req.param("name");
+        String name = req.instanceKey();
         ExecTargets.Target t = targets.find(name).orElseThrow(() -> ApiException.notFound("Instance not found: " + name));
         if (!SpecFactory.console(t.config())) {
             throw ApiException.badRequest("The instance has no console: it is kept checkpointable (migration.stateful=true). "
@@ -92,7 +92,7 @@ public final class ConsoleRoutes {
     }
 
     public Reply post(ApiRequest req) throws Exception {
-        String name = req.param("name");
+        String name = req.instanceKey();
         InstanceConsolePost body = req.bodyAs(InstanceConsolePost.class);
         String type = body.type() == null || body.type().isEmpty() ? "console" : body.type();
         if (!type.equals("console")) {
@@ -123,7 +123,7 @@ public final class ConsoleRoutes {
         }
         WsChannelSet channels = new WsChannelSet(ConsoleSession.CHANNELS);
         CompletableFuture<String> id = new CompletableFuture<>();
-        Map<String, List<String>> resources = Map.of("instances", List.of("/1.0/instances/" + name));
+        Map<String, List<String>> resources = Map.of("instances", List.of(io.jlxd.daemon.project.ProjectKeys.instanceUrl(name)));
         Operations.Spec spec = new Operations.Spec(OperationClass.WEBSOCKET, "Showing console", resources,
                 Map.of("fds", channels.fds()), false, null);
         Op op;
@@ -150,7 +150,7 @@ public final class ConsoleRoutes {
         }
         sockets.register(op.id(), channels);
         id.complete(op.id());
-        events.lifecycle("instance-console", "/1.0/instances/" + name, Map.of("type", "console"), req.caller().requestor());
+        events.lifecycle("instance-console", io.jlxd.daemon.project.ProjectKeys.instanceUrl(name), Map.of("type", "console"), req.caller().requestor());
         return Reply.async(op.view());
     }
 

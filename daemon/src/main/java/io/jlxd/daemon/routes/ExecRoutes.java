@@ -53,7 +53,7 @@ public final class ExecRoutes {
     }
 
     public Reply post(ApiRequest req) throws Exception {
-        String name = req.param("name");
+        String name = req.instanceKey();
         InstanceExecPost body = req.bodyAs(InstanceExecPost.class);
         if (body == null) {
             throw ApiException.badRequest("Request body is required");
@@ -82,7 +82,7 @@ public final class ExecRoutes {
             throw ApiException.badRequest("Instance is not running");
         }
         ExecSession session = new ExecSession(driver, target.container());
-        Map<String, List<String>> resources = Map.of("instances", List.of("/1.0/instances/" + name));
+        Map<String, List<String>> resources = Map.of("instances", List.of(io.jlxd.daemon.project.ProjectKeys.instanceUrl(name)));
         if (!ws) {
             return detached(name, target, session, request, record, resources);
         }
@@ -122,7 +122,7 @@ public final class ExecRoutes {
                 Files.createDirectories(dir);
                 out = dir.resolve("exec_" + opId + ".stdout");
                 err = dir.resolve("exec_" + opId + ".stderr");
-                String base = "/1.0/instances/" + name + "/logs/" + EXEC_OUTPUT + "/exec_" + opId;
+                String base = "/1.0/instances/" + io.jlxd.daemon.project.ProjectKeys.name(name) + "/logs/" + EXEC_OUTPUT + "/exec_" + opId;
                 result.put("output", Map.of("1", base + ".stdout", "2", base + ".stderr"));
             }
             int exit = session.runDetached(request, out, err);

@@ -60,7 +60,7 @@ public final class FileRoutes {
     }
 
     private Reply read(ApiRequest req, boolean head) throws IOException {
-        String name = req.param("name");
+        String name = req.instanceKey();
         ContainerPath p = path(req);
         try (InstanceFiles.Opened o = open(name)) {
             FileTree.Node node = get(o, p);
@@ -71,7 +71,7 @@ public final class FileRoutes {
                         f.close();
                         return new Reply.Stream(200, "application/octet-stream", f.stat().size(), headers, out -> { });
                     }
-                    events.lifecycle("instance-file-retrieved", INSTANCES + name, Map.of("path", p.text()), req.caller().requestor());
+                    events.lifecycle("instance-file-retrieved", io.jlxd.daemon.project.ProjectKeys.instanceUrl(name), Map.of("path", p.text()), req.caller().requestor());
                     return new Reply.Stream(200, "application/octet-stream", f.stat().size(), headers, out -> {
                         try (f) {
                             f.copyTo(out);
@@ -90,7 +90,7 @@ public final class FileRoutes {
     }
 
     public Reply post(ApiRequest req) throws IOException {
-        String name = req.param("name");
+        String name = req.instanceKey();
         ContainerPath p = path(req);
         String type = req.header("X-LXD-type").filter(s -> !s.isEmpty()).orElse("file");
         String write = req.header("X-LXD-write").filter(s -> !s.isEmpty()).orElse("overwrite");
@@ -130,12 +130,12 @@ public final class FileRoutes {
                 throw ApiException.badRequest("Cannot read the request body: " + e.getMessage());
             }
         }
-        events.lifecycle("instance-file-pushed", INSTANCES + name, Map.of("path", p.text(), "type", type), req.caller().requestor());
+        events.lifecycle("instance-file-pushed", io.jlxd.daemon.project.ProjectKeys.instanceUrl(name), Map.of("path", p.text(), "type", type), req.caller().requestor());
         return Reply.empty();
     }
 
     public Reply delete(ApiRequest req) throws IOException {
-        String name = req.param("name");
+        String name = req.instanceKey();
         ContainerPath p = path(req);
         if (p.isRoot()) {
             throw ApiException.badRequest("Invalid path \"" + p.text() + "\": the root directory cannot be deleted");
@@ -145,7 +145,7 @@ public final class FileRoutes {
         } catch (SysException e) {
             throw error(e, p);
         }
-        events.lifecycle("instance-file-deleted", INSTANCES + name, Map.of("path", p.text()), req.caller().requestor());
+        events.lifecycle("instance-file-deleted", io.jlxd.daemon.project.ProjectKeys.instanceUrl(name), Map.of("path", p.text()), req.caller().requestor());
         return Reply.empty();
     }
 

@@ -34,7 +34,7 @@ public final class InstanceLogRoutes {
     }
 
     private String container(ApiRequest req) {
-        String name = req.param("name");
+        String name = req.instanceKey();
         return targets.find(name).orElseThrow(() -> ApiException.notFound("Instance not found: " + name)).container();
     }
 
@@ -43,25 +43,25 @@ public final class InstanceLogRoutes {
     }
 
     public Reply list(ApiRequest req) throws IOException {
-        String name = req.param("name");
+        String name = req.instanceKey();
         Path dir = dir(req);
         List<String> urls = new ArrayList<>();
         for (String f : List.of(LXC_LOG, CONSOLE_LOG)) {
             if (Files.isRegularFile(dir.resolve(f), LinkOption.NOFOLLOW_LINKS)) {
-                urls.add("/1.0/instances/" + name + "/logs/" + f);
+                urls.add(io.jlxd.daemon.project.ProjectKeys.instanceUrl(name, "/logs/" + f));
             }
         }
         for (String f : outputFiles(dir)) {
-            urls.add("/1.0/instances/" + name + "/logs/" + ExecRoutes.EXEC_OUTPUT + "/" + f);
+            urls.add(io.jlxd.daemon.project.ProjectKeys.instanceUrl(name, "/logs/" + ExecRoutes.EXEC_OUTPUT + "/" + f));
         }
         return Reply.sync(urls);
     }
 
     public Reply listOutput(ApiRequest req) throws IOException {
-        String name = req.param("name");
+        String name = req.instanceKey();
         List<String> urls = new ArrayList<>();
         for (String f : outputFiles(dir(req))) {
-            urls.add("/1.0/instances/" + name + "/logs/" + ExecRoutes.EXEC_OUTPUT + "/" + f);
+            urls.add(io.jlxd.daemon.project.ProjectKeys.instanceUrl(name, "/logs/" + ExecRoutes.EXEC_OUTPUT + "/" + f));
         }
         return Reply.sync(urls);
     }

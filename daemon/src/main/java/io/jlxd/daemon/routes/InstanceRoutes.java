@@ -12,6 +12,7 @@ import io.jlxd.daemon.http.ListFilter;
 import io.jlxd.daemon.http.Reply;
 import io.jlxd.daemon.storage.HostPathDisks;
 import io.jlxd.daemon.instance.InstanceManager;
+import io.jlxd.daemon.project.ProjectKeys;
 import io.jlxd.daemon.snapshot.InstanceCopies;
 import io.jlxd.daemon.snapshot.SnapshotRestore;
 import java.util.ArrayList;
@@ -23,7 +24,11 @@ public final class InstanceRoutes {
     private final InstanceCopies copies;
     private final SnapshotRestore restore;
 
-    public InstanceRoutes(InstanceManager instances, InstanceCopies copies, SnapshotRestore restore) {
+    private final io.jlxd.daemon.project.Projects projects;
+
+    public InstanceRoutes(InstanceManager instances, InstanceCopies copies, SnapshotRestore restore,
+                          io.jlxd.daemon.project.Projects projects) {
+        this.projects = projects;
         this.instances = instances;
         this.copies = copies;
         this.restore = restore;
@@ -34,7 +39,11 @@ public final class InstanceRoutes {
         ListFilter filter = req.query("filter").filter(f -> !f.isBlank()).map(ListFilter::parse).orElse(null);
         boolean fullForFilter = filter != null && (filter.uses("state") || filter.uses("snapshots"));
         List<Object> out = new ArrayList<>();
+        java.util.function.Predicate<String> listed = req.projectsToList();
         for (String name : instances.names()) {
+            if (!listed.test(ProjectKeys.project(name))) {
+                continue;
+            }
             if (recursion == 0 && filter == null) {
                 out.add(InstanceManager.url(name));
                 continue;
@@ -63,13 +72,39 @@ public final class InstanceRoutes {
         if (Boolean.TRUE.equals(posted.stateful())) {
             throw ApiException.badRequest("\"stateful\" is not supported when creating an instance");
         }
-        InstancesPost body = copies.prepare(posted);
-        return Reply.async(instances.create(body, req.caller().requestor()).view());
+        InstancesPost body = copies.prepare(copySourceKey(req, posted));
+        return Reply.async(instances.create(req.project(), body, req.caller().requestor()).view());
+    }
+
+    /**
+     * A copy's source names an instance of the request's project, or of {@code source.project} (which the caller
+     * must be allowed to use): the source is rewritten to that instance's key.
+     */
+    private InstancesPost copySourceKey(ApiRequest req, InstancesPost p) {
+        io.jlxd.api.instance.InstanceSource s = p.source();
+        if (s == null || !"copy".equals(s.type()) || s.source() == null || s.source().isEmpty()) {
+            return p;
+        }
+        String project = s.project() == null || s.project().isEmpty() ? req.project() : s.project();
+        if (!req.caller().mayUseProject(project) || !project.equals(req.project()) && !projects.exists(project)) {
+            throw ApiException.notFound("Source instance \"" + s.source() + "\" not found");
+        }
+        int slash = s.source().indexOf('/');
+        String inst = slash < 0 ? s.source() : s.source().substring(0, slash);
+        if (inst.indexOf('_') >= 0) {
+            throw ApiException.notFound("Source instance \"" + s.source() + "\" not found");
+        }
+        String key = ProjectKeys.key(project, inst) + (slash < 0 ? "" : s.source().substring(slash));
+        io.jlxd.api.instance.InstanceSource src = new io.jlxd.api.instance.InstanceSource(s.type(), s.alias(), s.fingerprint(),
+                s.properties(), s.server(), s.protocol(), key, s.instanceOnly(), s.mode(), s.operation(), s.secrets(),
+                s.certificate(), s.live(), s.secret(), s.baseImage(), s.refresh(), null, s.allowInconsistent());
+        return new InstancesPost(p.name(), p.type(), src, p.architecture(), p.config(), p.devices(), p.ephemeral(), p.profiles(),
+                p.description(), p.start(), p.instanceType(), p.stateful());
     }
 
     public Reply get(ApiRequest req) {
         int recursion = req.recursion(1);
-        InstanceTable.Row r = instances.row(req.param("name"));
+        InstanceTable.Row r = instances.row(req.instanceKey());
         return Reply.sync(recursion == 0 ? instances.view(r) : instances.full(r), InstanceManager.etag(r));
     }
 
@@ -82,15 +117,16 @@ public final class InstanceRoutes {
     }
 
     private Reply update(ApiRequest req, boolean patch) {
-        InstanceTable.Row r = instances.row(req.param("name"));
+        InstanceTable.Row r = instances.row(req.instanceKey());
         InstancePut body = req.bodyAs(InstancePut.class);
         HostPathDisks.checkAccess(req.caller(), body.devices());
         String etag = InstanceManager.etag(r);
         req.checkEtag(etag);
         if (!patch && body.restore() != null && !body.restore().isEmpty()) {
             String snap = body.restore();
-            if (snap.startsWith(r.name() + "/")) { // "c1/snap0", as lxc sends it, is c1's "snap0" (LXD takes both)
-                snap = snap.substring(r.name().length() + 1);
+            String shortName = ProjectKeys.name(r.name());
+            if (snap.startsWith(shortName + "/")) { // "c1/snap0", as lxc sends it, is c1's "snap0" (LXD takes both)
+                snap = snap.substring(shortName.length() + 1);
             }
             return Reply.async(restore.restore(r.name(), snap, Boolean.TRUE.equals(body.stateful()), req.caller().requestor()).view());
         }
@@ -102,11 +138,11 @@ public final class InstanceRoutes {
     }
 
     public Reply delete(ApiRequest req) {
-        return Reply.async(instances.delete(req.param("name"), req.caller().requestor()).view());
+        return Reply.async(instances.delete(req.instanceKey(), req.caller().requestor()).view());
     }
 
     public Reply rename(ApiRequest req) {
-        String name = req.param("name");
+        String name = req.instanceKey();
         instances.row(name);
         InstancePost body = req.bodyAs(InstancePost.class);
         if (Boolean.TRUE.equals(body.migration()) || Boolean.TRUE.equals(body.live())) {
@@ -122,11 +158,11 @@ public final class InstanceRoutes {
     }
 
     public Reply getState(ApiRequest req) {
-        return Reply.sync(instances.state(req.param("name")));
+        return Reply.sync(instances.state(req.instanceKey()));
     }
 
     public Reply putState(ApiRequest req) {
-        String name = req.param("name");
+        String name = req.instanceKey();
         instances.row(name);
         InstanceStatePut body = req.bodyAs(InstanceStatePut.class);
         return Reply.async(instances.changeState(name, body, req.caller().requestor()).view());
@@ -138,6 +174,6 @@ public final class InstanceRoutes {
         if (!probe.equals("true") && !probe.equals("false") && !probe.isEmpty()) {
             throw ApiException.badRequest("Invalid value for query parameter \"probe\": \"" + probe + "\" (true or false)");
         }
-        return Reply.sync(instances.checkpoint(req.param("name"), probe.equals("true")));
+        return Reply.sync(instances.checkpoint(req.instanceKey(), probe.equals("true")));
     }
 }

@@ -20,7 +20,7 @@ public final class InstanceSnapshotRoutes {
     }
 
     public Reply list(ApiRequest req) {
-        String name = req.param("name");
+        String name = req.instanceKey();
         int recursion = req.recursion(1);
         List<Object> out = new ArrayList<>();
         for (SnapshotTable.Row r : snapshots.list(name)) {
@@ -30,7 +30,7 @@ public final class InstanceSnapshotRoutes {
     }
 
     public Reply create(ApiRequest req) {
-        String name = req.param("name");
+        String name = req.instanceKey();
         snapshots.list(name);
         InstanceSnapshotsPost body = req.bodyAs(InstanceSnapshotsPost.class);
         return Reply.async(snapshots.create(name, body.name(), Boolean.TRUE.equals(body.stateful()), body.expiresAt(),
@@ -38,7 +38,7 @@ public final class InstanceSnapshotRoutes {
     }
 
     public Reply get(ApiRequest req) {
-        SnapshotTable.Row r = snapshots.row(req.param("name"), req.param("snap"));
+        SnapshotTable.Row r = snapshots.row(req.instanceKey(), req.param("snap"));
         return Reply.sync(snapshots.view(r), InstanceSnapshots.etag(r));
     }
 
@@ -52,14 +52,14 @@ public final class InstanceSnapshotRoutes {
 
     /** PUT and PATCH are the same: expires_at is the only writable field (absent or zero time: never expires). */
     private Reply update(ApiRequest req) {
-        SnapshotTable.Row r = snapshots.row(req.param("name"), req.param("snap"));
+        SnapshotTable.Row r = snapshots.row(req.instanceKey(), req.param("snap"));
         InstanceSnapshotPut body = req.bodyAs(InstanceSnapshotPut.class);
         req.checkEtag(InstanceSnapshots.etag(r));
         return Reply.async(snapshots.setExpiry(r.instance(), r.name(), body.expiresAt(), req.caller().requestor()).view());
     }
 
     public Reply rename(ApiRequest req) {
-        SnapshotTable.Row r = snapshots.row(req.param("name"), req.param("snap"));
+        SnapshotTable.Row r = snapshots.row(req.instanceKey(), req.param("snap"));
         InstanceSnapshotPost body = req.bodyAs(InstanceSnapshotPost.class);
         if (Boolean.TRUE.equals(body.migration()) || Boolean.TRUE.equals(body.live()) || (body.target() != null && !body.target().isEmpty())) {
             throw ApiException.badRequest("Snapshot migration is not supported yet");
@@ -71,7 +71,7 @@ public final class InstanceSnapshotRoutes {
     }
 
     public Reply delete(ApiRequest req) {
-        SnapshotTable.Row r = snapshots.row(req.param("name"), req.param("snap"));
+        SnapshotTable.Row r = snapshots.row(req.instanceKey(), req.param("snap"));
         return Reply.async(snapshots.delete(r.instance(), r.name(), req.caller().requestor()).view());
     }
 }

@@ -28,9 +28,11 @@ public final class OperationRoutes {
         Map<String, List<Object>> groups = new LinkedHashMap<>();
         List<Op> all = new ArrayList<>(operations.all());
         all.sort(Comparator.comparing((Op o) -> o.view().createdAt()));
+        java.util.function.Predicate<String> listed = req.projectsToList();
         for (Op op : all) {
-            if (!visible(req, op)) {
-                continue;
+            String project = io.jlxd.daemon.events.EventBus.projectOf(op.view());
+            if (!visible(req, op) || !project.isEmpty() && !listed.test(project)) {
+                continue; // LXD: an operation of another project is not listed; server-wide ones are
             }
             Operation view = op.view();
             groups.computeIfAbsent(view.status().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
@@ -68,8 +70,15 @@ public final class OperationRoutes {
         return op;
     }
 
-    /** Trust tokens are server-wide: a certificate restricted to projects does not see them. */
+    /**
+     * Trust tokens are server-wide: a certificate restricted to projects does not see them, nor the operations of
+     * projects it may not use.
+     */
     private static boolean visible(ApiRequest req, Op op) {
-        return req.caller().fullyTrusted() || op.operationClass() != OperationClass.TOKEN;
+        if (req.caller().fullyTrusted()) {
+            return true;
+        }
+        String project = io.jlxd.daemon.events.EventBus.projectOf(op.view());
+        return op.operationClass() != OperationClass.TOKEN && (project.isEmpty() || req.caller().mayUseProject(project));
     }
 }

@@ -167,10 +167,10 @@ public final class HttpsListener implements ServerConfig.Applier {
         if (caller.fullyTrusted()) {
             return e -> true;
         }
-        if (!caller.mayUseProject(ApiRequest.DEFAULT_PROJECT)) {
+        if (!caller.mayUseProject(ApiRequest.ANY_PROJECT)) {
             return null;
         }
-        return RestrictedEvents::visible;
+        return e -> RestrictedEvents.visible(e) && (e.project() == null || e.project().isEmpty() || caller.mayUseProject(e.project()));
     }
 
     /** The peer's IP address as text (no reverse lookup). */

@@ -60,7 +60,7 @@ public final class InstanceSnapshots {
     }
 
     public static String url(String instance, String snap) {
-        return InstanceManager.url(instance) + "/snapshots/" + snap;
+        return io.jlxd.daemon.project.ProjectKeys.instanceUrl(instance, "/snapshots/" + snap);
     }
 
     RootfsStorage storage() {
@@ -102,6 +102,7 @@ public final class InstanceSnapshots {
     /** {@code POST .../snapshots}: checks the request, then snapshots in an operation. */
     public Op create(String instance, String name, boolean stateful, OffsetDateTime expiresAt, EventBus.Requestor who) {
         instances.row(instance);
+        instances.checkSnapshotAllowed(instance);
         if (name != null && !name.isEmpty()) {
             validName(name);
             if (table.get(instance, name).isPresent()) {

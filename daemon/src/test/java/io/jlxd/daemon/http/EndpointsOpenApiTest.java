@@ -30,7 +30,7 @@ class EndpointsOpenApiTest {
                 new CertificateRoutes(null, null, null, null, null, null, null),
                 new io.jlxd.daemon.routes.ImageRoutes(null, null, null, null, null),
                 new io.jlxd.daemon.routes.ImageAliasRoutes(null, null),
-                new io.jlxd.daemon.routes.InstanceRoutes(null, null, null),
+                new io.jlxd.daemon.routes.InstanceRoutes(null, null, null, null),
                 new io.jlxd.daemon.routes.ProfileRoutes(null, null),
                 new io.jlxd.daemon.routes.ExecRoutes(null, null, null, null),
                 new io.jlxd.daemon.routes.InstanceLogRoutes(null, null),
@@ -43,7 +43,8 @@ class EndpointsOpenApiTest {
                 new io.jlxd.daemon.routes.MetricsRoutes(null),
                 new io.jlxd.daemon.routes.NetworkRoutes(null, null),
                 new io.jlxd.daemon.routes.NetworkForwardRoutes(null, null),
-                new io.jlxd.daemon.routes.WarningRoutes(null)))) {
+                new io.jlxd.daemon.routes.WarningRoutes(null),
+                new io.jlxd.daemon.routes.ProjectRoutes(null, null, null)))) {
             table.add(e.method().text() + " " + e.path());
             access.add(e.method().text() + " " + e.path() + " " + e.access().name().toLowerCase(Locale.ROOT));
         }
