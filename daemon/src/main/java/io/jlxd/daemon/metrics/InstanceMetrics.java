@@ -90,7 +90,8 @@ final class InstanceMetrics {
     }
 
     private void instance(PromWriter w, String name, long pid) {
-        List<String> base = List.of("name", name, "project", "default", "type", "container");
+        List<String> base = List.of("name", io.jlxd.daemon.project.ProjectKeys.name(name), "project",
+                io.jlxd.daemon.project.ProjectKeys.project(name), "type", "container");
         RuntimeState rs = RuntimeState.of(instances.driver().cgroups(), pid);
         Path cpuacct = rs.v1("cpuacct");
         Path v2 = rs.unified();

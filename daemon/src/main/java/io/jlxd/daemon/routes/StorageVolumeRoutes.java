@@ -54,8 +54,9 @@ public final class StorageVolumeRoutes {
             case "image" -> List.of("/1.0/images/" + r.name());
             default -> custom.usedBy(r.pool(), r.name()).stream().map(InstanceManager::url).toList();
         };
-        return new StorageVolume(r.name(), r.description(), r.type(), r.pool(), "filesystem", r.config(), usedBy, "none",
-                "default", r.createdAt());
+        boolean instance = r.type().equals("container"); // an instance's volume is in its project (key <project>_<name>)
+        return new StorageVolume(instance ? io.jlxd.daemon.project.ProjectKeys.name(r.name()) : r.name(), r.description(), r.type(), r.pool(), "filesystem",
+                r.config(), usedBy, "none", instance ? io.jlxd.daemon.project.ProjectKeys.project(r.name()) : "default", r.createdAt());
     }
 
     private static String etag(StorageVolumeTable.Row r) {
@@ -81,10 +82,16 @@ public final class StorageVolumeRoutes {
         io.jlxd.daemon.http.ListFilter filter = req.query("filter").filter(f -> !f.isBlank())
                 .map(io.jlxd.daemon.http.ListFilter::parse).orElse(null);
         List<Object> out = new ArrayList<>();
+        java.util.function.Predicate<String> listed = req.projectsToList();
         for (StorageVolumeTable.Row r : pools.volumes().list(pool, type)) {
+            boolean instance = r.type().equals("container");
+            if (instance && !listed.test(io.jlxd.daemon.project.ProjectKeys.project(r.name()))) {
+                continue; // instance volumes are per project; custom and image volumes are default's, shared (features off)
+            }
             Object v = view(r);
             if (filter == null || filter.matches(io.jlxd.api.Json.lenient().valueToTree(v))) {
-                out.add(recursion == 0 ? url(pool, r.type(), r.name()) : v);
+                out.add(recursion == 0 ? (instance ? url(pool, r.type(), io.jlxd.daemon.project.ProjectKeys.name(r.name())) + io.jlxd.daemon.project.ProjectKeys.query(io.jlxd.daemon.project.ProjectKeys.project(r.name()))
+                        : url(pool, r.type(), r.name())) : v);
             }
         }
         return Reply.sync(out);
@@ -154,7 +161,8 @@ public final class StorageVolumeRoutes {
         String pool = req.param("pool");
         requirePool(pool);
         VolumeType t = type(req.param("type"));
-        StorageVolumeTable.Row r = pools.volumes().get(pool, t.apiName(), req.param("name"))
+        String name = t == VolumeType.CONTAINER ? req.instanceKey() : req.param("name");
+        StorageVolumeTable.Row r = pools.volumes().get(pool, t.apiName(), name)
                 .orElseThrow(() -> ApiException.notFound("Storage volume not found"));
         return Reply.sync(view(r), etag(r));
     }

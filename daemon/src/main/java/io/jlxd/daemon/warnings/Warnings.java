@@ -64,8 +64,7 @@ public final class Warnings {
     }
 
     private static String project(String entityUrl) {
-        return entityUrl.startsWith("/1.0/instances") || entityUrl.startsWith("/1.0/storage-pools/") && entityUrl.contains("/volumes")
-                ? "default" : "";
+        return io.jlxd.daemon.project.ProjectKeys.ofUrl(entityUrl);
     }
 
     public Warning view(WarningTable.Row r) {

@@ -1,0 +1,310 @@
+package io.jlxd.tests;
+
+import static io.jlxd.tests.Instances.await;
+import static io.jlxd.tests.Instances.ok;
+import static io.jlxd.tests.ServerConfigApiTest.assertError;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.restassured.response.Response;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * /1.0/projects against a real daemon: the default project, CRUD and bad input, instances of the same name in two
+ * projects (running busybox containers: separate liblxc containers, cgroups, volumes, host names), features off
+ * (default's profiles and images), limits and restrictions with LXD's messages, and nothing left after deleting.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProjectsApiTest extends DaemonTestBase {
+    private static String fingerprint;
+
+    @BeforeAll
+    static void image() {
+        Instances.openTempRoot(daemon);
+        fingerprint = Instances.importImage(Instances.busyboxImage());
+    }
+
+    @AfterAll
+    static void cleanup() {
+        if (daemon == null || !daemon.isAlive()) {
+            return;
+        }
+        for (String p : List.of("p1", "lim", "res")) {
+            for (String url : allInstances()) {
+                if (url.endsWith("?project=" + p)) {
+                    String n = url.substring("/1.0/instances/".length(), url.indexOf('?'));
+                    Response stop = given().queryParam("project", p).contentType("application/json")
+                            .body("{\"action\":\"stop\",\"force\":true}").when().put("/1.0/instances/" + n + "/state");
+                    if (stop.statusCode() == 202) {
+                        await(stop);
+                    }
+                    await(given().queryParam("project", p).when().delete("/1.0/instances/" + n));
+                }
+            }
+            given().when().delete("/1.0/projects/" + p);
+        }
+        Instances.cleanup(daemon);
+    }
+
+    private static List<String> allInstances() {
+        List<String> out = new ArrayList<>();
+        json(given().queryParam("all-projects", "true").when().get("/1.0/instances")).get("metadata").forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static Response createProject(Object body) {
+        return given().contentType("application/json").body(toJson(body)).when().post("/1.0/projects");
+    }
+
+    private static JsonNode project(String name) {
+        Response r = given().when().get("/1.0/projects/" + name);
+        assertEquals(200, r.statusCode(), r::asString);
+        return json(r).get("metadata");
+    }
+
+    private static Response createIn(String project, Map<String, Object> body) {
+        return given().queryParam("project", project).contentType("application/json").body(toJson(body)).when().post("/1.0/instances");
+    }
+
+    private static Map<String, Object> empty(String name) {
+        return new HashMap<>(Map.of("name", name, "source", Map.of("type", "none")));
+    }
+
+    private static JsonNode instanceIn(String project, String name) {
+        Response r = given().queryParam("project", project).when().get("/1.0/instances/" + name);
+        assertEquals(200, r.statusCode(), r::asString);
+        return json(r).get("metadata");
+    }
+
+    @Test
+    @Order(1)
+    void theDefaultProjectAlwaysExists() {
+        Response l = given().when().get("/1.0/projects");
+        assertEquals(List.of("/1.0/projects/default"), JSON.convertValue(json(l).get("metadata"), List.class));
+        JsonNode d = project("default");
+        assertEquals("true", d.get("config").get("features.images").asText());
+        assertEquals("true", d.get("config").get("features.profiles").asText());
+        assertTrue(d.get("used_by").toString().contains("/1.0/profiles/default"), d::toString);
+        assertError(given().when().delete("/1.0/projects/default"), 403, "'default' project cannot be deleted");
+        assertError(given().contentType("application/json").body("{\"name\":\"other\"}").when().post("/1.0/projects/default"),
+                403, "'default' project cannot be renamed");
+        assertError(given().contentType("application/json").body(toJson(Map.of("config", Map.of("features.images", "false"))))
+                .when().patch("/1.0/projects/default"), 400, "Features");
+        Response state = given().when().get("/1.0/projects/default/state");
+        assertEquals(200, state.statusCode(), state::asString);
+        assertEquals(-1, json(state).get("metadata").get("resources").get("instances").get("limit").asLong());
+    }
+
+    @Test
+    @Order(2)
+    void badProjectsAreRefusedAndChangeNothing() {
+        assertError(createProject(Map.of("name", "a/b")), 400, "slashes");
+        assertError(createProject(Map.of("name", "a b")), 400, "spaces");
+        assertError(createProject(Map.of("name", "a_b")), 400, "underscores");
+        assertError(createProject(Map.of("name", "..")), 400, "Invalid project name");
+        assertError(createProject(Map.of("name", "*")), 400, "Reserved");
+        assertError(createProject(Map.of("name", "")), 400, "No name");
+        assertError(createProject(Map.of("name", "x", "config", Map.of("bogus", "1"))), 400, "bogus");
+        assertError(createProject(Map.of("name", "x", "config", Map.of("limits.instances", "many"))), 400, "limits.instances");
+        assertError(createProject(Map.of("name", "x", "config", Map.of("restricted.containers.nesting", "sometimes"))), 400,
+                "restricted.containers.nesting");
+        assertError(createProject(Map.of("name", "x", "config", Map.of("features.images", "true"))), 400, "not implemented");
+        assertError(given().header(ContractFilter.invalidRequest()).contentType("application/json").body("{\"name\":\"x\",\"y\":1}")
+                .when().post("/1.0/projects"), 400, "y");
+        assertEquals(1, json(given().when().get("/1.0/projects")).get("metadata").size());
+        assertError(given().when().get("/1.0/projects/x"), 404, "Project not found");
+        assertError(given().queryParam("project", "x").when().get("/1.0/instances"), 404, "Project not found");
+        assertError(given().queryParam("project", "x").when().get("/1.0/profiles"), 404, "Project not found");
+    }
+
+    @Test
+    @Order(3)
+    void crudEtagsAndRename() {
+        assertEquals(200, createProject(Map.of("name", "tmp", "description", "t", "config", Map.of("user.a", "b"))).statusCode());
+        assertError(createProject(Map.of("name", "tmp")), 409, "already exists");
+        JsonNode p = project("tmp");
+        assertEquals("false", p.get("config").get("features.images").asText(), "features are filled as off");
+        assertEquals("b", p.get("config").get("user.a").asText());
+        String etag = given().when().get("/1.0/projects/tmp").getHeader("ETag");
+        assertError(given().header("If-Match", "stale").contentType("application/json").body("{\"description\":\"x\"}")
+                .when().put("/1.0/projects/tmp"), 412);
+        assertEquals(200, given().header("If-Match", etag).contentType("application/json")
+                .body(toJson(Map.of("config", Map.of("limits.instances", "3")))).when().put("/1.0/projects/tmp").statusCode());
+        assertEquals("", project("tmp").get("description").asText(), "PUT replaces the description");
+        assertEquals(200, given().contentType("application/json").body(toJson(Map.of("config", Map.of("limits.instances", ""))))
+                .when().patch("/1.0/projects/tmp").statusCode());
+        assertFalse(project("tmp").get("config").has("limits.instances"));
+        assertEquals("Success", ok(given().contentType("application/json").body("{\"name\":\"tmp2\"}").when()
+                .post("/1.0/projects/tmp")).get("status").asText());
+        assertError(given().when().get("/1.0/projects/tmp"), 404);
+        assertEquals(200, given().when().delete("/1.0/projects/tmp2").statusCode());
+        assertError(given().when().delete("/1.0/projects/tmp2"), 404);
+    }
+
+    @Test
+    @Order(4)
+    void theSameNamesInTwoProjectsAreSeparateContainers() throws Exception {
+        assertEquals(200, createProject(Map.of("name", "p1")).statusCode());
+        Map<String, Object> c1 = new HashMap<>(Map.of("name", "c1", "source", Map.of("type", "image", "fingerprint", fingerprint)));
+        ok(Instances.create(c1));
+        ok(createIn("p1", c1));
+        assertError(createIn("p1", c1), 409, "already exists");
+        assertEquals("p1", instanceIn("p1", "c1").get("project").asText());
+        assertEquals("c1", instanceIn("p1", "c1").get("name").asText());
+        assertEquals("default", Instances.instance("c1").get("project").asText());
+        assertEquals(List.of("/1.0/instances/c1"), JSON.convertValue(json(given().when().get("/1.0/instances")).get("metadata"), List.class));
+        assertEquals(List.of("/1.0/instances/c1?project=p1"),
+                JSON.convertValue(json(given().queryParam("project", "p1").when().get("/1.0/instances")).get("metadata"), List.class));
+        assertEquals(List.of("/1.0/instances/c1", "/1.0/instances/c1?project=p1"), allInstances().stream().sorted().toList());
+        assertError(given().queryParam("all-projects", "true").queryParam("project", "p1")
+                .when().get("/1.0/instances"), 400, "Cannot specify a project");
+        assertError(given().when().get("/1.0/instances/p1_c1"), 404, "Instance not found");
+        assertEquals(List.of("/1.0/instances/c1?project=p1"), JSON.convertValue(project("p1").get("used_by"), List.class));
+
+        // features off: p1 sees default's profiles and images
+        assertEquals(List.of("/1.0/profiles/default"),
+                JSON.convertValue(json(given().queryParam("project", "p1").when().get("/1.0/profiles")).get("metadata"), List.class));
+        assertEquals(200, given().queryParam("project", "p1").when().get("/1.0/images/" + fingerprint).statusCode());
+
+        // both run at once: separate liblxc containers, volumes and cgroups; the host name inside is the instance's name
+        ok(Instances.action("c1", Map.of("action", "start")));
+        ok(given().queryParam("project", "p1").contentType("application/json").body("{\"action\":\"start\"}")
+                .when().put("/1.0/instances/c1/state"));
+        Path containers = daemon.dataDir().resolve("containers");
+        assertTrue(Files.isDirectory(containers.resolve("c1")) && Files.isDirectory(containers.resolve("p1_c1")));
+        assertTrue(Files.isDirectory(daemon.dataDir().resolve("storage-pools/default/containers/p1_c1")));
+        long pidDefault = Instances.state("c1").get("pid").asLong();
+        Response st = given().queryParam("project", "p1").when().get("/1.0/instances/c1/state");
+        long pidP1 = json(st).get("metadata").get("pid").asLong();
+        assertNotEquals(pidDefault, pidP1);
+        assertTrue(Files.readString(Path.of("/proc/" + pidP1 + "/cgroup")).contains("/p1_c1"), "p1's c1 has its own cgroup");
+        Process host = new ProcessBuilder("nsenter", "--target", Long.toString(pidP1), "--uts", "hostname").start();
+        assertEquals("c1", new String(host.getInputStream().readAllBytes()).trim());
+        assertEquals(0, host.waitFor());
+
+        // operations and events carry the project; lists are per project
+        try (EventStream events = EventStream.open(daemon.socket(), "type=lifecycle&project=p1")) {
+            ok(given().queryParam("project", "p1").contentType("application/json").body("{\"action\":\"stop\",\"force\":true}")
+                    .when().put("/1.0/instances/c1/state"));
+            JsonNode e = events.await(ev -> ev.get("metadata").get("action").asText().equals("instance-stopped")
+                    || ev.get("metadata").get("action").asText().equals("instance-shutdown"), Duration.ofSeconds(30), "p1's stop");
+            assertEquals("p1", e.get("project").asText());
+            assertEquals("/1.0/instances/c1?project=p1", e.get("metadata").get("source").asText());
+            ok(Instances.action("c1", Map.of("action", "stop", "force", true)));
+            List<JsonNode> seen = events.receivedAfter(Duration.ofMillis(300));
+            assertTrue(seen.stream().allMatch(ev -> ev.get("project").asText().equals("p1")), () -> "default's events leaked: " + seen);
+        }
+        JsonNode ops = json(given().queryParam("project", "p1").queryParam("recursion", 1).when().get("/1.0/operations")).get("metadata");
+        ops.forEach(group -> group.forEach(op -> assertTrue(!op.get("resources").has("instances")
+                || op.get("resources").toString().contains("?project=p1"), op::toString)));
+        assertTrue(ops.toString().contains("?project=p1"), ops::toString);
+
+        // a project with instances can be neither deleted nor renamed
+        assertError(given().when().delete("/1.0/projects/p1"), 409, "Only empty projects can be removed");
+        assertError(given().contentType("application/json").body("{\"name\":\"p9\"}").when().post("/1.0/projects/p1"), 400,
+                "Only empty projects can be renamed");
+        // rename within the project keeps the project
+        ok(given().queryParam("project", "p1").contentType("application/json").body("{\"name\":\"c2\"}").when().post("/1.0/instances/c1"));
+        assertEquals("p1", instanceIn("p1", "c2").get("project").asText());
+        assertTrue(Files.isDirectory(daemon.dataDir().resolve("storage-pools/default/containers/p1_c2")));
+        ok(given().queryParam("project", "p1").when().delete("/1.0/instances/c2"));
+        ok(given().when().delete("/1.0/instances/c1"));
+        assertEquals(200, given().when().delete("/1.0/projects/p1").statusCode());
+        try (var left = Files.list(containers)) {
+            assertEquals(List.of(), left.toList(), "no container left");
+        }
+        try (var left = Files.list(daemon.dataDir().resolve("storage-pools/default/containers"))) {
+            assertEquals(List.of(), left.toList(), "no volume left");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void limitsRefuseTheInstanceOrMemoryOverTheLimit() {
+        assertEquals(200, createProject(Map.of("name", "lim", "config", Map.of("limits.instances", "2", "limits.memory", "96MiB"))).statusCode());
+        assertError(createIn("lim", empty("a")), 400, "has no \"limits.memory\" config");
+        Map<String, Object> a = empty("a");
+        a.put("config", Map.of("limits.memory", "64MiB"));
+        ok(createIn("lim", a));
+        Map<String, Object> b = empty("b");
+        b.put("config", Map.of("limits.memory", "64MiB"));
+        assertError(createIn("lim", b), 400, "Reached maximum aggregate value \"96MiB\" for \"limits.memory\" in project \"lim\"");
+        b.put("config", Map.of("limits.memory", "32MiB"));
+        ok(createIn("lim", b));
+        Map<String, Object> c = empty("c");
+        c.put("config", Map.of("limits.memory", "4MiB"));
+        assertError(createIn("lim", c), 400, "Reached maximum number of instances in project \"lim\"");
+        // raising an instance's memory over the sum is refused too, and changes nothing
+        assertError(given().queryParam("project", "lim").contentType("application/json")
+                .body(toJson(Map.of("config", Map.of("limits.memory", "128MiB")))).when().patch("/1.0/instances/a"), 400, "limits.memory");
+        assertEquals("64MiB", instanceIn("lim", "a").get("config").get("limits.memory").asText());
+        JsonNode res = json(given().when().get("/1.0/projects/lim/state")).get("metadata").get("resources");
+        assertEquals(2, res.get("instances").get("usage").asLong());
+        assertEquals(2, res.get("instances").get("limit").asLong());
+        assertEquals(96L << 20, res.get("memory").get("usage").asLong());
+        assertEquals(96L << 20, res.get("memory").get("limit").asLong());
+        // a limit below what is in use is refused
+        assertError(given().contentType("application/json").body(toJson(Map.of("config", Map.of("limits.instances", "1"))))
+                .when().patch("/1.0/projects/lim"), 400, "limits.instances");
+        assertError(given().contentType("application/json").body(toJson(Map.of("config", Map.of("limits.processes", "100"))))
+                .when().patch("/1.0/projects/lim"), 400, "has no \"limits.processes\" config");
+        ok(given().queryParam("project", "lim").when().delete("/1.0/instances/a"));
+        ok(given().queryParam("project", "lim").when().delete("/1.0/instances/b"));
+        assertEquals(200, given().when().delete("/1.0/projects/lim").statusCode());
+    }
+
+    @Test
+    @Order(6)
+    void restrictionsRefuseWithLxdsMessages() {
+        assertEquals(200, createProject(Map.of("name", "res", "config", Map.of("restricted", "true"))).statusCode());
+        for (Map.Entry<String, String> bad : Map.of("security.privileged", "Privileged containers are forbidden",
+                "security.nesting", "Container nesting is forbidden").entrySet()) {
+            Map<String, Object> b = empty("x");
+            b.put("config", Map.of(bad.getKey(), "true"));
+            assertError(createIn("res", b), 400, bad.getValue(), "project \"res\"");
+        }
+        Map<String, Object> raw = empty("x");
+        raw.put("config", Map.of("raw.lxc", "lxc.environment = A=1"));
+        assertError(createIn("res", raw), 400, "raw.lxc is forbidden");
+        Map<String, Object> disk = empty("x");
+        disk.put("devices", Map.of("data", Map.of("type", "disk", "source", "/srv", "path", "/mnt")));
+        assertError(createIn("res", disk), 400, "Attaching disks not backed by a pool is forbidden");
+        Map<String, Object> proxy = empty("x");
+        proxy.put("devices", Map.of("p", Map.of("type", "proxy", "listen", "tcp:127.0.0.1:1", "connect", "tcp:127.0.0.1:2")));
+        assertError(createIn("res", proxy), 400, "Proxy devices are forbidden");
+        assertEquals(0, json(given().queryParam("project", "res").when().get("/1.0/instances")).get("metadata").size(),
+                "nothing was created");
+
+        ok(createIn("res", empty("ok1")));
+        assertError(given().queryParam("project", "res").contentType("application/json").body("{\"name\":\"s0\"}")
+                .when().post("/1.0/instances/ok1/snapshots"), 403, "Snapshots are forbidden");
+        assertError(given().queryParam("project", "res").contentType("application/json")
+                .body(toJson(Map.of("config", Map.of("security.nesting", "true")))).when().patch("/1.0/instances/ok1"), 400, "nesting");
+        // allowing nesting lets it through; restricting again with a nesting instance inside is refused
+        assertEquals(200, given().contentType("application/json").body(toJson(Map.of("config", Map.of("restricted.containers.nesting", "allow"))))
+                .when().patch("/1.0/projects/res").statusCode());
+        assertEquals(200, given().queryParam("project", "res").contentType("application/json")
+                .body(toJson(Map.of("config", Map.of("security.nesting", "true")))).when().patch("/1.0/instances/ok1").statusCode());
+        assertError(given().contentType("application/json").body(toJson(Map.of("config", Map.of("restricted.containers.nesting", "block"))))
+                .when().patch("/1.0/projects/res"), 400, "Container nesting is forbidden");
+        assertEquals("allow", project("res").get("config").get("restricted.containers.nesting").asText());
+        ok(given().queryParam("project", "res").when().delete("/1.0/instances/ok1"));
+        assertEquals(200, given().when().delete("/1.0/projects/res").statusCode());
+    }
+}
