@@ -81,6 +81,17 @@ public final class ApiExtensions {
             "warnings",
             "jlxd_cgroup_controllers",
 
+            // projects (issue 9): instances per project (features off: default's images, profiles, volumes), limits,
+            // restrictions, usage, copies between projects
+            "projects",
+            "project_usage",
+            "projects_limits",
+            "projects_limits_instances",
+            "projects_restrictions",
+            "projects_restricted_backups_and_snapshots",
+            "container_copy_project",
+            "instance_all_projects",
+
             // GET /1.0/metrics (merged from the metrics branch) and certificates of type metrics
             "metrics");
 

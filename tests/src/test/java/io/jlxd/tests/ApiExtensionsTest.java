@@ -314,6 +314,56 @@ class ApiExtensionsTest extends DaemonTestBase {
             assertEquals(200, r.statusCode());
             assertTrue(r.asString().contains("lxd_procs_total{name=\"" + C + "\""), "metrics of the running instance");
         });
+        // projects (issue 9): instances separate per project, limits, restrictions, usage
+        CHECKS.put("projects", () -> inProject("ext-p", Map.of(), () -> {
+            Instances.ok(given().queryParam("project", "ext-p").contentType("application/json")
+                    .body(toJson(Map.of("name", C, "source", Map.of("type", "none")))).when().post("/1.0/instances"));
+            Response l = given().queryParam("project", "ext-p").queryParam("recursion", 1).when().get("/1.0/instances");
+            assertEquals(1, json(l).get("metadata").size(), l::asString);
+            assertEquals("ext-p", json(l).get("metadata").get(0).get("project").asText());
+            assertEquals("default", get("/1.0/instances/" + C).get("project").asText(), "default's instance of the same name");
+        }));
+        CHECKS.put("project_usage", () -> assertTrue(get("/1.0/projects/default/state").get("resources").get("instances")
+                .get("usage").asLong() >= 1));
+        CHECKS.put("projects_limits", () -> inProject("ext-l", Map.of("limits.containers", "0", "limits.cpu", "2"), () -> {
+            assertEquals(2, get("/1.0/projects/ext-l/state").get("resources").get("cpu").get("limit").asLong());
+            Response r = given().queryParam("project", "ext-l").contentType("application/json")
+                    .body(toJson(Map.of("name", "x", "source", Map.of("type", "none")))).when().post("/1.0/instances");
+            ServerConfigApiTest.assertError(r, 400, "Reached maximum number of instances of type \"container\"");
+        }));
+        CHECKS.put("projects_limits_instances", () -> inProject("ext-i", Map.of("limits.instances", "0"), () -> {
+            Response r = given().queryParam("project", "ext-i").contentType("application/json")
+                    .body(toJson(Map.of("name", "x", "source", Map.of("type", "none")))).when().post("/1.0/instances");
+            ServerConfigApiTest.assertError(r, 400, "Reached maximum number of instances in project");
+        }));
+        CHECKS.put("projects_restrictions", () -> inProject("ext-r", Map.of("restricted", "true"), () -> {
+            Response r = given().queryParam("project", "ext-r").contentType("application/json").body(toJson(Map.of("name", "x",
+                    "config", Map.of("security.privileged", "true"), "source", Map.of("type", "none")))).when().post("/1.0/instances");
+            ServerConfigApiTest.assertError(r, 400, "Privileged containers are forbidden");
+        }));
+        CHECKS.put("projects_restricted_backups_and_snapshots", () -> inProject("ext-s", Map.of("restricted", "true",
+                "restricted.backups", "block"), () -> {
+            Instances.ok(given().queryParam("project", "ext-s").contentType("application/json")
+                    .body(toJson(Map.of("name", "x", "source", Map.of("type", "none")))).when().post("/1.0/instances"));
+            ServerConfigApiTest.assertError(given().queryParam("project", "ext-s").contentType("application/json")
+                    .body("{\"name\":\"s\"}").when().post("/1.0/instances/x/snapshots"), 403, "Snapshots are forbidden");
+        }));
+        CHECKS.put("container_copy_project", () -> inProject("ext-c", Map.of(), () -> {
+            Instances.ok(given().queryParam("project", "ext-c").contentType("application/json").body(toJson(Map.of("name", "copied",
+                    "source", Map.of("type", "copy", "source", C, "project", "default", "instance_only", true)))).when().post("/1.0/instances"));
+            Response r = given().queryParam("project", "ext-c").when().get("/1.0/instances/copied");
+            assertEquals(200, r.statusCode(), r::asString);
+            assertEquals("ext-c", json(r).get("metadata").get("project").asText());
+        }));
+        CHECKS.put("instance_all_projects", () -> inProject("ext-a", Map.of(), () -> {
+            Instances.ok(given().queryParam("project", "ext-a").contentType("application/json")
+                    .body(toJson(Map.of("name", C, "source", Map.of("type", "none")))).when().post("/1.0/instances"));
+            JsonNode all = json(given().queryParam("all-projects", "true").queryParam("recursion", 1).when().get("/1.0/instances"))
+                    .get("metadata");
+            List<String> seen = new java.util.ArrayList<>();
+            all.forEach(i -> seen.add(i.get("project").asText() + "/" + i.get("name").asText()));
+            assertTrue(seen.contains("default/" + C) && seen.contains("ext-a/" + C), seen::toString);
+        }));
         // hardening
         CHECKS.put("warnings", () -> assertTrue(get("/1.0/warnings").isArray()));
         CHECKS.put("jlxd_cgroup_controllers", () -> assertTrue(List.of("v1", "v2").contains(env().get("cgroup_controllers").get("memory").asText()),
@@ -402,6 +452,21 @@ class ApiExtensionsTest extends DaemonTestBase {
     private static String inDays(int days) {
         return OffsetDateTime.now(ZoneOffset.UTC).plusDays(days).withNano(0)
                 .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+    }
+
+    /** Runs {@code body} in a new project with {@code config}; then deletes the project's instances and the project. */
+    private static void inProject(String name, Map<String, String> config, Check body) throws Exception {
+        Response c = post("/1.0/projects", Map.of("name", name, "config", config));
+        assertEquals(200, c.statusCode(), c::asString);
+        try {
+            body.run();
+        } finally {
+            for (JsonNode url : json(given().queryParam("project", name).when().get("/1.0/instances")).get("metadata")) {
+                String n = url.asText().substring("/1.0/instances/".length(), url.asText().indexOf('?'));
+                Instances.ok(given().queryParam("project", name).when().delete("/1.0/instances/" + n));
+            }
+            assertEquals(200, given().when().delete("/1.0/projects/" + name).statusCode());
+        }
     }
 
     private static JsonNode env() {

@@ -49,7 +49,9 @@ class TrustAccessWalkTest extends DaemonTestBase {
             "PUT /1.0/networks/{name}/forwards/{listen_address}", "PATCH /1.0/networks/{name}/forwards/{listen_address}",
             "DELETE /1.0/networks/{name}/forwards/{listen_address}",
             "GET /1.0/warnings", "GET /1.0/warnings/{uuid}", "PUT /1.0/warnings/{uuid}", "PATCH /1.0/warnings/{uuid}",
-            "DELETE /1.0/warnings/{uuid}");
+            "DELETE /1.0/warnings/{uuid}",
+            "POST /1.0/projects", "PUT /1.0/projects/{name}", "PATCH /1.0/projects/{name}", "POST /1.0/projects/{name}",
+            "DELETE /1.0/projects/{name}");
 
     /** What a certificate of type metrics may call besides the public routes. */
     private static final Set<String> METRICS = Set.of("GET /1.0/metrics");
@@ -85,10 +87,15 @@ class TrustAccessWalkTest extends DaemonTestBase {
     }
 
     private static String fill(String template) {
+        return fill(template, "default");
+    }
+
+    /** Path parameters filled; the {name} of /1.0/projects/{name} is {@code project}. */
+    private static String fill(String template, String project) {
         Matcher m = Pattern.compile("\\{([^}]+)}").matcher(template);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
-            String v = VALUES.get(m.group(1));
+            String v = template.startsWith("/1.0/projects/") && m.group(1).equals("name") ? project : VALUES.get(m.group(1));
             assertTrue(v != null, "no plausible value for {" + m.group(1) + "} in " + template + ": add one to VALUES");
             m.appendReplacement(sb, v);
         }
@@ -97,8 +104,64 @@ class TrustAccessWalkTest extends DaemonTestBase {
     }
 
     private static HttpsClient.Answer call(HttpsClient c, String method, String path, String query) {
+        return call(c, method, path, query, "default");
+    }
+
+    private static HttpsClient.Answer call(HttpsClient c, String method, String path, String query, String project) {
         boolean body = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
-        return c.send(method, fill(path) + query, body ? "{}" : null);
+        return c.send(method, fill(path, project) + query, body ? "{}" : null);
+    }
+
+    /** Changes of what a project without features shares with default (images, profiles, volumes): default's right. */
+    private static boolean sharedWrite(String method, String path) {
+        return !method.equals("GET") && !method.equals("HEAD")
+                && (path.startsWith("/1.0/images") || path.startsWith("/1.0/profiles") || path.startsWith("/1.0/storage-pools/{pool}/volumes"));
+    }
+
+    @Test
+    void aClientRestrictedToOneProjectIsRefusedEveryRouteOfAnother() {
+        for (String p : List.of("walk-a", "walk-b")) {
+            assertEquals(200, io.restassured.RestAssured.given().contentType("application/json").body("{\"name\":\"" + p + "\"}")
+                    .when().post("/1.0/projects").statusCode());
+        }
+        ClientIdentity id = ClientIdentity.create("walk-a-tenant");
+        Trust.trust(id, "walk-a-tenant", true, List.of("walk-a"));
+        List<String> wrong = new ArrayList<>();
+        try (HttpsClient t = new HttpsClient(port, id)) {
+            for (String[] r : routes) {
+                String key = r[0] + " " + r[1];
+                if (PUBLIC.contains(key)) {
+                    continue;
+                }
+                boolean projectPath = r[1].startsWith("/1.0/projects/");
+                HttpsClient.Answer other = call(t, r[0], r[1], projectPath ? "" : "?project=walk-b", "walk-b");
+                if (key.equals("GET /1.0/projects")) {
+                    if (other.status() != 200 || other.body().contains("walk-b")) { // the list: its own projects only
+                        wrong.add("walk-b " + key + " -> " + other);
+                    }
+                } else if (r[1].startsWith("/1.0/operations/{id}")) {
+                    // addressed by id, whatever ?project= says: an operation outside its projects is not found
+                    if (other.status() != 404) {
+                        wrong.add("walk-b " + key + " -> " + other.status() + " (expected 404)");
+                    }
+                } else if (other.status() != 403) {
+                    wrong.add("walk-b " + key + " -> " + other.status() + " (expected 403)");
+                }
+                HttpsClient.Answer own = call(t, r[0], r[1], projectPath ? "" : "?project=walk-a", "walk-a");
+                boolean refused = TRUSTED.contains(key) || sharedWrite(r[0], r[1]);
+                if (own.status() >= 500) {
+                    wrong.add("walk-a " + key + " -> " + own);
+                } else if (refused != (own.status() == 403)) {
+                    wrong.add("walk-a " + key + " -> " + own.status() + (refused ? " (expected 403)" : " (expected allowed)"));
+                }
+            }
+        } finally {
+            Trust.untrust(id);
+            for (String p : List.of("walk-a", "walk-b")) {
+                io.restassured.RestAssured.given().when().delete("/1.0/projects/" + p);
+            }
+        }
+        assertEquals(List.of(), wrong, "a client restricted to walk-a");
     }
 
     /** Every route but the public ones answers 403 to {@code client}. */
@@ -183,7 +246,10 @@ class TrustAccessWalkTest extends DaemonTestBase {
                     wrong.add("tenant " + key + " -> " + a.status() + (TRUSTED.contains(key) ? " (expected 403)" : " (expected allowed)"));
                 }
                 HttpsClient.Answer other = call(t, r[0], r[1], "?project=other");
-                if (!PUBLIC.contains(key) && other.status() != 403) {
+                // /1.0/projects/{name} routes name their project in the path, operations are addressed by id (the
+                // walk-a test covers both)
+                if (!PUBLIC.contains(key) && !r[1].startsWith("/1.0/projects") && !r[1].startsWith("/1.0/operations/{id}")
+                        && other.status() != 403) {
                     wrong.add("tenant ?project=other " + key + " -> " + other.status() + " (expected 403)");
                 }
                 HttpsClient.Answer b = call(n, r[0], r[1], "");

@@ -15,6 +15,12 @@ public final class ProjectConfigKeys {
     public static final String LIMITS_MEMORY = "limits.memory";
     public static final String LIMITS_PROCESSES = "limits.processes";
     public static final String LIMITS_DISK = "limits.disk";
+    public static final String LIMITS_CPU = "limits.cpu";
+    public static final String LIMITS_VMS = "limits.virtual-machines";
+    public static final String BACKUPS = "restricted.backups";
+    /** Device types jlxd does not have: the keys exist (LXD's), "block" and "allow" both leave them unavailable. */
+    public static final List<String> ABSENT_DEVICES = List.of("gpu", "infiniband", "pci", "unix-block", "unix-char",
+            "unix-hotplug", "usb");
     public static final String RESTRICTED = "restricted";
     public static final String PRIVILEGE = "restricted.containers.privilege";
     public static final String NESTING = "restricted.containers.nesting";
@@ -39,6 +45,9 @@ public final class ProjectConfigKeys {
                     "Maximum sum of the instances' `limits.memory` (every instance must then set it, directly or by a profile)"),
             new ConfigKey(LIMITS_PROCESSES, ValueType.INTEGER, "",
                     "Maximum sum of the instances' `limits.processes` (every instance must then set it)"),
+            new ConfigKey(LIMITS_CPU, ValueType.INTEGER, "",
+                    "Maximum sum of the instances' `limits.cpu` (a count, or the number of CPUs of a set; every instance must then set it)"),
+            new ConfigKey(LIMITS_VMS, ValueType.INTEGER, "", "Maximum number of virtual machines (jlxd has none: always 0 in use)"),
             new ConfigKey(LIMITS_DISK, ValueType.BYTES, "",
                     "Maximum sum of the instances' root disk `size` (every instance's root disk must then set it)"),
             new ConfigKey(RESTRICTED, ValueType.BOOL, "false",
@@ -55,17 +64,34 @@ public final class ProjectConfigKeys {
                     "`managed`: only NICs on managed networks (`network=`); `block`: no NIC; `allow`"),
             new ConfigKey(DEVICES_PROXY, ValueType.STRING, "block", "`block`: no proxy device; `allow`"),
             new ConfigKey(SNAPSHOTS, ValueType.STRING, "block", "`block`: no snapshot of instances or volumes; `allow`"),
+            new ConfigKey(BACKUPS, ValueType.STRING, "block", "`block` or `allow` (jlxd has no backups)"),
+            new ConfigKey("restricted.devices.gpu", ValueType.STRING, "block", "`block` or `allow` (jlxd has no such device)"),
+            new ConfigKey("restricted.devices.infiniband", ValueType.STRING, "block", "`block` or `allow` (jlxd has no such device)"),
+            new ConfigKey("restricted.devices.pci", ValueType.STRING, "block", "`block` or `allow` (jlxd has no such device)"),
+            new ConfigKey("restricted.devices.unix-block", ValueType.STRING, "block", "`block` or `allow` (jlxd has no such device)"),
+            new ConfigKey("restricted.devices.unix-char", ValueType.STRING, "block", "`block` or `allow` (jlxd has no such device)"),
+            new ConfigKey("restricted.devices.unix-hotplug", ValueType.STRING, "block", "`block` or `allow` (jlxd has no such device)"),
+            new ConfigKey("restricted.devices.usb", ValueType.STRING, "block", "`block` or `allow` (jlxd has no such device)"),
+            new ConfigKey("restricted.virtual-machines.lowlevel", ValueType.STRING, "block", "`block` or `allow` (jlxd has no virtual machines)"),
             new ConfigKey("user.*", ValueType.STRING, "", "Free-form user key, stored and returned as is")));
 
     /** The allowed values of each enumerated key. */
-    public static final Map<String, Set<String>> CHOICES = Map.of(
-            PRIVILEGE, Set.of("unprivileged", "allow"),
-            NESTING, Set.of("block", "allow"),
-            LOWLEVEL, Set.of("block", "allow"),
-            DEVICES_DISK, Set.of("managed", "block", "allow"),
-            DEVICES_NIC, Set.of("managed", "block", "allow"),
-            DEVICES_PROXY, Set.of("block", "allow"),
-            SNAPSHOTS, Set.of("block", "allow"));
+    public static final Map<String, Set<String>> CHOICES = choices();
+
+    private static Map<String, Set<String>> choices() {
+        Map<String, Set<String>> m = new java.util.HashMap<>(Map.of(
+                PRIVILEGE, Set.of("unprivileged", "allow"),
+                NESTING, Set.of("block", "allow"),
+                LOWLEVEL, Set.of("block", "allow"),
+                DEVICES_DISK, Set.of("managed", "block", "allow"),
+                DEVICES_NIC, Set.of("managed", "block", "allow"),
+                DEVICES_PROXY, Set.of("block", "allow"),
+                SNAPSHOTS, Set.of("block", "allow"),
+                BACKUPS, Set.of("block", "allow"),
+                "restricted.virtual-machines.lowlevel", Set.of("block", "allow")));
+        ABSENT_DEVICES.forEach(d -> m.put("restricted.devices." + d, Set.of("block", "allow")));
+        return Map.copyOf(m);
+    }
 
     private ProjectConfigKeys() {
     }

@@ -122,12 +122,16 @@ public final class Dispatcher implements Handler {
 
     /**
      * The project an access check is about: the {@code {name}} of {@code /1.0/projects/{name}...}, any project for
+     * {@code /1.0/operations/{id}...} (the operation's project is checked by its handler), any project for
      * the list of projects and {@code all-projects=true} lists (each caller sees its own), else {@code ?project=} (default {@code default}).
      */
     private static String accessProject(ServerRequest req, Router.Found found) {
         String path = found.endpoint().path();
         if (path.startsWith("/1.0/projects/")) {
             return found.params().get("name");
+        }
+        if (path.startsWith("/1.0/operations/{id}")) {
+            return ApiRequest.ANY_PROJECT; // an operation is addressed by its id: its handler checks the operation's project (404)
         }
         String all = req.query().first("all-projects").orElse("");
         if (path.equals("/1.0/projects") || (all.equals("true") || all.equals("1")) && req.prologue().method().equals(Method.GET)) {

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 final class ProjectLimits {
     /** Aggregate project key → what each instance must set (config key, or "root size"). */
     private static final List<String> AGGREGATES = List.of(ProjectConfigKeys.LIMITS_MEMORY, ProjectConfigKeys.LIMITS_PROCESSES,
-            ProjectConfigKeys.LIMITS_DISK);
+            ProjectConfigKeys.LIMITS_CPU, ProjectConfigKeys.LIMITS_DISK);
 
     private ProjectLimits() {
     }
@@ -45,7 +45,8 @@ final class ProjectLimits {
             if (limit == null || limit.isEmpty()) {
                 continue;
             }
-            long max = key.equals(ProjectConfigKeys.LIMITS_PROCESSES) ? Long.parseLong(limit) : Sizes.parseBytes(limit);
+            long max = key.equals(ProjectConfigKeys.LIMITS_PROCESSES) || key.equals(ProjectConfigKeys.LIMITS_CPU)
+                    ? Long.parseLong(limit) : Sizes.parseBytes(limit);
             long sum = 0;
             for (Map.Entry<String, Projects.Expanded> e : all.entrySet()) {
                 sum += value(p, key, ProjectKeys.name(e.getKey()), e.getValue());
@@ -80,12 +81,28 @@ final class ProjectLimits {
         if (key.equals(ProjectConfigKeys.LIMITS_PROCESSES)) {
             return Long.parseLong(v);
         }
+        if (key.equals(ProjectConfigKeys.LIMITS_CPU)) {
+            return cpus(v);
+        }
         long bytes = Sizes.parseMemory(v);
         if (bytes < 0) {
             throw ApiException.badRequest("Instance \"" + instance + "\" in project \"" + p.name()
                     + "\": \"limits.memory\" must be a size, not a percentage, in a project with \"limits.memory\"");
         }
         return bytes;
+    }
+
+    /** CPUs of a {@code limits.cpu} value: a count, or the size of a set such as {@code 0-1,3}. */
+    static long cpus(String v) {
+        if (v.matches("\\d+")) {
+            return Long.parseLong(v);
+        }
+        long n = 0;
+        for (String part : v.split(",")) {
+            String[] r = part.trim().split("-");
+            n += r.length == 2 ? Long.parseLong(r[1].trim()) - Long.parseLong(r[0].trim()) + 1 : 1;
+        }
+        return n;
     }
 
     private static String rootSize(Projects.Expanded e) {
@@ -104,9 +121,9 @@ final class ProjectLimits {
         long n = all.size();
         r.put("containers", new ProjectState.Resource(limit(p, ProjectConfigKeys.LIMITS_CONTAINERS, false), n));
         r.put("instances", new ProjectState.Resource(limit(p, ProjectConfigKeys.LIMITS_INSTANCES, false), n));
-        r.put("virtual-machines", new ProjectState.Resource(0, 0));
+        r.put("virtual-machines", new ProjectState.Resource(limit(p, ProjectConfigKeys.LIMITS_VMS, false), 0));
         r.put("networks", new ProjectState.Resource(-1, 0));
-        r.put("cpu", new ProjectState.Resource(-1, 0));
+        long cpu = 0;
         long mem = 0;
         long procs = 0;
         long disk = 0;
@@ -115,6 +132,10 @@ final class ProjectLimits {
             if (m != null && !m.isEmpty()) {
                 long b = Sizes.parseMemory(m);
                 mem += Math.max(b, 0);
+            }
+            String c = e.config().get("limits.cpu");
+            if (c != null && !c.isEmpty()) {
+                cpu += cpus(c);
             }
             String pr = e.config().get("limits.processes");
             if (pr != null && !pr.isEmpty()) {
@@ -125,6 +146,7 @@ final class ProjectLimits {
                 disk += Sizes.parseBytes(s);
             }
         }
+        r.put("cpu", new ProjectState.Resource(limit(p, ProjectConfigKeys.LIMITS_CPU, false), cpu));
         r.put("memory", new ProjectState.Resource(limit(p, ProjectConfigKeys.LIMITS_MEMORY, true), mem));
         r.put("processes", new ProjectState.Resource(limit(p, ProjectConfigKeys.LIMITS_PROCESSES, false), procs));
         r.put("disk", new ProjectState.Resource(limit(p, ProjectConfigKeys.LIMITS_DISK, true), disk));
