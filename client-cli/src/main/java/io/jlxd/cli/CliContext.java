@@ -23,6 +23,8 @@ public final class CliContext implements AutoCloseable {
     private String format;
     private boolean quiet;
     private boolean debug;
+    /** --project: the project of this command, over the remote's current one. */
+    private String project;
     private RemoteConfig remotes;
     /** The remote this command works on, once an argument named one (or the default when asked first). */
     private String remote;
@@ -51,7 +53,8 @@ public final class CliContext implements AutoCloseable {
         JlxdClient c = clients.get(name);
         if (c == null) {
             try {
-                c = new JlxdClient(Remotes.transport(remotes(), name, env), "jlxc/" + ClientVersion.get());
+                c = new JlxdClient(Remotes.transport(remotes(), name, env), "jlxc/" + ClientVersion.get())
+                        .project(project != null ? project : remotes().project(name));
             } catch (IOException e) {
                 throw new CliException(e.getMessage());
             }
@@ -157,6 +160,20 @@ public final class CliContext implements AutoCloseable {
 
     void setFormat(String format) {
         this.format = format;
+    }
+
+    void setProject(String project) {
+        this.project = project;
+    }
+
+    /** The project of this command on its remote: --project, else the remote's current project, else default. */
+    public String project() {
+        return project != null && !project.isEmpty() ? project : remotes().project(remote());
+    }
+
+    /** Whether --project was given. */
+    public boolean projectOption() {
+        return project != null && !project.isEmpty();
     }
 
     void setQuiet(boolean quiet) {

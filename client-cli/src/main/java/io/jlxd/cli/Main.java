@@ -18,6 +18,7 @@ import io.jlxd.cli.commands.MonitorCommand;
 import io.jlxd.cli.commands.OperationCommand;
 import io.jlxd.cli.commands.PauseCommand;
 import io.jlxd.cli.commands.ProfileCommand;
+import io.jlxd.cli.commands.ProjectCommand;
 import io.jlxd.cli.commands.QueryCommand;
 import io.jlxd.cli.commands.RemoteCommand;
 import io.jlxd.cli.commands.RenameCommand;
@@ -76,6 +77,7 @@ public final class Main {
         f.put("operation", OperationCommand::new);
         f.put("pause", PauseCommand::new);
         f.put("profile", ProfileCommand::commandLine);
+        f.put("project", ProjectCommand::new);
         f.put("query", QueryCommand::new);
         f.put("remote", RemoteCommand::new);
         f.put("rename", RenameCommand::new);
@@ -151,7 +153,7 @@ public final class Main {
             if (arg.equals("--")) {
                 return i + 1 < args.length ? args[i + 1] : null;
             }
-            if (arg.equals("--format")) {
+            if (arg.equals("--format") || arg.equals("--project")) {
                 i++;
             } else if (!arg.startsWith("-")) {
                 return arg;

@@ -32,6 +32,12 @@ public final class RootCommand implements Runnable {
         ctx.setFormat(format);
     }
 
+    @Option(names = "--project", scope = ScopeType.INHERIT, paramLabel = "PROJECT",
+            description = "Override the source project (default: the remote's current project)")
+    void setProject(String project) {
+        ctx.setProject(project);
+    }
+
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Don't show progress information")
     void setQuiet(boolean quiet) {
         ctx.setQuiet(quiet);

@@ -30,11 +30,32 @@ public final class JlxdClient implements Closeable {
     private final HttpExecutor http;
     private final String userAgent;
     private RandomGenerator random;
+    /** The project every request names ({@code ?project=}), null for the server's default. */
+    private String project;
 
     public JlxdClient(Transport transport, String userAgent) {
         this.transport = transport;
         this.http = new HttpExecutor(transport);
         this.userAgent = userAgent;
+    }
+
+    /** Makes every request name {@code project} ({@code default} or null: none, the server's default). */
+    public JlxdClient project(String value) {
+        project = value == null || value.isEmpty() || value.equals("default") ? null : value;
+        return this;
+    }
+
+    /** The project requests name ("default" when none). */
+    public String project() {
+        return project == null ? "default" : project;
+    }
+
+    /** {@code path} with {@code project=} added, as LXD's clients do, unless it names a project already. */
+    public String scoped(String path) {
+        if (project == null || path.contains("project=") || path.contains("all-projects=") || path.startsWith("/1.0/projects")) {
+            return path;
+        }
+        return path + (path.indexOf('?') >= 0 ? "&" : "?") + "project=" + URLEncoder.encode(project, StandardCharsets.UTF_8);
     }
 
     /** The transport, for streamed transfers on connections of their own ({@link Transfers}). */
@@ -45,8 +66,8 @@ public final class JlxdClient implements Closeable {
     /** Sends a request and returns the raw HTTP response, whatever it is. */
     public HttpResponse exchange(String method, String path, byte[] body, String contentType, String ifMatch)
             throws IOException {
-        HttpRequest request = body == null ? HttpRequest.of(method, path)
-                : HttpRequest.withBody(method, path, contentType, body);
+        HttpRequest request = body == null ? HttpRequest.of(method, scoped(path))
+                : HttpRequest.withBody(method, scoped(path), contentType, body);
         request.header("User-Agent", userAgent).header("Accept", JSON);
         if (ifMatch != null && !ifMatch.isEmpty()) {
             request.header("If-Match", ifMatch);
@@ -100,7 +121,7 @@ public final class JlxdClient implements Closeable {
     /** Opens a WebSocket on {@code path}; an error answer becomes an {@link ApiException}. */
     public WebSocket websocket(String path) throws IOException {
         try {
-            return WebSocket.connect(transport.open(), transport.authority(), path, random());
+            return WebSocket.connect(transport.open(), transport.authority(), scoped(path), random());
         } catch (UpgradeRefusedException e) {
             ApiResponse.parse(e.response());
             throw e;

@@ -176,7 +176,7 @@ public final class FileCommand implements Runnable {
         if (mode >= 0) {
             h.put("X-LXD-mode", String.format("%04o", mode));
         }
-        Transfers.upload(ctx.client().transport(), dst.url(), h, "application/octet-stream", length, body);
+        Transfers.upload(ctx.client().transport(), ctx.client().scoped(dst.url()), h, "application/octet-stream", length, body);
     }
 
     private static Target parentOf(Target t) {
@@ -211,7 +211,7 @@ public final class FileCommand implements Runnable {
         }
         if (dest.equals("-")) {
             for (Target t : sources) {
-                try (Transfers.Download d = Transfers.download(ctx.client().transport(), t.url())) {
+                try (Transfers.Download d = Transfers.download(ctx.client().transport(), ctx.client().scoped(t.url()))) {
                     if (!"file".equals(type(d))) {
                         throw new CliException("\"" + t.path() + "\" is a " + type(d) + ", not a file");
                     }
@@ -242,7 +242,7 @@ public final class FileCommand implements Runnable {
     private void pullOne(Target src, Path dst, boolean recursive) throws IOException {
         List<String> entries;
         int mode;
-        try (Transfers.Download d = Transfers.download(ctx.client().transport(), src.url())) {
+        try (Transfers.Download d = Transfers.download(ctx.client().transport(), ctx.client().scoped(src.url()))) {
             String type = type(d);
             mode = d.head().headers().first("X-LXD-mode").map(m -> Integer.parseInt(m, 8)).orElse(-1);
             switch (type) {

@@ -141,7 +141,7 @@ public final class ImageCommand implements Runnable {
         if (rootfs == null) {
             long size = Files.size(tarball);
             progress.total(size);
-            r = Transfers.upload(ctx.client().transport(), IMAGES, headers, "application/octet-stream", size,
+            r = Transfers.upload(ctx.client().transport(), ctx.client().scoped(IMAGES), headers, "application/octet-stream", size,
                     out -> copy(tarball, out, progress));
         } else {
             byte[] rnd = new byte[12];
@@ -152,7 +152,7 @@ public final class ImageCommand implements Runnable {
             byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
             long size = h1.length + Files.size(tarball) + h2.length + Files.size(rootfs) + end.length;
             progress.total(Files.size(tarball) + Files.size(rootfs));
-            r = Transfers.upload(ctx.client().transport(), IMAGES, headers, "multipart/form-data; boundary=" + boundary,
+            r = Transfers.upload(ctx.client().transport(), ctx.client().scoped(IMAGES), headers, "multipart/form-data; boundary=" + boundary,
                     size, out -> {
                         out.write(h1);
                         copy(tarball, out, progress);
@@ -193,7 +193,7 @@ public final class ImageCommand implements Runnable {
                @Parameters(index = "1", paramLabel = "TARGET", arity = "0..1") Path target) throws IOException {
         String fp = resolve(ref);
         Progress progress = new Progress(ctx, "Exporting the image");
-        try (Transfers.Download d = Transfers.download(ctx.client().transport(), IMAGES + "/" + fp + "/export")) {
+        try (Transfers.Download d = Transfers.download(ctx.client().transport(), ctx.client().scoped(IMAGES + "/" + fp + "/export"))) {
             String type = d.head().headers().first("Content-Type").orElse("");
             progress.total(d.head().headers().first("Content-Length").map(Long::parseLong).orElse(-1L));
             Path dir = target == null ? Path.of(".") : target;

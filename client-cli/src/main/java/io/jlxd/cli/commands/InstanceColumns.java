@@ -27,7 +27,7 @@ final class InstanceColumns {
     static List<Character> parse(String spec) {
         List<Character> columns = new ArrayList<>();
         for (char c : spec.replace(",", "").toCharArray()) {
-            if ("ns46tSacdlpPNmu".indexOf(c) < 0) {
+            if ("ens46tSacdlpPNmu".indexOf(c) < 0) {
                 throw new CliException("Invalid column \"" + c + "\" in \"" + spec + "\"");
             }
             columns.add(c);
@@ -40,6 +40,7 @@ final class InstanceColumns {
 
     static String header(char c) {
         return switch (c) {
+            case 'e' -> "PROJECT";
             case 'n' -> "NAME";
             case 's' -> "STATE";
             case '4' -> "IPV4";
@@ -63,6 +64,7 @@ final class InstanceColumns {
         JsonNode state = inst.path("state");
         boolean running = isRunning(inst);
         return switch (c) {
+            case 'e' -> inst.path("project").asText("default");
             case 'n' -> inst.path("name").asText("");
             case 's' -> inst.path("status").asText("").toUpperCase(Locale.ROOT);
             case '4' -> running ? addresses(state.path("network"), "inet") : "";

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  * name; table/csv show the columns, json/yaml the full objects (with state and snapshots), like lxc.
  */
 @Command(name = "list", aliases = "ls", description = "List instances",
-        footer = {"", "Columns: n name, s state, 4 IPv4, 6 IPv6, t type, S snapshots, a architecture, c created at,",
+        footer = {"", "Columns: e project, n name, s state, 4 IPv4, 6 IPv6, t type, S snapshots, a architecture, c created at,",
             "d description, l last used at, p PID, P profiles, N processes, m memory usage, u CPU usage.",
             "Filters: a name (regular expression or prefix), or KEY=VALUE on status, type or a config key."})
 public final class ListCommand implements Callable<Integer> {
@@ -30,6 +30,9 @@ public final class ListCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--columns"}, paramLabel = "COLUMNS", description = "Columns (default: ns46tS)")
     String columns = InstanceColumns.DEFAULT;
+
+    @Option(names = "--all-projects", description = "Display instances from all projects (adds the PROJECT column)")
+    boolean allProjects;
 
     public ListCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -45,10 +48,11 @@ public final class ListCommand implements Callable<Integer> {
                 filters.addFirst(rest);
             }
         }
-        List<Character> cols = InstanceColumns.parse(columns);
+        List<Character> cols = InstanceColumns.parse(allProjects && columns.equals(InstanceColumns.DEFAULT) ? "e" + columns : columns);
         List<JsonNode> instances = new ArrayList<>();
-        ctx.client().get(Instances.INSTANCES + "?recursion=2").metadata().forEach(instances::add);
-        instances.sort(Comparator.comparing(i -> i.path("name").asText("")));
+        ctx.client().get(Instances.INSTANCES + "?recursion=2" + (allProjects ? "&all-projects=true" : "")).metadata()
+                .forEach(instances::add);
+        instances.sort(Comparator.comparing((JsonNode i) -> i.path("project").asText("")).thenComparing(i -> i.path("name").asText("")));
         List<String> header = cols.stream().map(InstanceColumns::header).toList();
         List<List<String>> rows = new ArrayList<>();
         ArrayNode raw = JsonNodeFactory.instance.arrayNode();

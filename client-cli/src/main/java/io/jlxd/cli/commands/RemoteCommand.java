@@ -119,8 +119,10 @@ public final class RemoteCommand implements Runnable {
         if (hadCert) {
             Files.copy(oldCert, newCert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         }
+        String project = config.project(from);
         config.remove(from);
         config.put(to, r);
+        config.setProject(to, project);
         if (from.equals(config.defaultRemote())) {
             config.setDefaultRemote(to);
         }

@@ -37,6 +37,8 @@ public final class RemoteConfig {
 
     private final Path dir;
     private final SortedMap<String, Remote> remotes = new TreeMap<>();
+    /** The current project of each remote (LXD's {@code project} key of a remote); absent: {@code default}. */
+    private final Map<String, String> projects = new TreeMap<>();
     private String defaultRemote = LOCAL;
     private ObjectNode document;
 
@@ -92,6 +94,10 @@ public final class RemoteConfig {
             }
             c.remotes.put(e.getKey(), new Remote(addr, r.path("protocol").asText("lxd"), authType,
                     r.path("public").asBoolean(false)));
+            String project = r.path("project").asText("");
+            if (!project.isEmpty()) {
+                c.projects.put(e.getKey(), project);
+            }
         }
         c.remotes.putIfAbsent(LOCAL, localRemote());
         String def = doc.path("default-remote").asText("");
@@ -115,6 +121,10 @@ public final class RemoteConfig {
             }
             n.put("protocol", r.protocol());
             n.put("public", r.isPublic());
+            String project = projects.get(name);
+            if (project != null && !project.isEmpty()) {
+                n.put("project", project);
+            }
         });
         doc.set("remotes", rs);
         if (!doc.has("aliases")) {
@@ -163,6 +173,21 @@ public final class RemoteConfig {
 
     public void remove(String name) {
         remotes.remove(name);
+        projects.remove(name);
+    }
+
+    /** The current project of a remote ({@code jlxc project switch}), {@code default} when none was chosen. */
+    public String project(String name) {
+        return projects.getOrDefault(name, "default");
+    }
+
+    public void setProject(String name, String project) {
+        require(name);
+        if (project == null || project.isEmpty() || project.equals("default")) {
+            projects.remove(name);
+        } else {
+            projects.put(name, project);
+        }
     }
 
     /** Where the pinned certificate of an HTTPS remote lives. */

@@ -1,0 +1,128 @@
+package io.jlxd.tests;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LXD's own clients and projects, through the {@link ContractProxy}: Debian's {@code lxc} 5.0.2 ({@code project
+ * create/list/switch/show/set/info/delete}, {@code --project X launch/list/exec/delete}, {@code list
+ * --all-projects}) and pylxd 2.2, which has no projects model: a Python user reaches them through
+ * {@code client.api.projects} and {@code params={"project": ...}}.
+ */
+class LxcProjectsTest extends DaemonTestBase {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static LxdClients lxd;
+
+    @BeforeAll
+    static void importImage() {
+        LxdClients.assumeInstalled("/usr/bin/lxc", "lxd-client");
+        Instances.openTempRoot(daemon);
+        lxd = LxdClients.start(daemon);
+        lxd.ok("image", "import", Instances.busyboxImage().toString(), "--alias", "bb");
+    }
+
+    @AfterAll
+    static void closeClients() throws IOException {
+        try {
+            for (String p : List.of("lp1", "pyp")) {
+                for (String n : List.of("c1", "py1")) {
+                    given().queryParam("project", p).contentType("application/json").body("{\"action\":\"stop\",\"force\":true}")
+                            .when().put("/1.0/instances/" + n + "/state");
+                }
+            }
+            Instances.cleanup(daemon);
+        } finally {
+            if (lxd != null) {
+                lxd.close();
+                lxd = null;
+            }
+        }
+    }
+
+    private static List<String> lines(String s) {
+        return Arrays.stream(s.split("\n")).filter(l -> !l.isBlank()).toList();
+    }
+
+    private void checkContract() {
+        List<String> violations = lxd.takeViolations();
+        assertTrue(violations.isEmpty(), () -> violations.size() + " contract violation(s):\n" + String.join("\n", violations));
+    }
+
+    @Test
+    void lxcProjectLifecycle() throws Exception {
+        lxd.ok("project", "create", "lp1", "-c", "limits.instances=2");
+        String list = lxd.ok("project", "list", "--format", "csv").stdout();
+        assertTrue(list.contains("default (current)") && list.contains("lp1"), list);
+        JsonNode shown = YAML.readTree(lxd.ok("project", "show", "lp1").stdout());
+        assertEquals("2", shown.get("config").get("limits.instances").asText());
+        lxd.ok("project", "set", "lp1", "limits.memory=256MiB");
+        assertEquals("256MiB\n", lxd.ok("project", "get", "lp1", "limits.memory").stdout());
+        lxd.ok("project", "unset", "lp1", "limits.memory");
+
+        // the same name in default and in lp1, launched through --project and through switch
+        lxd.ok("launch", "bb", "c1");
+        lxd.ok("--project", "lp1", "launch", "bb", "c1");
+        assertEquals(List.of("c1,RUNNING"), lines(lxd.ok("--project", "lp1", "list", "-c", "ns", "--format", "csv").stdout()));
+        lxd.ok("project", "switch", "lp1");
+        assertTrue(Files.readString(lxd.conf.resolve("config.yml")).contains("project: lp1"));
+        assertEquals("c1\n", lxd.ok("exec", "c1", "--", "hostname").stdout());
+        String info = lxd.ok("project", "info", "lp1").stdout();
+        assertTrue(info.contains("INSTANCES") && info.contains("| 2 ") && info.contains("| 1 "), info);
+        String all = lxd.ok("list", "--all-projects", "-c", "ens", "--format", "csv").stdout();
+        assertEquals(List.of("default,c1,RUNNING", "lp1,c1,RUNNING"), lines(all).stream().sorted().toList());
+        assertNotEquals(Instances.state("c1").get("pid").asLong(),
+                Instances.json(given().queryParam("project", "lp1").when().get("/1.0/instances/c1/state")).get("metadata").get("pid").asLong());
+
+        // limits: lp1 holds at most two instances
+        lxd.ok("init", "bb", "c2");
+        LxdClients.Result third = lxd.lxc(null, "init", "bb", "c3");
+        assertEquals(1, third.exitCode(), third::toString);
+        assertTrue(third.stderr().contains("Reached maximum number of instances in project \"lp1\""), third::toString);
+
+        // a project with instances cannot go
+        LxdClients.Result busy = lxd.lxc(null, "project", "delete", "lp1");
+        assertEquals(1, busy.exitCode(), busy::toString);
+        assertTrue(busy.stderr().contains("Only empty projects can be removed"), busy::toString);
+        lxd.ok("delete", "--force", "c1");
+        lxd.ok("delete", "c2");
+        lxd.ok("project", "switch", "default");
+        assertEquals(List.of("c1,RUNNING"), lines(lxd.ok("list", "-c", "ns", "--format", "csv").stdout()));
+        lxd.ok("delete", "--force", "c1");
+        lxd.ok("project", "delete", "lp1");
+        assertEquals(List.of("default (current)"),
+                lines(lxd.ok("project", "list", "--format", "csv").stdout()).stream().map(l -> l.split(",")[0]).toList());
+        LxdClients.Result bad = lxd.lxc(null, "project", "create", "bad/name");
+        assertEquals(1, bad.exitCode(), bad::toString);
+        checkContract();
+    }
+
+    @Test
+    void pylxdReachesProjectsThroughTheApi() throws IOException {
+        LxdClients.assumeInstalled("/usr/lib/python3/dist-packages/pylxd/__init__.py", "python3-pylxd");
+        Path script = lxd.dir.resolve("pylxd_projects.py");
+        try (InputStream in = LxcProjectsTest.class.getResourceAsStream("/pylxd_projects.py")) {
+            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        LxdClients.Result r = lxd.run(List.of("/usr/bin/python3", script.toString()), null,
+                Map.of("LXD_DIR", lxd.dir.toString(), "PYTHONDONTWRITEBYTECODE", "1"));
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().contains("ok done"), r::toString);
+        checkContract();
+    }
+}

@@ -1,0 +1,114 @@
+package io.jlxd.tests;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code jlxc project ...} and the global {@code --project} against the real daemon: create, list, show, set, get,
+ * unset, switch (the remote's project in config.yml), info, rename, delete; instances of the same name in two
+ * projects, {@code list --all-projects}, limits and LXD's refusals.
+ */
+class ProjectCliTest extends DaemonTestBase {
+    private static Path conf;
+
+    @BeforeAll
+    static void importImage() throws IOException {
+        Instances.openTempRoot(daemon);
+        String fp = Instances.importImage(Instances.busyboxImage());
+        Response alias = given().contentType("application/json").body(toJson(Map.of("name", "busybox", "target", fp)))
+                .when().post("/1.0/images/aliases");
+        assertEquals(200, alias.statusCode(), alias::asString);
+        conf = Files.createTempDirectory("jlxc-project-conf");
+    }
+
+    @AfterAll
+    static void cleanup() throws IOException {
+        if (daemon != null && daemon.isAlive()) {
+            for (String p : List.of("jp1", "jp2")) {
+                given().queryParam("project", p).contentType("application/json").body("{\"action\":\"stop\",\"force\":true}")
+                        .when().put("/1.0/instances/c1/state");
+                Response d = given().queryParam("project", p).when().delete("/1.0/instances/c1");
+                if (d.statusCode() == 202) {
+                    Instances.await(d);
+                }
+                given().when().delete("/1.0/projects/" + p);
+            }
+            Instances.cleanup(daemon);
+        }
+        if (conf != null) {
+            JlxdDaemon.deleteTree(conf);
+        }
+    }
+
+    private static Jlxc.Result jlxc(String... args) {
+        return Jlxc.runWithEnv(daemon.dataDir(), Map.of("JLXC_CONF", conf.toString()), null, args);
+    }
+
+    private static Jlxc.Result ok(String... args) {
+        Jlxc.Result r = jlxc(args);
+        assertEquals(0, r.exitCode(), r::toString);
+        return r;
+    }
+
+    private static Jlxc.Result fails(String message, String... args) {
+        Jlxc.Result r = jlxc(args);
+        assertEquals(1, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains(message), r::toString);
+        return r;
+    }
+
+    private static List<String> lines(String s) {
+        return Arrays.stream(s.split("\n")).filter(l -> !l.isBlank()).toList();
+    }
+
+    @Test
+    void projectsFromTheCommandLine() throws IOException {
+        assertEquals("Project jp1 created\n", ok("project", "create", "jp1", "-c", "limits.instances=1").stdout());
+        assertEquals(List.of("default (current),YES,YES,YES,NO,Default LXD project,1", "jp1,NO,NO,NO,NO,,0"),
+                lines(ok("project", "list", "--format", "csv").stdout()));
+        assertTrue(ok("project", "show", "jp1").stdout().contains("limits.instances: \"1\""), () -> jlxc("project", "show", "jp1").stdout());
+        ok("project", "set", "jp1", "user.team=blue");
+        assertEquals("blue\n", ok("project", "get", "jp1", "user.team").stdout());
+        ok("project", "unset", "jp1", "user.team");
+        assertEquals("\n", ok("project", "get", "jp1", "user.team").stdout());
+        fails("Project names may not contain slashes", "project", "create", "bad/name");
+        fails("Project not found", "--project", "nope", "list");
+
+        // the same name in default and in jp1
+        ok("launch", "busybox", "c1");
+        ok("--project", "jp1", "launch", "busybox", "c1");
+        assertEquals(List.of("c1,RUNNING"), lines(ok("--project", "jp1", "list", "-c", "ns", "--format", "csv").stdout()));
+        ok("project", "switch", "jp1");
+        assertTrue(Files.readString(conf.resolve("config.yml")).contains("project: jp1"));
+        assertEquals(List.of("default,YES,YES,YES,NO,Default LXD project,2", "jp1 (current),NO,NO,NO,NO,,1"),
+                lines(ok("project", "list", "--format", "csv").stdout()));
+        assertEquals("c1\n", ok("exec", "c1", "--", "hostname").stdout());
+        assertEquals(List.of("default,c1", "jp1,c1"), lines(ok("list", "--all-projects", "-c", "en", "--format", "csv").stdout()));
+        String info = ok("project", "info", "jp1", "--format", "csv").stdout();
+        assertTrue(lines(info).contains("INSTANCES,1,1") && lines(info).contains("MEMORY,UNLIMITED,0B"), info);
+        fails("Reached maximum number of instances in project \"jp1\"", "init", "busybox", "c2");
+        fails("Only empty projects can be removed", "project", "delete", "jp1");
+        fails("Only empty projects can be renamed", "project", "rename", "jp1", "jp2");
+
+        ok("delete", "--force", "c1");
+        assertEquals(List.of("c1"), lines(ok("--project", "default", "list", "-c", "n", "--format", "csv").stdout()));
+        ok("project", "switch", "default");
+        ok("delete", "--force", "c1");
+        assertEquals("Project jp1 renamed to jp2\n", ok("project", "rename", "jp1", "jp2").stdout());
+        assertEquals("Project jp2 deleted\n", ok("project", "delete", "jp2").stdout());
+        assertEquals(List.of("default (current),YES,YES,YES,NO,Default LXD project,1"), lines(ok("project", "list", "--format", "csv").stdout()));
+        fails("'default' project cannot be deleted", "project", "delete", "default");
+    }
+}
