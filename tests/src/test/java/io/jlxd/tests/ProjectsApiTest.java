@@ -223,6 +223,14 @@ class ProjectsApiTest extends DaemonTestBase {
         ok(given().queryParam("project", "p1").contentType("application/json").body("{\"name\":\"c2\"}").when().post("/1.0/instances/c1"));
         assertEquals("p1", instanceIn("p1", "c2").get("project").asText());
         assertTrue(Files.isDirectory(daemon.dataDir().resolve("storage-pools/default/containers/p1_c2")));
+        // publishing names the instance in its project (the image goes to the images every project shares)
+        Response pub = given().queryParam("project", "p1").contentType("application/json")
+                .body(toJson(Map.of("source", Map.of("type", "instance", "name", "c2")))).when().post("/1.0/images");
+        String published = ok(pub).get("metadata").get("fingerprint").asText();
+        assertEquals(200, given().when().get("/1.0/images/" + published).statusCode());
+        ok(given().when().delete("/1.0/images/" + published));
+        assertError(given().contentType("application/json").body(toJson(Map.of("source", Map.of("type", "instance", "name", "c2"))))
+                .when().post("/1.0/images"), 404);
         ok(given().queryParam("project", "p1").when().delete("/1.0/instances/c2"));
         ok(given().when().delete("/1.0/instances/c1"));
         assertEquals(200, given().when().delete("/1.0/projects/p1").statusCode());

@@ -72,6 +72,13 @@ class ProjectsTrustTest extends DaemonTestBase {
             assertEquals(403, t.send("DELETE", "/1.0/instances/c1?project=tb", null).status());
             assertEquals(403, t.send("PUT", "/1.0/instances/c1/state?project=tb", "{\"action\":\"start\"}").status());
             assertEquals(403, t.send("POST", "/1.0/instances?project=tb", toJson(Map.of("name", "x", "source", Map.of("type", "none")))).status());
+            // no host path, and no custom volume of default's, even in its own project
+            HttpsClient.Answer host = t.send("POST", "/1.0/instances?project=ta", toJson(Map.of("name", "x", "source", Map.of("type", "none"),
+                    "devices", Map.of("h", Map.of("type", "disk", "source", "/etc", "path", "/mnt")))));
+            assertEquals(403, host.status(), host::toString);
+            HttpsClient.Answer vol = t.send("POST", "/1.0/instances?project=ta", toJson(Map.of("name", "x", "source", Map.of("type", "none"),
+                    "devices", Map.of("v", Map.of("type", "disk", "pool", "default", "source", "v1", "path", "/mnt")))));
+            assertEquals(403, vol.status(), vol::toString);
             // it works in its own project
             HttpsClient.Answer created = t.send("POST", "/1.0/instances?project=ta", toJson(Map.of("name", "c2", "source", Map.of("type", "none"))));
             assertEquals(202, created.status(), created::toString);

@@ -130,9 +130,17 @@ public final class JlxdClient implements Closeable {
 
     /** Subscribes to {@code /1.0/events}, optionally only to some event types. */
     public EventStream events(Collection<String> types) throws IOException {
+        return events(types, false);
+    }
+
+    /** Subscribes to {@code /1.0/events} of this client's project, or of every project ({@code all-projects=true}). */
+    public EventStream events(Collection<String> types, boolean allProjects) throws IOException {
         String path = Paths.EVENTS;
         if (types != null && !types.isEmpty()) {
             path += "?type=" + URLEncoder.encode(String.join(",", types), StandardCharsets.UTF_8);
+        }
+        if (allProjects) {
+            path += (path.indexOf('?') >= 0 ? "&" : "?") + "all-projects=true";
         }
         return new EventStream(websocket(path));
     }

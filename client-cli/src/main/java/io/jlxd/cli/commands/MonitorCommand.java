@@ -30,6 +30,9 @@ public final class MonitorCommand implements Callable<Integer> {
             description = "Event type to listen for: operation, lifecycle or logging (repeatable; default all)")
     List<String> types = new ArrayList<>();
 
+    @Option(names = "--all-projects", description = "Show events from all projects")
+    boolean allProjects;
+
     @Option(names = "--pretty", description = "Pretty rendering: YAML blocks instead of JSON lines")
     boolean pretty;
 
@@ -54,7 +57,7 @@ public final class MonitorCommand implements Callable<Integer> {
                 }
             }
         }
-        try (EventStream events = ctx.client().events(wanted)) {
+        try (EventStream events = ctx.client().events(wanted, allProjects)) {
             JsonNode event;
             while ((event = events.next()) != null) {
                 if (!wanted.isEmpty() && !wanted.contains(event.path("type").asText())) {

@@ -63,6 +63,11 @@ public final class ImagePublisher {
 
     /** Checks the request (4xx before any operation) and starts the publishing operation. */
     public Op publish(ImagesPost body, EventBus.Requestor who) {
+        return publish(io.jlxd.api.project.ProjectNames.DEFAULT, body, who);
+    }
+
+    /** Publishes an instance (or snapshot) of {@code project}; the image goes to the images every project shares. */
+    public Op publish(String project, ImagesPost body, EventBus.Requestor who) {
         Object typeObj = body.source().get("type");
         String type = typeObj == null ? "" : typeObj.toString();
         Object nameObj = body.source().get("name");
@@ -92,6 +97,10 @@ public final class ImagePublisher {
         if (instance.isEmpty()) {
             throw ApiException.badRequest("The source needs a \"name\"");
         }
+        if (instance.indexOf('_') >= 0) {
+            throw ApiException.notFound("Instance not found");
+        }
+        instance = io.jlxd.daemon.project.ProjectKeys.key(project, instance);
         InstanceTable.Row row = instances.row(instance);
         String compression = body.compressionAlgorithm() == null || body.compressionAlgorithm().isEmpty()
                 ? "gzip" : body.compressionAlgorithm();

@@ -73,7 +73,7 @@ public final class ImageRoutes {
             ImagesPost body = req.bodyAs(ImagesPost.class);
             Object source = body.source() == null ? null : body.source().get("type");
             if ("instance".equals(source) || "container".equals(source) || "snapshot".equals(source)) {
-                return Reply.async(publisher.publish(body, req.caller().requestor()).view());
+                return Reply.async(publisher.publish(req.project(), body, req.caller().requestor()).view());
             }
             throw ApiException.badRequest("image servers are not supported (no network); upload the image"
                     + (source == null ? "" : " (source type \"" + source + "\")"));

@@ -72,7 +72,7 @@ public final class ServerRoutes {
         ServerEnvironment env = new ServerEnvironment(
                 https.addresses(), List.of(host.architecture()), certificate.current().pem(), certificate.current().fingerprint(),
                 "lxc", facts.lxcVersion(), facts.firewall(), "Linux", host.architecture(), host.kernelVersion(),
-                host.osName(), host.osVersion(), "default", "jlxd", false, "full-mesh", host.hostname(),
+                host.osName(), host.osVersion(), req.project(), "jlxd", false, "full-mesh", host.hostname(),
                 ProcessHandle.current().pid(), VERSION, "dir", facts.storageDrivers().getFirst().version(),
                 facts.storageDrivers(), facts.criuVersion(), CGROUPS.get(), HostFeatures.kernel(host.kernelVersion()), lxcFeatures());
         return Reply.sync(new Server(current, ApiExtensions.ALL, "stable", "1.0", "trusted", List.of("tls"), false, env),

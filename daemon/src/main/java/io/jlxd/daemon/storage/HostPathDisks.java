@@ -35,9 +35,12 @@ public final class HostPathDisks {
                 && !"/".equals(d.get("path"));
     }
 
-    /** Whether {@code caller} may give host-path disks: fully trusted clients only (every trusted client, today). */
+    /**
+     * Whether {@code caller} may give host-path disks: fully trusted clients only (a certificate restricted to projects
+     * may not, whatever its projects' restricted.devices.disk says).
+     */
     public static boolean allowed(ApiRequest.Caller caller) {
-        return caller.trusted();
+        return caller.fullyTrusted();
     }
 
     /** 403 when {@code devices} hold a host-path disk and the caller may not give one. */
@@ -45,9 +48,17 @@ public final class HostPathDisks {
         if (devices == null || allowed(caller)) {
             return;
         }
+        boolean defaultsVolumes = caller.mayUseProject(ApiRequest.DEFAULT_PROJECT);
         for (Map.Entry<String, Map<String, String>> e : devices.entrySet()) {
-            if (e.getValue() != null && isHostPath(e.getValue())) {
+            Map<String, String> d = e.getValue();
+            if (d != null && isHostPath(d)) {
                 throw ApiException.forbidden("Device \"" + e.getKey() + "\": host-path disks need a fully trusted client");
+            }
+            // custom volumes are the default project's (features.storage.volumes is off elsewhere): a client confined
+            // to other projects attaches none of them
+            if (d != null && !defaultsVolumes && "disk".equals(d.get("type")) && !d.getOrDefault("source", "").isEmpty()) {
+                throw ApiException.forbidden("Device \"" + e.getKey() + "\": custom volumes belong to the default project,"
+                        + " which this certificate may not use");
             }
         }
     }
