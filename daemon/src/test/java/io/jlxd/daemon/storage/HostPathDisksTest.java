@@ -51,8 +51,17 @@ class HostPathDisksTest {
         ApiException e = assertThrows(ApiException.class, () -> HostPathDisks.checkAccess(
                 new ApiRequest.Caller(false, "tls", "127.0.0.1", null), devices));
         assertEquals(403, e.status());
-        HostPathDisks.checkAccess(new ApiRequest.Caller(false, "tls", "127.0.0.1", null),
-                Map.of("v", Map.of("type", "disk", "source", "vol", "pool", "default", "path", "/mnt")));
+        ApiRequest.Caller inDefault = ApiRequest.Caller.tls("127.0.0.1", null,
+                new io.jlxd.api.Certificate("t", "client", true, List.of("default"), "pem", "f".repeat(64), ""));
+        ApiRequest.Caller elsewhere = ApiRequest.Caller.tls("127.0.0.1", null,
+                new io.jlxd.api.Certificate("t", "client", true, List.of("p1"), "pem", "f".repeat(64), ""));
+        assertEquals(403, assertThrows(ApiException.class, () -> HostPathDisks.checkAccess(inDefault, devices)).status(),
+                "a certificate restricted to projects gives no host path");
+        // custom volumes are default's: a client that may use default attaches them, one confined elsewhere doesn't
+        Map<String, Map<String, String>> volume = Map.of("v", Map.of("type", "disk", "source", "vol", "pool", "default", "path", "/mnt"));
+        HostPathDisks.checkAccess(ApiRequest.Caller.unix(), volume);
+        HostPathDisks.checkAccess(inDefault, volume);
+        assertEquals(403, assertThrows(ApiException.class, () -> HostPathDisks.checkAccess(elsewhere, volume)).status());
     }
 
     @Test
