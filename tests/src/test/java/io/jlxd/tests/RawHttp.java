@@ -27,15 +27,21 @@ public final class RawHttp {
     }
 
     public static Answer request(Path socket, String method, String path, String body, int timeoutMs) throws IOException {
+        return request(socket, method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), "application/json", timeoutMs);
+    }
+
+    /** The same with a body of any content type (e.g. an image upload). */
+    public static Answer request(Path socket, String method, String path, byte[] body, String contentType, int timeoutMs)
+            throws IOException {
         try (UnixSocket s = new UnixSocket(socket)) {
             s.setSoTimeout(timeoutMs);
-            byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            byte[] payload = body == null ? new byte[0] : body;
             StringBuilder head = new StringBuilder();
             head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                     .append("Host: localhost\r\n")
                     .append("Connection: close\r\n");
             if (body != null) {
-                head.append("Content-Type: application/json\r\n").append("Content-Length: ").append(payload.length).append("\r\n");
+                head.append("Content-Type: ").append(contentType).append("\r\n").append("Content-Length: ").append(payload.length).append("\r\n");
             }
             head.append("\r\n");
             OutputStream out = s.getOutputStream();
