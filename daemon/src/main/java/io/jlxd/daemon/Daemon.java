@@ -184,6 +184,12 @@ public final class Daemon implements AutoCloseable {
             if (!repaired.isEmpty()) {
                 LOG.warning("start-up recovery:" + (repaired.startsWith(" ") ? "" : " ") + repaired);
             }
+            // garbage collection by reachability: once now, then after every failed operation (at a quiet moment)
+            io.jlxd.daemon.gc.GarbageCollector gc = new io.jlxd.daemon.gc.GarbageCollector(dir.root(), instanceTable,
+                    new NetworkTable(db), driver, pools, warnings, ManagedNetworks.ownerMark(dir.root()));
+            gc.collect();
+            gc.startBackground(io.jlxd.daemon.ops.ActivityGate.GLOBAL, operations);
+            operations.onFailure(gc::request);
             SnapshotScheduler scheduler = new SnapshotScheduler(snapshots);
             WsOperations sockets = new WsOperations();
             ExecTargets execTargets = new InstanceExecTargets(instances);

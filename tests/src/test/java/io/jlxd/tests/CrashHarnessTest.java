@@ -56,6 +56,7 @@ class CrashHarnessTest {
     private int kills;
     private int recoveryKills;
     private final Map<String, Integer> opCounts = new TreeMap<>();
+    private final Map<String, Integer> durations = new TreeMap<>();
     private final List<String> findings = new ArrayList<>();
 
     @BeforeAll
@@ -100,7 +101,9 @@ class CrashHarnessTest {
             for (int i = 0; i < before; i++) {
                 Op op = pick();
                 if (op != null) {
+                    long t0 = System.nanoTime();
                     Outcome o = op.run();
+                    durations.put(op.kind, (int) Math.max(1, (System.nanoTime() - t0) / 1_000_000));
                     record(op, o, round);
                 }
             }
@@ -134,7 +137,9 @@ class CrashHarnessTest {
                 }
             });
         }
-        int delay = rnd.nextInt(op == null ? 50 : op.killWindowMs);
+        // kill somewhere within the time this kind of operation took when it last completed (or its default)
+        int window = op == null ? 50 : Math.max(20, durations.getOrDefault(op.kind, op.killWindowMs) * 6 / 5);
+        int delay = rnd.nextInt(window);
         Thread.sleep(delay); // the kill moment is random on purpose: this is the fault, not a wait for a condition
         daemon.crash();
         kills++;

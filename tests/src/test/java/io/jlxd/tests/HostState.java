@@ -204,6 +204,11 @@ final class HostState {
         return lines;
     }
 
+    /** Runs a changing statement on the daemon's database: only while the daemon is stopped. */
+    void sqlWrite(String statement) {
+        run("sqlite3", "-cmd", ".timeout 5000", dataDir.resolve("database/local.db").toString(), statement);
+    }
+
     private static List<JsonNode> ipJson(String... args) {
         List<String> cmd = new ArrayList<>(List.of("ip", "-json", "-details"));
         cmd.addAll(List.of(args));

@@ -103,10 +103,16 @@ public final class Dispatcher implements Handler {
                 if (!found.endpoint().access().allows(caller, project.isEmpty() ? ApiRequest.DEFAULT_PROJECT : project)) {
                     throw ApiException.forbidden(caller.trusted() ? "Certificate is restricted" : "not authorized");
                 }
-                if (!method.equals(Method.GET) && !method.equals(Method.HEAD)) {
-                    AUDIT.info(method.text() + " " + path + " by " + caller.describe());
+                if (method.equals(Method.GET) || method.equals(Method.HEAD)) {
+                    yield found.endpoint().handler().handle(toApiRequest(req, method, path, found.params(), caller));
                 }
-                yield found.endpoint().handler().handle(toApiRequest(req, method, path, found.params(), caller));
+                AUDIT.info(method.text() + " " + path + " by " + caller.describe());
+                io.jlxd.daemon.ops.ActivityGate.GLOBAL.enter(); // the garbage collector waits for a quiet moment
+                try {
+                    yield found.endpoint().handler().handle(toApiRequest(req, method, path, found.params(), caller));
+                } finally {
+                    io.jlxd.daemon.ops.ActivityGate.GLOBAL.exit();
+                }
             }
         };
     }

@@ -109,7 +109,7 @@ public final class ManagedNetworks implements NetworkAttachments {
     }
 
     /** The mark a bridge of this daemon carries in its alias: "jlxd:" and a hash of the data directory. */
-    static String ownerMark(Path dataDir) {
+    public static String ownerMark(Path dataDir) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(dataDir.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
             return "jlxd:" + HexFormat.of().formatHex(h, 0, 6);
