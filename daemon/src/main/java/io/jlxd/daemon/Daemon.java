@@ -82,6 +82,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -112,6 +114,7 @@ public final class Daemon implements AutoCloseable {
     private final LxcContainerDriver driver;
     private final ProxyDevices proxies;
     private ManagedNetworks networks;
+    private HttpsListener metricsListener;
 
     private Daemon(DataDir dir, Database db, EventBus events, Operations operations, ServerConfig config,
                    HttpsListener https, WebServer unix, SnapshotScheduler scheduler, LxcContainerDriver driver,
@@ -193,7 +196,7 @@ public final class Daemon implements AutoCloseable {
             SnapshotScheduler scheduler = new SnapshotScheduler(snapshots);
             WsOperations sockets = new WsOperations();
             ExecTargets execTargets = new InstanceExecTargets(instances);
-            Router router = new Router(Endpoints.all(new Endpoints.Routes(
+            List<io.jlxd.daemon.http.Endpoint> endpoints = Endpoints.all(new Endpoints.Routes(
                     new ServerRoutes(config, host, probes, cert, https, events),
                     new OperationRoutes(operations),
                     new CertificateRoutes(trust, tokens, cert, https, config, events, ApiRequest.DEFAULT_PROJECT::equals),
@@ -213,7 +216,8 @@ public final class Daemon implements AutoCloseable {
                     new MetricsRoutes(new Metrics(instances, pools, operations)),
                     new NetworkRoutes(networks, events),
                     new NetworkForwardRoutes(new NetworkForwards(networks), events),
-                    new io.jlxd.daemon.routes.WarningRoutes(warnings))));
+                    new io.jlxd.daemon.routes.WarningRoutes(warnings)));
+            Router router = new Router(endpoints);
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);
@@ -223,10 +227,21 @@ public final class Daemon implements AutoCloseable {
                 LOG.warning("HTTPS listener not started (" + ServerConfigKeys.HTTPS_ADDRESS + "="
                         + config.get(ServerConfigKeys.HTTPS_ADDRESS) + "): " + e.getMessage());
             }
+            // core.metrics_address: LXD's separate metrics server (GET /, /1.0 and /1.0/metrics only, same trust)
+            HttpsListener metricsListener = new HttpsListener(cert, trust, events, ServerConfigKeys.METRICS_ADDRESS, "metrics listener");
+            metricsListener.router(new Router(endpoints.stream().filter(e -> e.method() == io.helidon.http.Method.GET
+                    && List.of("/", "/1.0", "/1.0/metrics").contains(e.path())).toList()));
+            try {
+                metricsListener.apply(Map.of(), Map.of(ServerConfigKeys.METRICS_ADDRESS, config.get(ServerConfigKeys.METRICS_ADDRESS)));
+            } catch (Exception e) {
+                LOG.warning("metrics listener not started (" + ServerConfigKeys.METRICS_ADDRESS + "="
+                        + config.get(ServerConfigKeys.METRICS_ADDRESS) + "): " + e.getMessage());
+            }
+            config.addApplier(metricsListener);
             // open trust tokens are operations again before the socket answers (a client must not see them missing)
             tokens.restore(cert.current().fingerprint(), https.addresses());
             WebServer unix = startUnix(dir.socket(), o.group(), router, events, sockets);
-            CertificateReload.onSighup(cert, https);
+            CertificateReload.onSighup(cert, https, metricsListener);
             LOG.info("jlxd " + ServerRoutes.VERSION + " ready on " + dir.socket() + " (pid " + ProcessHandle.current().pid()
                     + ", " + uptimeMs() + " ms after main)");
             proxies.startAll();
@@ -234,6 +249,7 @@ public final class Daemon implements AutoCloseable {
             scheduler.start();
             Daemon daemon = new Daemon(dir, db, events, operations, config, https, unix, scheduler, driver, proxies);
             daemon.networks = networks;
+            daemon.metricsListener = metricsListener;
             return daemon;
         } catch (Exception | Error e) {
             dir.close();
@@ -278,6 +294,9 @@ public final class Daemon implements AutoCloseable {
         LOG.info("jlxd shutting down");
         scheduler.stop();
         https.stop();
+        if (metricsListener != null) {
+            metricsListener.stop();
+        }
         unix.stop();
         try {
             long timeout = Long.parseLong(config.get(ServerConfigKeys.SHUTDOWN_TIMEOUT));

@@ -284,7 +284,14 @@ public final class GarbageCollector {
                     Bridge.delete(g.name());
                 }
             }
-            case NETWORK_FILES -> deleteTree(dataDir.resolve("networks").resolve(g.name()));
+            case NETWORK_FILES -> {
+                Path dir = dataDir.resolve("networks").resolve(g.name());
+                if (Files.exists(dir.resolve(io.jlxd.daemon.network.ManagedNetworks.CREATING_BRIDGE))
+                        && Bridge.isBridge(g.name()) && Bridge.owner(g.name()).isEmpty()) {
+                    Bridge.delete(g.name()); // made by an interrupted creation of this daemon, never marked
+                }
+                deleteTree(dir);
+            }
             case DEFINITION -> {
                 if (driver.exists(g.name())) {
                     driver.delete(g.name());
