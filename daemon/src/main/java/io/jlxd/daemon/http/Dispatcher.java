@@ -129,6 +129,23 @@ public final class Dispatcher implements Handler {
                 req.content().hasEntity() ? req.content().inputStream() : java.io.InputStream.nullInputStream(), caller);
     }
 
+    /**
+     * LXD's error envelope for what the HTTP layer refuses before a request reaches the dispatcher (a request line or
+     * headers too long, a malformed request): Helidon's direct handlers answer with it instead of an empty page.
+     */
+    public static io.helidon.http.DirectHandler transportErrors() {
+        return (req, event, status, headers, message) -> {
+            String text = status.reasonPhrase();
+            if (message != null && !message.isBlank()) {
+                String clean = message.replaceAll("[\\p{Cntrl}]", " ").strip();
+                text += ": " + (clean.length() > 200 ? clean.substring(0, 200) : clean);
+            }
+            return io.helidon.http.DirectHandler.TransportResponse.builder().status(status).headers(headers)
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .entity(bytes(Response.error(status.code(), text))).keepAlive(event.keepAlive()).build();
+        };
+    }
+
     private static Reply error(int status, String message) {
         return errorRaw(status, message);
     }
