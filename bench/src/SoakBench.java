@@ -31,7 +31,8 @@ public final class SoakBench {
     private final int clients;
     private final int containers;
     private final long pid;
-    private final long deadline;
+    private final long seconds;
+    private long deadline;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Map<String, List<Double>> latencies = new ConcurrentHashMap<>();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -42,7 +43,7 @@ public final class SoakBench {
         this.clients = clients;
         this.containers = containers;
         this.pid = pid;
-        this.deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        this.seconds = seconds;
     }
 
     public static void main(String[] a) throws Exception {
@@ -52,6 +53,7 @@ public final class SoakBench {
     private void run() throws Exception {
         setUp();
         long[] before = sample(true);
+        deadline = System.nanoTime() + seconds * 1_000_000_000L; // the clock starts once the containers run
         Thread sampler = Thread.ofPlatform().daemon().start(() -> {
             while (System.nanoTime() < deadline) {
                 try {
@@ -89,7 +91,12 @@ public final class SoakBench {
 
     private void work(int id) throws IOException {
         Random r = new Random(id);
-        Client c = new Client(socket);
+        try (Client c = new Client(socket)) {
+            work(id, r, c);
+        }
+    }
+
+    private void work(int id, Random r, Client c) {
         long n = 0;
         while (System.nanoTime() < deadline) {
             String ct = "soak" + r.nextInt(containers);
@@ -150,9 +157,14 @@ public final class SoakBench {
         }
     }
 
-    private final class Client extends BenchClient {
+    private final class Client extends BenchClient implements AutoCloseable {
         Client(String socket) throws IOException {
             super(socket);
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close(); // an open keep-alive connection is a descriptor of the daemon's too
         }
 
         Result expect200(String method, String path, String body) throws IOException {
@@ -202,8 +214,7 @@ public final class SoakBench {
         for (int t = 0; t < 4; t++) {
             int first = t;
             ts.add(Thread.ofPlatform().start(() -> {
-                try {
-                    Client c = new Client(socket);
+                try (Client c = new Client(socket)) {
                     for (int i = first; i < containers; i += 4) {
                         c.call("POST", "/1.0/instances", "{\"name\":\"soak" + i + "\",\"source\":{\"type\":\"image\",\"alias\":\"busybox\"},\"start\":true}");
                     }
@@ -218,7 +229,12 @@ public final class SoakBench {
     }
 
     private void settle() throws IOException {
-        Client c = new Client(socket);
+        try (Client c = new Client(socket)) {
+            settle(c);
+        }
+    }
+
+    private void settle(Client c) throws IOException {
         for (int i = 0; i < containers; i++) {
             String ct = "soak" + i;
             c.call("PUT", "/1.0/instances/" + ct + "/state", "{\"action\":\"unfreeze\"}");

@@ -21,7 +21,8 @@ import java.util.logging.Logger;
  * rename): its row, snapshot rows and snapshot volumes are removed;</li>
  * <li>a snapshot row without a volume is removed (cannot happen with the order used, but a volume lost by hand);</li>
  * <li>a snapshot volume without a row is an interrupted snapshot or deletion: it is removed;</li>
- * <li>an instance whose liblxc definition is missing (a deletion killed after that first step) is defined again.</li>
+ * <li>an instance whose liblxc definition is missing (a deletion killed after that first step) is defined again;</li>
+ * <li>an instance left frozen by an interrupted snapshot or copy ({@link Frozen#journal}) is unfrozen.</li>
  * </ol>
  */
 public final class SnapshotRecovery {
@@ -50,6 +51,10 @@ public final class SnapshotRecovery {
                     im.table().delete(name);
                     done.append(" unfinished instance ").append(name).append(" removed;");
                     continue;
+                }
+                if (Frozen.recover(im, name)) {
+                    LOG.warning("instance " + name + " was left frozen by an interrupted snapshot or copy: unfrozen");
+                    done.append(" ").append(name).append(" unfrozen;");
                 }
                 if (!im.driver().exists(name)) {
                     // the definition is derived from the row: a deletion killed after removing it leaves the instance
