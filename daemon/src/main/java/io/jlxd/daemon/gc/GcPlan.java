@@ -79,8 +79,31 @@ public final class GcPlan {
         }
     }
 
+    /**
+     * True when rows and observed names do not overlap at all although both exist: the names on disk are then not the
+     * rows' names (another naming, e.g. project prefixes of a newer layout) and nothing of that kind may be collected.
+     */
+    static boolean disjoint(Set<String> rows, Set<String> observed) {
+        return !rows.isEmpty() && !observed.isEmpty() && observed.stream().noneMatch(rows::contains);
+    }
+
     /** Everything observed that no root reaches, in sweeping order. */
     public static List<Garbage> plan(Roots r, Observed o) {
+        List<Garbage> out = planUnguarded(r, o);
+        boolean definitions = disjoint(r.instances(), o.definitions());
+        boolean cgroups = disjoint(r.running(), o.cgroups());
+        out.removeIf(g -> switch (g.kind()) {
+            case CONTAINER, DEFINITION -> definitions;
+            case CGROUP -> cgroups;
+            case VOLUME -> disjoint(r.instances(), o.volumes().getOrDefault(g.where(), Set.of()));
+            case SNAPSHOTS -> disjoint(r.instances(), o.snapshotParents().getOrDefault(g.where(), Set.of()));
+            case VOLUME_ROW -> disjoint(r.instances(), o.volumeRows().getOrDefault(g.where(), Set.of()));
+            default -> false;
+        });
+        return out;
+    }
+
+    private static List<Garbage> planUnguarded(Roots r, Observed o) {
         List<Garbage> out = new ArrayList<>();
         for (String d : o.definitions()) {
             if (!r.instances().contains(d) && !o.uncertain().contains(d)) {

@@ -63,4 +63,13 @@ class GcPlanTest {
         assertEquals(List.of(new Garbage(Kind.VETH, "brx", "vethA", 0), new Garbage(Kind.BRIDGE, "", "brx", 0)),
                 GcPlan.plan(roots, o));
     }
+
+    @Test
+    void namesThatMatchNoRowAtAllAreAnotherNamingAndNeverCollected() {
+        // rows c1, c2; on disk only p_c1, p_c2 (a project prefix the collector does not know): nothing is touched
+        GcPlan.Roots roots = new GcPlan.Roots(Set.of("c1", "c2"), Set.of("c1"), Set.of(), Set.of());
+        GcPlan.Observed o = observed(Set.of("p_c1", "p_c2"), Set.of("p_c1"), Set.of(), Set.of("p_c1"), Set.of("p_c1", "p_c2"),
+                Set.of("p_c1"), Set.of("p_c1", "p_c2"), Set.of(), Map.of(), Set.of(), Map.of());
+        assertEquals(List.of(), GcPlan.plan(roots, o));
+    }
 }
