@@ -82,6 +82,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -112,6 +114,7 @@ public final class Daemon implements AutoCloseable {
     private final LxcContainerDriver driver;
     private final ProxyDevices proxies;
     private ManagedNetworks networks;
+    private HttpsListener metricsListener;
 
     private Daemon(DataDir dir, Database db, EventBus events, Operations operations, ServerConfig config,
                    HttpsListener https, WebServer unix, SnapshotScheduler scheduler, LxcContainerDriver driver,
@@ -184,6 +187,12 @@ public final class Daemon implements AutoCloseable {
             if (!repaired.isEmpty()) {
                 LOG.warning("start-up recovery:" + (repaired.startsWith(" ") ? "" : " ") + repaired);
             }
+            // garbage collection by reachability: once now, then after every failed operation (at a quiet moment)
+            io.jlxd.daemon.gc.GarbageCollector gc = new io.jlxd.daemon.gc.GarbageCollector(dir.root(), instanceTable,
+                    new NetworkTable(db), driver, pools, warnings, ManagedNetworks.ownerMark(dir.root()));
+            gc.collect();
+            gc.startBackground(io.jlxd.daemon.ops.ActivityGate.GLOBAL, operations);
+            operations.onFailure(gc::request);
             SnapshotScheduler scheduler = new SnapshotScheduler(snapshots);
             WsOperations sockets = new WsOperations();
             ExecTargets execTargets = new InstanceExecTargets(instances);
@@ -204,7 +213,7 @@ public final class Daemon implements AutoCloseable {
                         }
                     }, () -> profiles.names().stream().map(n -> ProfileRoutes.PROFILES + "/" + n).toList());
             instances.projects(projects);
-            Router router = new Router(Endpoints.all(new Endpoints.Routes(
+            List<io.jlxd.daemon.http.Endpoint> endpoints = Endpoints.all(new Endpoints.Routes(
                     new ServerRoutes(config, host, probes, cert, https, events),
                     new OperationRoutes(operations),
                     new CertificateRoutes(trust, tokens, cert, https, config, events, projects::exists),
@@ -225,7 +234,8 @@ public final class Daemon implements AutoCloseable {
                     new NetworkRoutes(networks, events),
                     new NetworkForwardRoutes(new NetworkForwards(networks), events),
                     new io.jlxd.daemon.routes.WarningRoutes(warnings),
-                    new io.jlxd.daemon.routes.ProjectRoutes(projects, operations, events))));
+                    new io.jlxd.daemon.routes.ProjectRoutes(projects, operations, events)));
+            Router router = new Router(endpoints);
             router.projectExists(projects::exists);
             https.router(router);
             https.sockets(sockets);
@@ -236,10 +246,21 @@ public final class Daemon implements AutoCloseable {
                 LOG.warning("HTTPS listener not started (" + ServerConfigKeys.HTTPS_ADDRESS + "="
                         + config.get(ServerConfigKeys.HTTPS_ADDRESS) + "): " + e.getMessage());
             }
+            // core.metrics_address: LXD's separate metrics server (GET /, /1.0 and /1.0/metrics only, same trust)
+            HttpsListener metricsListener = new HttpsListener(cert, trust, events, ServerConfigKeys.METRICS_ADDRESS, "metrics listener");
+            metricsListener.router(new Router(endpoints.stream().filter(e -> e.method() == io.helidon.http.Method.GET
+                    && List.of("/", "/1.0", "/1.0/metrics").contains(e.path())).toList()));
+            try {
+                metricsListener.apply(Map.of(), Map.of(ServerConfigKeys.METRICS_ADDRESS, config.get(ServerConfigKeys.METRICS_ADDRESS)));
+            } catch (Exception e) {
+                LOG.warning("metrics listener not started (" + ServerConfigKeys.METRICS_ADDRESS + "="
+                        + config.get(ServerConfigKeys.METRICS_ADDRESS) + "): " + e.getMessage());
+            }
+            config.addApplier(metricsListener);
             // open trust tokens are operations again before the socket answers (a client must not see them missing)
             tokens.restore(cert.current().fingerprint(), https.addresses());
             WebServer unix = startUnix(dir.socket(), o.group(), router, events, sockets);
-            CertificateReload.onSighup(cert, https);
+            CertificateReload.onSighup(cert, https, metricsListener);
             LOG.info("jlxd " + ServerRoutes.VERSION + " ready on " + dir.socket() + " (pid " + ProcessHandle.current().pid()
                     + ", " + uptimeMs() + " ms after main)");
             proxies.startAll();
@@ -247,6 +268,7 @@ public final class Daemon implements AutoCloseable {
             scheduler.start();
             Daemon daemon = new Daemon(dir, db, events, operations, config, https, unix, scheduler, driver, proxies);
             daemon.networks = networks;
+            daemon.metricsListener = metricsListener;
             return daemon;
         } catch (Exception | Error e) {
             dir.close();
@@ -291,6 +313,9 @@ public final class Daemon implements AutoCloseable {
         LOG.info("jlxd shutting down");
         scheduler.stop();
         https.stop();
+        if (metricsListener != null) {
+            metricsListener.stop();
+        }
         unix.stop();
         try {
             long timeout = Long.parseLong(config.get(ServerConfigKeys.SHUTDOWN_TIMEOUT));

@@ -37,6 +37,11 @@ public final class Bridge {
         }
     }
 
+    /** Sets the owner mark of an existing bridge (one left unmarked by an interrupted {@link #create}). */
+    public static void mark(String name, String owner) throws IOException {
+        Cmd.run("ip", "link", "set", "dev", name, "alias", owner);
+    }
+
     /**
      * MTU (0 = leave as is), MAC ("" = leave as is), then up. The bridge never configures itself from router
      * advertisements (its own dnsmasq sends them).

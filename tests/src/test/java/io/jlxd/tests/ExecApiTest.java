@@ -272,4 +272,30 @@ class ExecApiTest extends DaemonTestBase {
         }
         assertFalse(Instances.names().isEmpty());
     }
+
+    @Test
+    void aMessageReassembledBeyondOneMibClosesTheChannelWithTheReason() throws Exception {
+        Response r = post(C, Map.of("command", List.of("cat"), "wait-for-websocket", true, "interactive", false));
+        assertEquals(202, r.statusCode(), r::asString);
+        JsonNode op = json(r).get("metadata");
+        JsonNode fds = op.get("metadata").get("fds");
+        String id = op.get("id").asText();
+        try (ExecChannel control = open(id, fds.get("control").asText());
+             ExecChannel out = open(id, fds.get("1").asText());
+             ExecChannel err = open(id, fds.get("2").asText());
+             ExecChannel in = open(id, fds.get("0").asText())) {
+            in.sendBinary("small\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.awaitText("small", 30);
+            // 3 fragments of 400 KiB: one message of 1.2 MiB, over the 1 MiB the daemon reassembles
+            byte[] part = new byte[400 << 10];
+            in.sendFragmented(part, part, part);
+            in.awaitEnd(30);
+            assertEquals(1009, in.closeCode, "closed: message too big");
+            assertTrue(in.closeReason.contains("1048576"), in.closeReason);
+            out.awaitEnd(60); // stdin ended for cat: it exits
+            JsonNode done = Instances.await(r);
+            assertEquals("Success", done.get("status").asText(), done::toString);
+            assertEquals("small\n", out.receivedText(), "nothing of the refused message reached the command");
+        }
+    }
 }

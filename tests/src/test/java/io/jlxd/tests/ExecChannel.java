@@ -30,6 +30,17 @@ public final class ExecChannel implements AutoCloseable {
     private final ByteArrayOutputStream data = new ByteArrayOutputStream();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Thread reader;
+    /** The server's close frame: status code (-1 before it closed) and reason. */
+    public volatile int closeCode = -1;
+    public volatile String closeReason = "";
+
+    /** Sends a binary message in fragments (FIN only on the last). */
+    public void sendFragmented(byte[]... parts) throws IOException {
+        for (int i = 0; i < parts.length; i++) {
+            wire.sendFrame(i == 0 ? 0x2 : 0x0, parts[i], i == parts.length - 1);
+        }
+    }
+
     /** HTTP status of the handshake (101 when upgraded). */
     public final int status;
 
@@ -156,6 +167,10 @@ public final class ExecChannel implements AutoCloseable {
                         }
                     }
                     case 0x8 -> {
+                        if (payload.length >= 2) {
+                            closeCode = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+                            closeReason = new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+                        }
                         try {
                             wire.sendFrame(0x8, payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0]);
                         } catch (IOException ignored) {

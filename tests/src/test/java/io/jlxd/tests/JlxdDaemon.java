@@ -103,6 +103,12 @@ public final class JlxdDaemon implements AutoCloseable {
 
     /** Starts the process (again) on the same data directory and waits until it is ready. */
     public synchronized void startProcess() {
+        launch();
+        awaitReady();
+    }
+
+    /** Starts the process (again) on the same data directory without waiting (to crash it during its start). */
+    public synchronized void launch() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("the daemon is already running (pid " + process.pid() + ")");
         }
@@ -120,7 +126,6 @@ public final class JlxdDaemon implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the daemon", e);
         }
-        awaitReady();
     }
 
     private void awaitReady() {

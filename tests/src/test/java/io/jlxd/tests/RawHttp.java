@@ -27,21 +27,44 @@ public final class RawHttp {
     }
 
     public static Answer request(Path socket, String method, String path, String body, int timeoutMs) throws IOException {
+        return request(socket, method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), "application/json", timeoutMs);
+    }
+
+    /** The same with a body of any content type (e.g. an image upload). */
+    public static Answer request(Path socket, String method, String path, byte[] body, String contentType, int timeoutMs)
+            throws IOException {
+        return request(socket, method, path, body, contentType, Map.of(), timeoutMs);
+    }
+
+    /** The same with extra header lines (written as given: hostile ones too). */
+    public static Answer request(Path socket, String method, String path, byte[] body, String contentType,
+                                 Map<String, String> extraHeaders, int timeoutMs) throws IOException {
         try (UnixSocket s = new UnixSocket(socket)) {
             s.setSoTimeout(timeoutMs);
-            byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            byte[] payload = body == null ? new byte[0] : body;
             StringBuilder head = new StringBuilder();
             head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                     .append("Host: localhost\r\n")
                     .append("Connection: close\r\n");
             if (body != null) {
-                head.append("Content-Type: application/json\r\n").append("Content-Length: ").append(payload.length).append("\r\n");
+                head.append("Content-Type: ").append(contentType).append("\r\n").append("Content-Length: ").append(payload.length).append("\r\n");
             }
+            extraHeaders.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
             head.append("\r\n");
             OutputStream out = s.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-            out.write(payload);
-            out.flush();
+            try {
+                out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+                out.write(payload);
+                out.flush();
+            } catch (IOException writeFailed) {
+                // the server may answer (413, 414) and close before it read everything: its answer is what counts
+                try {
+                    return read(s.getInputStream());
+                } catch (IOException noAnswer) {
+                    writeFailed.addSuppressed(noAnswer);
+                    throw writeFailed;
+                }
+            }
             return read(s.getInputStream());
         }
     }

@@ -73,10 +73,15 @@ final class WsWire {
 
     /** Sends one masked frame (clients must mask). */
     void sendFrame(int opcode, byte[] payload) throws IOException {
+        sendFrame(opcode, payload, true);
+    }
+
+    /** The same, with FIN clear for a fragment that more frames continue (opcode 0 for the continuations). */
+    void sendFrame(int opcode, byte[] payload, boolean fin) throws IOException {
         byte[] mask = new byte[4];
         new SecureRandom().nextBytes(mask);
         ByteBuffer buf = ByteBuffer.allocate(14 + payload.length);
-        buf.put((byte) (0x80 | opcode));
+        buf.put((byte) ((fin ? 0x80 : 0) | opcode));
         if (payload.length < 126) {
             buf.put((byte) (0x80 | payload.length));
         } else if (payload.length < 65536) {

@@ -112,10 +112,16 @@ public final class Dispatcher implements Handler {
                 if (!named.isEmpty() && !router.projectExists(named)) {
                     throw ApiException.notFound("Project not found");
                 }
-                if (!method.equals(Method.GET) && !method.equals(Method.HEAD)) {
-                    AUDIT.info(method.text() + " " + path + " by " + caller.describe());
+                if (method.equals(Method.GET) || method.equals(Method.HEAD)) {
+                    yield found.endpoint().handler().handle(toApiRequest(req, method, path, found.params(), caller));
                 }
-                yield found.endpoint().handler().handle(toApiRequest(req, method, path, found.params(), caller));
+                AUDIT.info(method.text() + " " + path + " by " + caller.describe());
+                io.jlxd.daemon.ops.ActivityGate.GLOBAL.enter(); // the garbage collector waits for a quiet moment
+                try {
+                    yield found.endpoint().handler().handle(toApiRequest(req, method, path, found.params(), caller));
+                } finally {
+                    io.jlxd.daemon.ops.ActivityGate.GLOBAL.exit();
+                }
             }
         };
     }
@@ -157,6 +163,23 @@ public final class Dispatcher implements Handler {
         return new ApiRequest(method.text(), path, params, query,
                 name -> req.headers().first(HeaderNames.create(name)), length,
                 req.content().hasEntity() ? req.content().inputStream() : java.io.InputStream.nullInputStream(), caller);
+    }
+
+    /**
+     * LXD's error envelope for what the HTTP layer refuses before a request reaches the dispatcher (a request line or
+     * headers too long, a malformed request): Helidon's direct handlers answer with it instead of an empty page.
+     */
+    public static io.helidon.http.DirectHandler transportErrors() {
+        return (req, event, status, headers, message) -> {
+            String text = status.reasonPhrase();
+            if (message != null && !message.isBlank()) {
+                String clean = message.replaceAll("[\\p{Cntrl}]", " ").strip();
+                text += ": " + (clean.length() > 200 ? clean.substring(0, 200) : clean);
+            }
+            return io.helidon.http.DirectHandler.TransportResponse.builder().status(status).headers(headers)
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .entity(bytes(Response.error(status.code(), text))).keepAlive(event.keepAlive()).build();
+        };
     }
 
     private static Reply error(int status, String message) {

@@ -52,6 +52,8 @@ import java.util.logging.Logger;
  */
 public final class ManagedNetworks implements NetworkAttachments {
     private static final Logger LOG = Logger.getLogger(ManagedNetworks.class.getName());
+    /** In a network's directory while its bridge is being created and not yet marked (see {@link #setup}). */
+    public static final String CREATING_BRIDGE = ".creating-bridge";
     public static final String DEFAULT_PREFIX = "jlxdbr";
 
     private final Path root;
@@ -109,7 +111,7 @@ public final class ManagedNetworks implements NetworkAttachments {
     }
 
     /** The mark a bridge of this daemon carries in its alias: "jlxd:" and a hash of the data directory. */
-    static String ownerMark(Path dataDir) {
+    public static String ownerMark(Path dataDir) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(dataDir.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
             return "jlxd:" + HexFormat.of().formatHex(h, 0, 6);
@@ -304,13 +306,21 @@ public final class ManagedNetworks implements NetworkAttachments {
     }
 
     private synchronized void setup(String name, Map<String, String> config, List<NftRules.Forward> fw) throws IOException {
+        Path creating = root.resolve(name).resolve(CREATING_BRIDGE);
         if (HostNetworks.exists(name)) {
-            if (!Bridge.isBridge(name) || !owner.equals(Bridge.owner(name))) {
+            if (Bridge.isBridge(name) && Bridge.owner(name).isEmpty() && Files.exists(creating)) {
+                // the kernel takes no alias with the new link: a daemon killed between the two left its bridge unmarked
+                LOG.warning("bridge " + name + " was left without its owner mark by an interrupted creation: marking it");
+                Bridge.mark(name, owner);
+            } else if (!Bridge.isBridge(name) || !owner.equals(Bridge.owner(name))) {
                 throw new IOException("interface " + name + " exists and is not a bridge of this daemon");
             }
         } else {
+            Files.createDirectories(creating.getParent());
+            Files.writeString(creating, ""); // journal: an unmarked bridge of this name is ours until it is marked
             Bridge.create(name, owner);
         }
+        Files.deleteIfExists(creating);
         Optional<Cidr> v4 = NetworkConfig.ipv4(config);
         Optional<Cidr> v6 = NetworkConfig.ipv6(config);
         Bridge.configure(name, Integer.parseInt(NetworkConfig.get(config, BRIDGE_MTU)), config.getOrDefault(BRIDGE_HWADDR, ""));

@@ -34,6 +34,7 @@ public final class Operations {
     private static final Logger LOG = Logger.getLogger(Operations.class.getName());
 
     private final Map<String, Op> ops = new ConcurrentHashMap<>();
+    private volatile Runnable failureListener;
     private final OperationStats stats = new OperationStats();
     private final EventBus events;
     private final String location;
@@ -86,6 +87,36 @@ public final class Operations {
     }
 
     private void run(Op op, OperationWork work) {
+        ActivityGate.GLOBAL.enter();
+        try {
+            runGated(op, work);
+        } finally {
+            ActivityGate.GLOBAL.exit();
+        }
+        if (op.status() == StatusCode.FAILURE) {
+            Runnable l = failureListener;
+            if (l != null) {
+                l.run();
+            }
+        }
+    }
+
+    /** Called after an operation failed (the garbage collector asks for a pass). */
+    public void onFailure(Runnable listener) {
+        this.failureListener = listener;
+    }
+
+    /** True when no task or websocket operation is pending or running (open trust tokens do not count). */
+    public boolean quiet() {
+        for (Op op : ops.values()) {
+            if (op.operationClass() != io.jlxd.api.OperationClass.TOKEN && !op.status().isFinal()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void runGated(Op op, OperationWork work) {
         op.running();
         try {
             Map<String, Object> result = work.run(op);

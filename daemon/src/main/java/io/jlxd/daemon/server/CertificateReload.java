@@ -16,17 +16,19 @@ public final class CertificateReload {
     private CertificateReload() {
     }
 
-    public static void onSighup(ServerTls tls, HttpsListener https) {
+    public static void onSighup(ServerTls tls, HttpsListener... listeners) {
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().name("certificate-reload")
-                .start(() -> reload(tls, https)));
+                .start(() -> reload(tls, listeners)));
     }
 
     /** Reloads now; returns false (and logs why) when the files on disk are not a usable pair. */
-    public static boolean reload(ServerTls tls, HttpsListener https) {
+    public static boolean reload(ServerTls tls, HttpsListener... listeners) {
         try {
             String before = tls.current().fingerprint();
             String after = tls.reload().fingerprint();
-            https.reloadTls();
+            for (HttpsListener l : listeners) {
+                l.reloadTls();
+            }
             LOG.info("server certificate reloaded: " + before + " -> " + after);
             return true;
         } catch (Exception e) {

@@ -44,7 +44,20 @@ public final class HttpsListener implements ServerConfig.Applier {
     private volatile WebServer server;
     private volatile ListenAddress address;
 
+    private final String key;
+    private final String label;
+
     public HttpsListener(ServerTls certificate, TrustStore trust, EventBus events) {
+        this(certificate, trust, events, ServerConfigKeys.HTTPS_ADDRESS, "HTTPS listener");
+    }
+
+    /**
+     * A listener driven by config key {@code key}: {@code core.https_address} (the API) or {@code core.metrics_address}
+     * (LXD's metrics server: its router holds only {@code /}, {@code /1.0} and {@code /1.0/metrics}; no events).
+     */
+    public HttpsListener(ServerTls certificate, TrustStore trust, EventBus events, String key, String label) {
+        this.key = key;
+        this.label = label;
         this.certificate = certificate;
         this.trust = trust;
         this.events = events;
@@ -57,7 +70,7 @@ public final class HttpsListener implements ServerConfig.Applier {
         WebServer s = server;
         if (s != null) {
             s.reloadTls(certificate.tls());
-            LOG.info("HTTPS listener now serves certificate " + certificate.current().fingerprint());
+            LOG.info(label + " now serves certificate " + certificate.current().fingerprint());
         }
     }
 
@@ -72,14 +85,25 @@ public final class HttpsListener implements ServerConfig.Applier {
 
     @Override
     public synchronized void apply(Map<String, String> before, Map<String, String> after) {
-        String was = before.getOrDefault(ServerConfigKeys.HTTPS_ADDRESS, "");
-        String now = after.getOrDefault(ServerConfigKeys.HTTPS_ADDRESS, "");
+        String was = before.getOrDefault(key, "");
+        String now = after.getOrDefault(key, "");
         if (was.equals(now) && (server != null || now.isEmpty())) {
             return;
         }
         stop();
         if (!now.isEmpty()) {
-            start(ListenAddress.parse(now));
+            try {
+                start(ListenAddress.parse(now));
+            } catch (RuntimeException e) {
+                if (!was.isEmpty()) {
+                    try {
+                        start(ListenAddress.parse(was)); // the change is refused: keep serving where we did
+                    } catch (RuntimeException again) {
+                        e.addSuppressed(again);
+                    }
+                }
+                throw e;
+            }
         }
     }
 
@@ -93,6 +117,12 @@ public final class HttpsListener implements ServerConfig.Applier {
         Tls tls = certificate.tls();
         try {
             server = Listener.start(bind, tls, router, this::caller, events, this::eventAccess, sockets, clients);
+            if (!server.isRunning()) { // Helidon logs a bind failure and returns a stopped server
+                server = null;
+                throw ApiException.badRequest("Cannot listen on " + bind + ": the address cannot be bound (in use?)");
+            }
+        } catch (ApiException e) {
+            throw e;
         } catch (RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null) {
@@ -101,13 +131,13 @@ public final class HttpsListener implements ServerConfig.Applier {
             throw ApiException.badRequest("Cannot listen on " + bind + ": " + root.getMessage());
         }
         address = new ListenAddress(listen.host(), server.port());
-        LOG.info("HTTPS listener on " + bind.getAddress().getHostAddress() + ":" + server.port());
+        LOG.info(label + " on " + bind.getAddress().getHostAddress() + ":" + server.port());
     }
 
     public synchronized void stop() {
         if (server != null) {
             server.stop();
-            LOG.info("HTTPS listener stopped");
+            LOG.info(label + " stopped");
         }
         server = null;
         address = null;
@@ -161,6 +191,9 @@ public final class HttpsListener implements ServerConfig.Applier {
 
     /** Who may listen to events over HTTPS, and which events they see (null: refused). */
     private Predicate<Event> eventAccess(WsSession session) {
+        if (!ServerConfigKeys.HTTPS_ADDRESS.equals(key)) {
+            return null; // the metrics server has no events
+        }
         X509Certificate cert = clientCertificate(session.socketContext().remotePeer().tlsCertificates());
         ApiRequest.Caller caller = ApiRequest.Caller.tls(ip(session.socketContext().remotePeer()), cert,
                 trust.identify(cert).orElse(null));

@@ -52,6 +52,11 @@ public final class Listener {
                 .idleConnectionTimeout(tls != null ? HTTPS_IDLE_TIMEOUT : Duration.ofMinutes(10))
                 .idleConnectionPeriod(Duration.ofSeconds(5))
                 .routing(HttpRouting.builder().any(dispatcher))
+                .directHandlers(d -> {
+                    for (io.helidon.http.DirectHandler.EventType t : io.helidon.http.DirectHandler.EventType.values()) {
+                        d.addHandler(t, Dispatcher.transportErrors());
+                    }
+                })
                 .addRouting(WsRouting.builder()
                         .endpoint(Paths.EVENTS, clients.tracking(() -> new EventsSocket(events, eventAccess)))
                         .endpoint(OperationSocket.PATH, clients.tracking(() -> new OperationSocket(sockets))));

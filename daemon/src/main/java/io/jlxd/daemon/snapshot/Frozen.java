@@ -21,14 +21,44 @@ final class Frozen implements AutoCloseable {
         this.name = name;
     }
 
+    /**
+     * The journal of a freeze: written before the freeze and removed after the unfreeze, in the container's liblxc
+     * directory, so that a daemon killed while a copy had the container frozen unfreezes it at the next start
+     * ({@link #recover}) instead of leaving it frozen for good (a freeze the user asked for has no such file).
+     */
+    static java.nio.file.Path journal(InstanceManager instances, String name) {
+        return instances.driver().lxcPath().resolve(name).resolve(".jlxd-frozen-for-copy");
+    }
+
+    /** At start: unfreezes {@code name} if an interrupted copy froze it. Returns true when it did. */
+    static boolean recover(InstanceManager instances, String name) throws DriverException, java.io.IOException {
+        java.nio.file.Path j = journal(instances, name);
+        if (!java.nio.file.Files.exists(j)) {
+            return false;
+        }
+        boolean thawed = false;
+        if (instances.containerState(name) == ContainerState.FROZEN) {
+            instances.driver().unfreeze(name);
+            thawed = true;
+        }
+        java.nio.file.Files.deleteIfExists(j);
+        return thawed;
+    }
+
     /** Freezes {@code name} when it is running; a stopped or already frozen instance is left as it is. */
     static Frozen ifRunning(InstanceManager instances, String name) {
         Frozen f = new Frozen(instances, name);
         if (instances.containerState(name) == ContainerState.RUNNING) {
             try {
+                java.nio.file.Files.writeString(journal(instances, name), "");
+            } catch (java.io.IOException e) {
+                throw new ApiException(500, "Instance \"" + name + "\" cannot be frozen for a consistent copy: " + e.getMessage(), e);
+            }
+            try {
                 instances.driver().freeze(name);
                 f.frozen = true;
             } catch (DriverException e) {
+                f.dropJournal();
                 if (instances.containerState(name) == ContainerState.RUNNING) {
                     throw new ApiException(500, "Instance \"" + name + "\" could not be frozen for a consistent copy"
                             + " (nothing was copied): " + e.getMessage(), e);
@@ -39,6 +69,14 @@ final class Frozen implements AutoCloseable {
         return f;
     }
 
+    private void dropJournal() {
+        try {
+            java.nio.file.Files.deleteIfExists(journal(instances, name));
+        } catch (java.io.IOException e) {
+            // the next start removes it (and finds the container not frozen)
+        }
+    }
+
     @Override
     public void close() {
         if (!frozen) {
@@ -47,9 +85,11 @@ final class Frozen implements AutoCloseable {
         frozen = false;
         try {
             instances.driver().unfreeze(name);
+            dropJournal();
         } catch (DriverException first) {
             try {
                 instances.driver().unfreeze(name);
+                dropJournal();
             } catch (DriverException e) {
                 e.addSuppressed(first);
                 throw new ApiException(500, "Instance \"" + name + "\" could not be unfrozen after the copy (it is still"

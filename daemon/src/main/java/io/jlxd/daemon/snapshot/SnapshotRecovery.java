@@ -20,7 +20,9 @@ import java.util.logging.Logger;
  * <li>an instance row without a volume is an interrupted creation or copy (the volume is always made last, by one
  * rename): its row, snapshot rows and snapshot volumes are removed;</li>
  * <li>a snapshot row without a volume is removed (cannot happen with the order used, but a volume lost by hand);</li>
- * <li>a snapshot volume without a row is an interrupted snapshot or deletion: it is removed.</li>
+ * <li>a snapshot volume without a row is an interrupted snapshot or deletion: it is removed;</li>
+ * <li>an instance whose liblxc definition is missing (a deletion killed after that first step) is defined again;</li>
+ * <li>an instance left frozen by an interrupted snapshot or copy ({@link Frozen#journal}) is unfrozen.</li>
  * </ol>
  */
 public final class SnapshotRecovery {
@@ -49,6 +51,17 @@ public final class SnapshotRecovery {
                     im.table().delete(name);
                     done.append(" unfinished instance ").append(name).append(" removed;");
                     continue;
+                }
+                if (Frozen.recover(im, name)) {
+                    LOG.warning("instance " + name + " was left frozen by an interrupted snapshot or copy: unfrozen");
+                    done.append(" ").append(name).append(" unfrozen;");
+                }
+                if (!im.driver().exists(name)) {
+                    // the definition is derived from the row: a deletion killed after removing it leaves the instance
+                    // (its row and volume) without one; write it again so that liblxc and the database agree
+                    LOG.warning("instance " + name + " had no liblxc definition (interrupted deletion): defining it again");
+                    im.define(im.row(name));
+                    done.append(" definition of ").append(name).append(" written again;");
                 }
                 Set<String> rows = new HashSet<>();
                 for (SnapshotTable.Row r : snapshots.table.list(name)) {

@@ -103,6 +103,49 @@ public final class LxcContainerDriver implements ContainerDriver {
         return cgroups;
     }
 
+    /** Names of the containers that have a cgroup under this daemon's own prefix in some hierarchy (never another's). */
+    public java.util.Set<String> cgroupNames() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (Path root : cgroups.mountPoints()) {
+            for (String top : cgroupDirs.tops()) {
+                try (var s = Files.list(root.resolve(top))) {
+                    s.filter(Files::isDirectory).forEach(d -> out.add(d.getFileName().toString()));
+                } catch (IOException e) {
+                    // no such top in this hierarchy
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Removes the (empty) cgroups of container {@code name} under this daemon's prefix, children first; call only when
+     * it is not running. Returns those that could not be removed (tasks still in them).
+     */
+    public List<Path> removeOwnCgroups(String name) {
+        List<Path> left = new java.util.ArrayList<>();
+        for (Path root : cgroups.mountPoints()) {
+            for (String rel : List.of(cgroupDirs.container(name), cgroupDirs.monitor(name))) {
+                Path top = root.resolve(rel);
+                if (!Files.isDirectory(top)) {
+                    continue;
+                }
+                try (var w = Files.walk(top)) {
+                    for (Path d : w.filter(Files::isDirectory).sorted(java.util.Comparator.comparingInt(Path::getNameCount).reversed()).toList()) {
+                        try {
+                            Files.deleteIfExists(d);
+                        } catch (IOException e) {
+                            left.add(d);
+                        }
+                    }
+                } catch (IOException e) {
+                    left.add(top);
+                }
+            }
+        }
+        return left;
+    }
+
     /** Removes the daemon's top cgroup directories where no container of it runs any more (at shutdown). */
     public void removeEmptyCgroupTops() {
         stale.removeEmptyTops();
