@@ -3,9 +3,9 @@
 #
 #   scripts/build-cli-aot.sh INSTALL_DIR
 #
-# INSTALL_DIR holds jlxc.jar and lib/ (for a source checkout: client-cli/target). The cache INSTALL_DIR/jlxc.aot
-# is only valid for that exact class path and JDK, so run this again after installing new jars or a new JDK
-# (a stale cache is ignored by the launcher's JVM, which then starts as without one). The training run executes
+# INSTALL_DIR holds jlxc.jar and lib/ (for a source checkout: client-cli/target). The caches INSTALL_DIR/jlxc.aot
+# (every command) and INSTALL_DIR/jlxc-lean.aot (the everyday commands, see the launcher) are only valid for that
+# exact class path and JDK, so run this again after installing new jars or a new JDK (a stale cache is ignored by the launcher's JVM, which then starts as without one). The training run executes
 # the usual commands in-process against a canned in-memory daemon (no jlxd needed); if a daemon answers at
 # $JLXD_DIR it also runs read-only commands against it.
 set -euo pipefail
@@ -28,14 +28,22 @@ if [[ ! -x $launcher ]]; then
     exit 1
 fi
 
-out=$dir/jlxc.aot
 log=$(mktemp)
 trap 'rm -f -- "$log"' EXIT
-rm -f -- "$out"
-if ! JLXC_JAR=$dir/jlxc.jar JLXC_AOT_TRAIN=$out "$launcher" >"$log" 2>&1 || [[ ! -s $out ]]; then
-    cat -- "$log" >&2
-    echo "Error: the AOT training run did not write $out" >&2
-    exit 1
-fi
-grep -h "AOT training" -- "$log" || true
-echo "jlxc AOT cache: $out ($(du -h -- "$out" | cut -f1))"
+# jlxc.aot: every command's classes; jlxc-lean.aot: the everyday commands' only (the launcher picks it for them)
+for kind in full lean; do
+    out=$dir/jlxc.aot
+    args=()
+    if [[ $kind == lean ]]; then
+        out=$dir/jlxc-lean.aot
+        args=(lean)
+    fi
+    rm -f -- "$out"
+    if ! JLXC_JAR=$dir/jlxc.jar JLXC_AOT_TRAIN=$out "$launcher" "${args[@]}" >"$log" 2>&1 || [[ ! -s $out ]]; then
+        cat -- "$log" >&2
+        echo "Error: the AOT training run did not write $out" >&2
+        exit 1
+    fi
+    grep -h "AOT training" -- "$log" || true
+    echo "jlxc AOT cache ($kind): $out ($(du -h -- "$out" | cut -f1))"
+done

@@ -19,6 +19,12 @@ public final class ClientVersion implements IVersionProvider {
     }
 
     private static String load() {
+        // The jar's manifest (Implementation-Version, the same project version): the class loader has read it
+        // already (the AOT cache even holds it), while a resource lookup opens the jar once more through a URL.
+        String fromManifest = ClientVersion.class.getPackage().getImplementationVersion();
+        if (fromManifest != null && !fromManifest.isEmpty()) {
+            return fromManifest;
+        }
         try (InputStream in = ClientVersion.class.getResourceAsStream("version.properties")) {
             if (in != null) {
                 Properties p = new Properties();

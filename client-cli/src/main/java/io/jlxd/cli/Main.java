@@ -50,6 +50,14 @@ public final class Main {
     public static final int EXIT_ERROR = 1;
     public static final int EXIT_USAGE = 2;
 
+    static {
+        // Start-up time: picocli's default factory otherwise looks for Groovy's Closure class (a failing lookup over
+        // every jar of the class path), and its interpreter loads and reflects on converters for java.sql and
+        // java.time types at every start; no jlxc option has such a type.
+        System.setProperty("picocli.disable.closures", "true");
+        System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
+    }
+
     private Main() {
     }
 

@@ -16,6 +16,7 @@ public final class CannedJlxd implements CannedDaemon.Handler {
     public static final String ETAG = "c0ffee";
     public static final String RUNNING_ID = "8c5e4a8e-1f0e-4a8e-9a6b-2b0e6c3d1a01";
     public static final String DONE_ID = "1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b";
+    public static final String EXEC_ID = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
 
     static final String SERVER = """
             {"config":{"core.https_address":":8443","user.foo":"bar","core.trust_password":"hunter2"},
@@ -91,6 +92,13 @@ public final class CannedJlxd implements CannedDaemon.Handler {
             case "GET /1.0/instances/c1" -> Reply.json(200, sync(INSTANCE), Map.of("ETag", ETAG));
             case "PUT /1.0/instances/c1", "PUT /1.0/instances/c1/state", "DELETE /1.0/instances/c1" ->
                     Reply.json(202, async(DONE_ID, done), Map.of("Location", "/1.0/operations/" + DONE_ID));
+            case "POST /1.0/instances/c1/exec" -> Reply.json(202, async(EXEC_ID, operation(EXEC_ID, "websocket",
+                    "Running", 103, false, "").replace("{\"progress\":\"50%\"}",
+                    "{\"fds\":{\"0\":\"s0\",\"1\":\"s1\",\"2\":\"s2\",\"control\":\"sc\"}}")),
+                    Map.of("Location", "/1.0/operations/" + EXEC_ID));
+            case "GET /1.0/operations/" + EXEC_ID + "/websocket" -> Reply.websocket(execStream(r.target()));
+            case "GET /1.0/operations/" + EXEC_ID + "/wait" -> ok(sync(operation(EXEC_ID, "websocket", "Success", 200,
+                    false, "").replace("{\"progress\":\"50%\"}", "{\"return\":0}")));
             case "GET /1.0/profiles" -> ok(sync("[" + PROFILE + "]"));
             case "GET /1.0/profiles/default" -> Reply.json(200, sync(PROFILE), Map.of("ETag", ETAG));
             case "PUT /1.0/profiles/default" -> ok(sync("{}"));
@@ -100,6 +108,15 @@ public final class CannedJlxd implements CannedDaemon.Handler {
 
     private static Reply ok(String json) {
         return Reply.json(200, json, Map.of());
+    }
+
+    /** An exec's stream: some output on stdout and stderr, then a close (the control and stdin streams just close). */
+    private static List<Frame> execStream(String target) {
+        Frame close = new Frame(true, Frame.CLOSE, new byte[] {0x03, (byte) 0xE8});
+        if (target.endsWith("secret=s1") || target.endsWith("secret=s2")) {
+            return List.of(new Frame(true, Frame.BINARY, "output\n".getBytes(StandardCharsets.UTF_8)), close);
+        }
+        return List.of(close);
     }
 
     /** An operation event, a ping, a lifecycle event sent in two fragments, a logging event, then a close. */

@@ -42,7 +42,22 @@ public final class Training {
             List.of("profile", "list"), List.of("profile", "show", "default"),
             List.of("profile", "set", "default", "user.a=b"), List.of("info", "nosuch"),
             List.of("remote", "list"), List.of("remote", "get-default"), List.of("list", "local:"),
-            List.of("info", "local:c1"), List.of("list", "nosuch:"));
+            List.of("info", "local:c1"), List.of("list", "nosuch:"), List.of("exec", "c1", "--", "true"));
+    /**
+     * The lean cache's workload: the read commands scripts and users run most and exec, with table and CSV output
+     * and their error paths, without a client configuration file; not what needs Jackson's databind (YAML/JSON
+     * documents, the configuration file, operations converted to records by state changes), help, query or monitor:
+     * the JVM loads and links every class of a cache at start, so these would make every start of the lean cache
+     * slower. The launcher picks this cache for these commands.
+     */
+    private static final List<List<String>> LEAN_CANNED = List.of(
+            List.of("version"), List.of("list"), List.of("list", "--format", "csv", "-c", "ns4Pmu", "status=running"),
+            List.of("list", "local:"), List.of("profile", "list"),
+            List.of("exec", "c1", "--", "true"), List.of("exec", "c1", "-T", "--env", "A=b", "--", "sh", "-c", "x"),
+            List.of("info", "nosuch"), List.of("list", "nosuch:"));
+    private static final List<List<String>> LEAN_OFFLINE = List.of(List.of("version"), List.of("list"));
+    private static final List<List<String>> LEAN_LIVE = List.of(List.of("version"), List.of("list"),
+            List.of("profile", "list"));
     private static final List<List<String>> OFFLINE = List.of(
             List.of("version"), List.of("info"), List.of("operation", "list"), List.of("config", "get", "x"));
     private static final List<List<String>> LIVE = List.of(
@@ -52,8 +67,14 @@ public final class Training {
     private Training() {
     }
 
+    /** {@code Training [lean] [ROUNDS]}: the full workload (default) or the lean cache's, ROUNDS times (3). */
     public static void main(String[] args) throws IOException {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        boolean lean = args.length > 0 && args[0].equals("lean");
+        int first = lean ? 1 : 0;
+        int rounds = args.length > first ? Integer.parseInt(args[first]) : 3;
+        List<List<String>> cannedCommands = lean ? LEAN_CANNED : CANNED;
+        List<List<String>> offlineCommands = lean ? LEAN_OFFLINE : OFFLINE;
+        List<List<String>> liveCommands = lean ? LEAN_LIVE : LIVE;
         Path dir = Files.createTempDirectory("jlxc-aot");
         int runs = 0;
         try (CannedDaemon daemon = CannedDaemon.start(dir.resolve("unix.socket"), new CannedJlxd())) {
@@ -62,16 +83,17 @@ public final class Training {
             Path conf = Files.createDirectories(dir.resolve("conf"));
             Files.writeString(conf.resolve("config.yml"), "default-remote: local\nremotes:\n  local:\n    addr: unix://\n"
                     + "    protocol: lxd\n    public: false\naliases: {}\n");
-            Map<String, String> canned = Map.of("JLXD_DIR", dir.toString(), "JLXC_CONF", conf.toString());
+            Map<String, String> canned = Map.of("JLXD_DIR", dir.toString(),
+                    "JLXC_CONF", (lean ? dir.resolve("absent-conf") : conf).toString());
             Map<String, String> offline = Map.of("JLXD_DIR", dir.resolve("absent").toString(),
                     "JLXC_CONF", dir.resolve("absent-conf").toString());
             for (int i = 0; i < rounds; i++) {
-                runs += runAll(CANNED, canned) + runAll(OFFLINE, offline);
+                runs += runAll(cannedCommands, canned) + runAll(offlineCommands, offline);
             }
             String live = System.getenv("JLXD_DIR");
             Path socket = Path.of(live == null || live.isBlank() ? "/var/lib/jlxd" : live, "unix.socket");
             if (Files.exists(socket)) {
-                runs += runAll(LIVE, Map.of("JLXD_DIR", socket.getParent().toString(),
+                runs += runAll(liveCommands, Map.of("JLXD_DIR", socket.getParent().toString(),
                         "JLXC_CONF", dir.resolve("absent-conf").toString()));
             }
         } finally {

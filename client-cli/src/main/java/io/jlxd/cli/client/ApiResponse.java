@@ -1,10 +1,8 @@
 package io.jlxd.cli.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.jlxd.api.ErrorMessages;
-import io.jlxd.api.Json;
 import io.jlxd.api.Response;
 import io.jlxd.cli.client.http.HttpResponse;
 import java.io.IOException;
@@ -37,11 +35,11 @@ public record ApiResponse(HttpResponse http, JsonNode json, Response envelope) {
         Response envelope = null;
         if (http.body().length > 0) {
             try {
-                json = Json.lenient().readTree(http.body());
-                if (json != null && json.isObject() && json.has("type")) {
+                json = JsonTree.parse(http.body());
+                if (json.isObject() && json.has("type")) {
                     envelope = envelope(json);
                 }
-            } catch (JsonProcessingException e) {
+            } catch (JsonTree.JsonSyntaxException e) {
                 json = null;
             }
         }

@@ -1,7 +1,6 @@
 package io.jlxd.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jlxd.api.Json;
 import io.jlxd.cli.client.ws.Message;
 import io.jlxd.cli.client.ws.WebSocket;
 import java.io.Closeable;
@@ -26,7 +25,7 @@ public final class EventStream implements Closeable {
                 return null;
             }
             if (message.isText()) {
-                return Json.lenient().readTree(message.data());
+                return JsonTree.parse(message.data());
             }
         }
     }

@@ -152,8 +152,10 @@ public final class JlxdClient implements Closeable {
         return random;
     }
 
+    /** Plain maps, lists and trees without the mapper (start-up time), records and the like with it. */
     private static byte[] encode(Object body) throws JsonProcessingException {
-        return Json.lenient().writeValueAsBytes(body);
+        byte[] plain = JsonWrite.encode(body);
+        return plain != null ? plain : Json.lenient().writeValueAsBytes(body);
     }
 
     @Override
