@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * <li>a snapshot row without a volume is removed (cannot happen with the order used, but a volume lost by hand);</li>
  * <li>a snapshot volume without a row is an interrupted snapshot or deletion: it is removed;</li>
  * <li>an instance whose liblxc definition is missing (a deletion killed after that first step) is defined again;</li>
- * <li>an instance left frozen by an interrupted snapshot or copy ({@link Frozen#journal}) is unfrozen.</li>
+ * <li>an instance left frozen by an interrupted snapshot or copy ({@link Frozen#journal}) is unfrozen;</li>
+ * <li>a stopped instance marked stateful whose checkpoint is gone loses the mark (its next start is a fresh boot).</li>
  * </ol>
  */
 public final class SnapshotRecovery {
@@ -80,6 +81,15 @@ public final class SnapshotRecovery {
                         storage.deleteSnapshot(name, v);
                         done.append(" volume of ").append(name).append('/').append(v).append(" removed;");
                     }
+                }
+                if (im.row(name).stateful() && !Files.isRegularFile(snapshots.stateDir(name).resolve("inventory.img"), LinkOption.NOFOLLOW_LINKS)
+                        && !im.containerState(name).active()) {
+                    // a restore or deletion killed half way can leave the flag without its checkpoint: the next start
+                    // would fail for good; it becomes a fresh boot instead (said here)
+                    LOG.warning("instance " + name + " was marked stateful but its checkpoint is gone (interrupted operation):"
+                            + " its next start boots it afresh");
+                    im.table().setStateful(name, false);
+                    done.append(" lost saved state of ").append(name).append(" dropped;");
                 }
                 if (!im.row(name).stateful() && Files.exists(snapshots.stateDir(name), LinkOption.NOFOLLOW_LINKS)) {
                     snapshots.removeState(name); // a checkpoint of an interrupted stateful snapshot (not a stateful stop's)
