@@ -25,6 +25,8 @@ public final class CliContext implements AutoCloseable {
     private boolean debug;
     /** --project: the project of this command, over the remote's current one. */
     private String project;
+    /** The word after the command family on the command line (its subcommand, probably), or null. */
+    private String subcommand;
     private RemoteConfig remotes;
     /** The remote this command works on, once an argument named one (or the default when asked first). */
     private String remote;
@@ -178,6 +180,18 @@ public final class CliContext implements AutoCloseable {
 
     void setQuiet(boolean quiet) {
         this.quiet = quiet;
+    }
+
+    void setSubcommand(String subcommand) {
+        this.subcommand = subcommand;
+    }
+
+    /**
+     * The word after the command family on the command line when it is not an option, or null: families build only
+     * that subcommand when it names one (start-up time), see {@code commands/Subcommands}.
+     */
+    public String subcommand() {
+        return subcommand;
     }
 
     void setDebug(boolean debug) {

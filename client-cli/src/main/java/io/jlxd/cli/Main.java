@@ -124,6 +124,7 @@ public final class Main {
     static CommandLine commandLine(CliContext ctx, String[] args) {
         CommandLine cl = new CommandLine(new RootCommand(ctx));
         String wanted = commandName(args);
+        ctx.setSubcommand(subcommandName(args));
         boolean all = wanted == null || !FAMILIES.containsKey(wanted);
         FAMILIES.forEach((name, factory) -> {
             if (all || name.equals(wanted)) {
@@ -165,6 +166,22 @@ public final class Main {
                 i++;
             } else if (!arg.startsWith("-")) {
                 return arg;
+            }
+        }
+        return null;
+    }
+
+    /** The argument right after the command name when it is not an option (a family's subcommand), or null. */
+    static String subcommandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                return null;
+            }
+            if (arg.equals("--format")) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return i + 1 < args.length && !args[i + 1].startsWith("-") ? args[i + 1] : null;
             }
         }
         return null;

@@ -29,6 +29,24 @@ class FamiliesTest {
         }
     }
 
+    @Test
+    void aNamedSubcommandIsBuiltAloneOthersGetTheWholeFamily() {
+        try (CliContext ctx = new CliContext(Map.of("JLXD_DIR", "/nonexistent"), new ByteArrayInputStream(new byte[0]),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+            CommandLine all = Main.commandLine(ctx, new String[] {"profile"}).getSubcommands().get("profile");
+            assertTrue(all.getSubcommands().keySet().containsAll(java.util.List.of("list", "ls", "show", "device")));
+            for (String[] args : new String[][] {{"profile", "list"}, {"--format", "csv", "profile", "ls"}}) {
+                CommandLine one = Main.commandLine(ctx, args).getSubcommands().get("profile");
+                assertEquals(java.util.Set.of("list", "ls"), one.getSubcommands().keySet(), String.join(" ", args));
+            }
+            for (String[] args : new String[][] {{"profile", "nosuch"}, {"profile", "--help"}, {"profile", "device"}}) {
+                CommandLine cl = Main.commandLine(ctx, args).getSubcommands().get("profile");
+                assertEquals(all.getSubcommands().keySet(), cl.getSubcommands().keySet(), String.join(" ", args));
+            }
+        }
+    }
+
     private static void visit(CommandLine cl) {
         assertTrue(!cl.getUsageMessage().isEmpty(), cl.getCommandName());
         cl.getSubcommands().values().stream().distinct().forEach(FamiliesTest::visit);

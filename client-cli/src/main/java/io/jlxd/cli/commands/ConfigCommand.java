@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * concurrent change is refused (412) rather than overwritten. With an instance name first (lxc's rule: a first
  * argument that is not a key), the instance's local configuration is read and PUT back with its ETag.
  */
-@Command(name = "config", description = "Manage instance and server configuration options")
+@Command(name = "config", description = "Manage instance and server configuration options", addMethodSubcommands = false)
 public final class ConfigCommand implements Runnable {
     private final CliContext ctx;
 
@@ -41,8 +41,8 @@ public final class ConfigCommand implements Runnable {
 
     /** The command with its {@code device} subcommands. */
     public static CommandLine commandLine(CliContext ctx) {
-        return new CommandLine(new ConfigCommand(ctx)).addSubcommand(new ConfigDeviceCommand(ctx))
-                .addSubcommand(new ConfigTrustCommand(ctx));
+        return Subcommands.family(new ConfigCommand(ctx), ctx.subcommand(),
+                () -> List.of(new ConfigDeviceCommand(ctx), new ConfigTrustCommand(ctx)));
     }
 
     @Override

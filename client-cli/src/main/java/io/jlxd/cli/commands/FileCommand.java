@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * {@code jlxc file push|pull|delete} like {@code lxc file}: {@code NAME/PATH} names a path in an instance; files are
  * streamed ({@code /1.0/instances/NAME/files?path=}); {@code -r} walks directories, {@code -p} creates parents.
  */
-@Command(name = "file", description = "Manage files in instances")
+@Command(name = "file", description = "Manage files in instances", addMethodSubcommands = false)
 public final class FileCommand implements Runnable {
     private final CliContext ctx;
 
@@ -46,7 +46,7 @@ public final class FileCommand implements Runnable {
     }
 
     public static CommandLine commandLine(CliContext ctx) {
-        return new CommandLine(new FileCommand(ctx));
+        return Subcommands.family(new FileCommand(ctx), ctx.subcommand(), List::of);
     }
 
     @Override

@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jlxc image ...}: images and aliases ({@code /1.0/images}), with lxc's columns and messages. */
-@Command(name = "image", description = "Manage images")
+@Command(name = "image", description = "Manage images", addMethodSubcommands = false)
 public final class ImageCommand implements Runnable {
     static final String IMAGES = Paths.API + "/images";
     static final String ALIASES = IMAGES + "/aliases";
@@ -52,7 +52,7 @@ public final class ImageCommand implements Runnable {
     }
 
     public static CommandLine commandLine(CliContext ctx) {
-        return new CommandLine(new ImageCommand(ctx)).addSubcommand(new ImageAliasCommand(ctx));
+        return Subcommands.family(new ImageCommand(ctx), ctx.subcommand(), () -> List.of(new ImageAliasCommand(ctx)));
     }
 
     @Override

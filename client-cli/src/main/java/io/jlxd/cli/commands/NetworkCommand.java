@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * {@code jlxc network ...}: managed networks ({@code /1.0/networks}); forwards are {@link NetworkForwardCommand}.
  * attach/detach and their profile forms only edit the NIC devices of an instance or a profile.
  */
-@Command(name = "network", description = "Manage and attach instances to networks")
+@Command(name = "network", description = "Manage and attach instances to networks", addMethodSubcommands = false)
 public final class NetworkCommand implements Runnable {
     static final String NETWORKS = io.jlxd.api.Paths.API + "/networks";
     static final List<String> HEADER = List.of("NAME", "TYPE", "MANAGED", "IPV4", "IPV6", "DESCRIPTION", "USED BY", "STATE");
@@ -42,7 +42,7 @@ public final class NetworkCommand implements Runnable {
     }
 
     public static CommandLine commandLine(CliContext ctx) {
-        return new CommandLine(new NetworkCommand(ctx)).addSubcommand(NetworkForwardCommand.commandLine(ctx));
+        return Subcommands.family(new NetworkCommand(ctx), ctx.subcommand(), () -> List.of(NetworkForwardCommand.commandLine(ctx)));
     }
 
     static String path(String network) {

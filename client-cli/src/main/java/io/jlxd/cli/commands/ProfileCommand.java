@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * {@code jlxc profile ...}: profiles ({@code /1.0/profiles}) and which instances use them, with lxc's messages.
  * Changes read the profile (or instance) and PUT it back with its ETag.
  */
-@Command(name = "profile", description = "Manage profiles")
+@Command(name = "profile", description = "Manage profiles", addMethodSubcommands = false)
 public final class ProfileCommand implements Runnable {
     static final List<String> HEADER = List.of("NAME", "DESCRIPTION", "USED BY");
 
@@ -38,7 +38,7 @@ public final class ProfileCommand implements Runnable {
 
     /** The command with its {@code device} subcommands. */
     public static CommandLine commandLine(CliContext ctx) {
-        return new CommandLine(new ProfileCommand(ctx)).addSubcommand(new ProfileDeviceCommand(ctx));
+        return Subcommands.family(new ProfileCommand(ctx), ctx.subcommand(), () -> List.of(new ProfileDeviceCommand(ctx)));
     }
 
     @Override

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jlxc storage ...}: storage pools ({@code /1.0/storage-pools}); volumes are {@link StorageVolumeCommand}. */
-@Command(name = "storage", description = "Manage storage pools and volumes")
+@Command(name = "storage", description = "Manage storage pools and volumes", addMethodSubcommands = false)
 public final class StorageCommand implements Runnable {
     static final String POOLS = io.jlxd.api.Paths.API + "/storage-pools";
     static final List<String> HEADER = List.of("NAME", "DRIVER", "SOURCE", "DESCRIPTION", "USED BY", "STATE");
@@ -35,7 +35,7 @@ public final class StorageCommand implements Runnable {
     }
 
     public static CommandLine commandLine(CliContext ctx) {
-        return new CommandLine(new StorageCommand(ctx)).addSubcommand(new StorageVolumeCommand(ctx));
+        return Subcommands.family(new StorageCommand(ctx), ctx.subcommand(), () -> List.of(new StorageVolumeCommand(ctx)));
     }
 
     static String poolPath(String pool) {
