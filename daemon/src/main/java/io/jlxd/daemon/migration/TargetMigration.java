@@ -139,25 +139,23 @@ final class TargetMigration implements VolumeReceiver {
 
     @Override
     public void finish(String name, OperationContext ctx) throws Exception {
-        try {
-            if (live) {
-                long t0 = System.nanoTime();
-                instances.startMigrated(name, true, who);
-                long restoreMs = (System.nanoTime() - t0) / 1_000_000;
-                channels.sendControl(true, "");
-                MigrationControl confirmed = channels.receiveControl(SOURCE_CONFIRMATION);
-                if (!confirmed.success()) {
-                    throw new IOException("the source did not give the instance up: " + confirmed.message());
-                }
-                ctx.updateMetadata(Map.of("migration_type", "live", "restore_ms", restoreMs, "total_ms", transfer.elapsedMillis()));
-            } else {
-                channels.sendControl(true, "");
-                ctx.updateMetadata(Map.of("migration_type", offer.criu() == null ? "cold" : "stateless", "total_ms", transfer.elapsedMillis()));
+        // on failure the channels stay open until failed() has told the source why
+        if (live) {
+            long t0 = System.nanoTime();
+            instances.startMigrated(name, true, who);
+            long restoreMs = (System.nanoTime() - t0) / 1_000_000;
+            channels.sendControl(true, "");
+            MigrationControl confirmed = channels.receiveControl(SOURCE_CONFIRMATION);
+            if (!confirmed.success()) {
+                throw new IOException("the source did not give the instance up: " + confirmed.message());
             }
-            LOG.info("migration of " + name + " received (" + (live ? "live" : "not live") + ") in " + transfer.elapsedMillis() + " ms");
-        } finally {
-            end();
+            ctx.updateMetadata(Map.of("migration_type", "live", "restore_ms", restoreMs, "total_ms", transfer.elapsedMillis()));
+        } else {
+            channels.sendControl(true, "");
+            ctx.updateMetadata(Map.of("migration_type", offer.criu() == null ? "cold" : "stateless", "total_ms", transfer.elapsedMillis()));
         }
+        LOG.info("migration of " + name + " received (" + (live ? "live" : "not live") + ") in " + transfer.elapsedMillis() + " ms");
+        end();
     }
 
     @Override
