@@ -188,6 +188,10 @@ public final class Daemon implements AutoCloseable {
             WsOperations sockets = new WsOperations();
             io.jlxd.daemon.migration.MigrationService migrations = new io.jlxd.daemon.migration.MigrationService(instances,
                     new SnapshotTable(db), operations, sockets, dir.root().resolve("migration"));
+            String migrated = migrations.recover();
+            if (!migrated.isEmpty()) {
+                LOG.warning("start-up recovery: " + migrated);
+            }
             ExecTargets execTargets = new InstanceExecTargets(instances);
             Router router = new Router(Endpoints.all(new Endpoints.Routes(
                     new ServerRoutes(config, host, probes, cert, https, events),

@@ -251,4 +251,34 @@ class MigrationTest {
         }
         ok(lxc("delete", "-f", "ja:mf1"));
     }
+    @Test
+    void aTargetKilledDuringTheTransferLeavesTheSourceRunningAndNothingThere() throws Exception {
+        a.allowWarnings("migration of mk1 failed", "operation [-0-9a-f]+ failed", "nothing moved on the");
+        b.allowWarnings("start-up recovery", "partly received");
+        runningWithCounter("ja:mk1");
+        // enough data that the transfer takes a while
+        ok(lxc("exec", "ja:mk1", "--", "dd", "if=/dev/urandom", "of=/root/big", "bs=1M", "count=300"));
+        long before = counter("ja:mk1");
+        List<String> cmd = new ArrayList<>(List.of("lxc", "move", "ja:mk1", "jb:mk1"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("LXD_CONF", conf.toString());
+        pb.environment().put("HOME", conf.toString());
+        Process move = pb.start();
+        Path volume = b.dataDir().resolve("storage-pools/default/containers/mk1");
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.exists(volume.resolve("rootfs/root"))) {
+            assertTrue(System.nanoTime() < end && move.isAlive(), "the transfer did not start");
+            Thread.sleep(20);
+        }
+        b.crash();
+        assertTrue(move.waitFor(120, TimeUnit.SECONDS));
+        String out = new String(move.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(move.exitValue() != 0, out);
+        assertEquals("Running", state("ja:mk1"));
+        assertTrue(waitCounter("ja:mk1", before) > before, "the source runs on");
+        b.startProcess();
+        assertFalse(names("jb").contains("mk1"), "the partly received instance is gone after the target's restart");
+        assertFalse(Files.exists(volume), "no volume left on the target");
+        ok(lxc("delete", "-f", "ja:mk1"));
+    }
 }

@@ -54,6 +54,43 @@ public final class MigrationService {
         Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx------"));
     }
 
+    /** Where a receive in progress is marked: a daemon killed meanwhile removes the partial instance at its next start. */
+    Path receivingMarker(String name) {
+        return scratch.resolve("receiving-" + name);
+    }
+
+    /**
+     * Start-up recovery: instances whose receive a crash interrupted (marker left) are deleted, as a failed creation
+     * would have been. Returns what was done, for the log.
+     */
+    public String recover() {
+        StringBuilder done = new StringBuilder();
+        try (var markers = Files.list(scratch)) {
+            for (Path m : markers.filter(p -> p.getFileName().toString().startsWith("receiving-")).toList()) {
+                String name = m.getFileName().toString().substring("receiving-".length());
+                try {
+                    if (instances.table().get(name).isPresent()) {
+                        if (instances.containerState(name) != null && instances.containerState(name).active()) {
+                            instances.stopContainer(name, true, java.time.Duration.ZERO);
+                        }
+                        Op op = instances.delete(name, null);
+                        op.done().get(2, java.util.concurrent.TimeUnit.MINUTES);
+                        if (op.status() != io.jlxd.api.StatusCode.SUCCESS) {
+                            throw new IOException(op.view().err());
+                        }
+                    }
+                    Files.deleteIfExists(m);
+                    done.append(" partly received instance ").append(name).append(" removed;");
+                } catch (Exception e) {
+                    LOG.warning("cannot remove the partly received instance " + name + " (retried at the next start): " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warning("migration recovery: " + e.getMessage());
+        }
+        return done.toString().strip();
+    }
+
     /** LXD's {@code InstancePostTarget} (push mode). */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record PushTarget(String certificate, String operation, Map<String, String> secrets) {
@@ -204,7 +241,8 @@ public final class MigrationService {
         }
         InstancesPost req = new InstancesPost(body.name(), body.type(), src, body.architecture(), config, body.devices(),
                 body.ephemeral(), body.profiles(), body.description(), false, body.instanceType(), null);
-        TargetMigration t = new TargetMigration(instances, snapshots, sockets, who, kept, live, privileged, operation, cert, secrets);
+        TargetMigration t = new TargetMigration(instances, snapshots, sockets, who, kept, live, privileged, operation, cert, secrets,
+                receivingMarker(body.name() == null ? "" : body.name()));
         return instances.create(req, who, t);
     }
 }

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RsyncStream {
     private static final int CHUNK = 64 * 1024;
+    /** No byte either way for this long: the peer is taken as gone (a dead peer is not always seen as a closed socket). */
+    static final Duration IDLE = Duration.ofSeconds(60);
     private static final String RSYNC = "rsync";
 
     /** The rsync options both sides agreed on (LXD's rsyncFeatures). */
@@ -103,7 +105,7 @@ final class RsyncStream {
             });
             boolean complete;
             try (OutputStream os = openWriter(in, p)) {
-                complete = receiveInto(conn, os);
+                complete = receiveInto(conn, os, bytes);
             }
             if (!complete) {
                 p.destroyForcibly();
@@ -185,7 +187,7 @@ final class RsyncStream {
             });
             boolean complete;
             OutputStream os = p.getOutputStream();
-            complete = receiveInto(conn, os);
+            complete = receiveInto(conn, os, bytes);
             try {
                 os.close();
             } catch (IOException e) {
@@ -219,10 +221,23 @@ final class RsyncStream {
      * rsync stops reading (it failed), the rest of the stream is read and dropped: the barrier must be consumed so
      * that the channel is ready for the next stream, and rsync's exit status tells what went wrong.
      */
-    private static boolean receiveInto(Conn conn, OutputStream os) throws IOException, InterruptedException {
+    private static boolean receiveInto(Conn conn, OutputStream os, AtomicLong sent) throws IOException, InterruptedException {
         boolean writable = os != null;
+        long lastSent = sent.get();
+        long lastActivity = System.nanoTime();
         while (true) {
-            Conn.Msg m = conn.receive(null);
+            Conn.Msg m = conn.receive(Duration.ofSeconds(1));
+            if (m == null) {
+                if (sent.get() != lastSent) {
+                    lastSent = sent.get();
+                    lastActivity = System.nanoTime();
+                } else if (System.nanoTime() - lastActivity > IDLE.toNanos()) {
+                    LOG.warning("nothing moved on the " + conn.name() + " channel for " + IDLE.toSeconds() + " s: the peer is taken as gone");
+                    return false;
+                }
+                continue;
+            }
+            lastActivity = System.nanoTime();
             if (m.end()) {
                 return false;
             }

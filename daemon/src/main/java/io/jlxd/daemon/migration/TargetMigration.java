@@ -48,6 +48,7 @@ final class TargetMigration implements VolumeReceiver {
     private final Map<String, String> secrets;
     // push: the source (or a relaying client) connects to ours
     private final WsChannelSet listen;
+    private final Path marker;
     private volatile String opId;
     private volatile Channels channels;
     private MigrationHeader offer;
@@ -55,7 +56,8 @@ final class TargetMigration implements VolumeReceiver {
 
     TargetMigration(InstanceManager instances, SnapshotTable snapshots, WsOperations sockets, EventBus.Requestor who,
                     Map<String, String> volatileKeys, boolean live, boolean privileged, String sourceOperation, X509Certificate sourceCert,
-                    Map<String, String> secrets) {
+                    Map<String, String> secrets, Path marker) {
+        this.marker = marker;
         this.instances = instances;
         this.snapshots = snapshots;
         this.sockets = sockets;
@@ -114,6 +116,7 @@ final class TargetMigration implements VolumeReceiver {
                 : Map.of()), offer.snapshotNames(), List.of(), false,
                 new MigrationHeader.RsyncFeatures(opts.xattrs(), opts.delete(), false, false), false, null, null));
         transfer = new Transfer(name, ctx);
+        Files.writeString(marker, name); // removed when the receive ends either way; a crash leaves it for recover()
         instances.storage().createEmpty(name, privileged ? 0 : SpecFactory.IDMAP_BASE);
         Path volume = instances.storage().volume(name);
         for (MigrationHeader.Snapshot s : offer.snapshots()) {
@@ -156,6 +159,7 @@ final class TargetMigration implements VolumeReceiver {
         }
         LOG.info("migration of " + name + " received (" + (live ? "live" : "not live") + ") in " + transfer.elapsedMillis() + " ms");
         end();
+        Files.deleteIfExists(marker);
     }
 
     @Override
@@ -166,6 +170,11 @@ final class TargetMigration implements VolumeReceiver {
             c.sendFailure(cause.getMessage());
         }
         end();
+        try {
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            LOG.warning("cannot remove " + marker + ": " + e.getMessage());
+        }
     }
 
     private void end() {
