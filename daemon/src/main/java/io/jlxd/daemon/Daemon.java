@@ -195,6 +195,12 @@ public final class Daemon implements AutoCloseable {
             operations.onFailure(gc::request);
             SnapshotScheduler scheduler = new SnapshotScheduler(snapshots);
             WsOperations sockets = new WsOperations();
+            io.jlxd.daemon.migration.MigrationService migrations = new io.jlxd.daemon.migration.MigrationService(instances,
+                    new SnapshotTable(db), operations, sockets, dir.root().resolve("migration"));
+            String migrated = migrations.recover();
+            if (!migrated.isEmpty()) {
+                LOG.warning("start-up recovery: " + migrated);
+            }
             ExecTargets execTargets = new InstanceExecTargets(instances);
             io.jlxd.daemon.project.Projects projects = new io.jlxd.daemon.project.Projects(new io.jlxd.daemon.db.ProjectTable(db),
                     new io.jlxd.daemon.project.Projects.InstanceCatalog() {
@@ -220,7 +226,7 @@ public final class Daemon implements AutoCloseable {
                     new ImageRoutes(images, new ImageUploads(images, operations, events),
                             new ImagePublisher(images, instances, operations, events), operations, events),
                     new ImageAliasRoutes(images, events),
-                    new InstanceRoutes(instances, copies, restore, projects),
+                    new InstanceRoutes(instances, copies, restore, projects, migrations),
                     new ProfileRoutes(profiles, events),
                     new ExecRoutes(driver, execTargets, operations, sockets),
                     new InstanceLogRoutes(driver, execTargets),

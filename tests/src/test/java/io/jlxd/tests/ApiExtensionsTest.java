@@ -309,6 +309,50 @@ class ApiExtensionsTest extends DaemonTestBase {
                     "certificate", ClientIdentity.create("ext-pw").pem()));
             assertEquals(400, r.statusCode(), r::asString);
         });
+        // migration between daemons, exercised here as a migration of the test's instance to this same daemon over its
+        // HTTPS address (MigrationTest moves instances between two daemons with lxc)
+        CHECKS.put("container_push", () -> {
+            JsonNode target = pushTarget("ext-push1");
+            assertEquals("websocket", target.get("class").asText());
+            assertTrue(target.get("metadata").has("control") && target.get("metadata").has("fs"), target::toString);
+            assertFalse(target.get("metadata").has("criu"), "no state channel for a stateless transfer");
+            pushTo(target, false);
+            assertEquals("Stopped", get("/1.0/instances/ext-push1").get("status").asText());
+            Instances.ok(given().when().delete("/1.0/instances/ext-push1"));
+        });
+        CHECKS.put("container_push_target", () -> {
+            JsonNode target = pushTarget("ext-push2");
+            JsonNode source = Instances.ok(post("/1.0/instances/" + C, Map.of("migration", true, "live", false,
+                    "target", Map.of("operation", https() + "/1.0/operations/" + target.get("id").asText(),
+                            "secrets", target.get("metadata"), "certificate", env().get("certificate").asText()))));
+            assertEquals("task", source.get("class").asText(), "a push source dials the target: no websocket of its own");
+            assertEquals("Success", waitOp(target.get("id").asText()));
+            assertTrue(get("/1.0/instances").toString().contains("/1.0/instances/ext-push2"));
+            Instances.ok(given().when().delete("/1.0/instances/ext-push2"));
+        });
+        CHECKS.put("container_only_migration", () -> {
+            Instances.ok(post("/1.0/instances/" + C + "/snapshots", Map.of("name", "migsnap")));
+            try {
+                pull("ext-pull1", true);
+                assertEquals(0, get("/1.0/instances/ext-pull1/snapshots").size(), "instance_only leaves the snapshots");
+                pull("ext-pull2", false);
+                assertTrue(get("/1.0/instances/ext-pull2/snapshots").toString().contains("migsnap"), "the snapshots come along");
+            } finally {
+                Instances.ok(given().when().delete("/1.0/instances/" + C + "/snapshots/migsnap"));
+                for (String n : List.of("ext-pull1", "ext-pull2")) {
+                    if (given().when().get("/1.0/instances/" + n).statusCode() == 200) {
+                        Instances.ok(given().when().delete("/1.0/instances/" + n));
+                    }
+                }
+            }
+        });
+        CHECKS.put("container_stateless_copy", () -> {
+            assertEquals("Running", get("/1.0/instances/" + C).get("status").asText());
+            pull("ext-pull3", true);
+            assertEquals("Running", get("/1.0/instances/" + C).get("status").asText(), "the source runs on");
+            assertEquals("Stopped", get("/1.0/instances/ext-pull3").get("status").asText());
+            Instances.ok(given().when().delete("/1.0/instances/ext-pull3"));
+        });
         CHECKS.put("metrics", () -> {
             Response r = given().when().get("/1.0/metrics");
             assertEquals(200, r.statusCode());
@@ -467,6 +511,57 @@ class ApiExtensionsTest extends DaemonTestBase {
             }
             assertEquals(200, given().when().delete("/1.0/projects/" + name).statusCode());
         }
+    }
+
+    private static String httpsBase;
+
+    /** This daemon's HTTPS base URL (HTTPS is switched on the first time). */
+    private static String https() throws Exception {
+        if (httpsBase == null) {
+            httpsBase = "https://127.0.0.1:" + Trust.enableHttps();
+        }
+        return httpsBase;
+    }
+
+    /** Waits for an operation; its final status. */
+    private static String waitOp(String id) {
+        Response r = given().queryParam("timeout", 120).when().get("/1.0/operations/" + id + "/wait");
+        assertEquals(200, r.statusCode(), r::asString);
+        JsonNode op = json(r).get("metadata");
+        return op.get("status").asText() + (op.get("err").asText().isEmpty() ? "" : ": " + op.get("err").asText());
+    }
+
+    /** A push-mode target operation for a new instance {@code name} (stateless). */
+    private static JsonNode pushTarget(String name) throws Exception {
+        https();
+        Response r = post("/1.0/instances", Map.of("name", name, "source", Map.of("type", "migration", "mode", "push", "live", false)));
+        assertEquals(202, r.statusCode(), r::asString);
+        return json(r).get("metadata");
+    }
+
+    /** The source side of a push to {@code target}; waits for both. */
+    private static void pushTo(JsonNode target, boolean instanceOnly) throws Exception {
+        Instances.ok(post("/1.0/instances/" + C, Map.of("migration", true, "live", false, "instance_only", instanceOnly,
+                "target", Map.of("operation", https() + "/1.0/operations/" + target.get("id").asText(),
+                        "secrets", target.get("metadata"), "certificate", env().get("certificate").asText()))));
+        assertEquals("Success", waitOp(target.get("id").asText()));
+    }
+
+    /** A pull-mode migration of the test's instance to {@code name} on this same daemon (stateless). */
+    private static void pull(String name, boolean instanceOnly) throws Exception {
+        Response src = post("/1.0/instances/" + C, Map.of("migration", true, "live", false, "instance_only", instanceOnly));
+        assertEquals(202, src.statusCode(), src::asString);
+        JsonNode op = json(src).get("metadata");
+        assertTrue(op.get("metadata").has("control") && op.get("metadata").has("fs"), op::toString);
+        Map<String, Object> source = new java.util.LinkedHashMap<>();
+        source.put("type", "migration");
+        source.put("mode", "pull");
+        source.put("operation", https() + "/1.0/operations/" + op.get("id").asText());
+        source.put("secrets", op.get("metadata"));
+        source.put("certificate", env().get("certificate").asText());
+        source.put("instance_only", instanceOnly);
+        Instances.ok(post("/1.0/instances", Map.of("name", name, "source", source)));
+        assertEquals("Success", waitOp(op.get("id").asText()));
     }
 
     private static JsonNode env() {

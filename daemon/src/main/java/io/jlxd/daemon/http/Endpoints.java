@@ -132,7 +132,7 @@ public final class Endpoints {
                 new Endpoint(PUT, "/1.0/instances/{name}", PROJECT, r.instances()::put, "Replace an instance's writable fields"),
                 new Endpoint(PATCH, "/1.0/instances/{name}", PROJECT, r.instances()::patch, "Update an instance's writable fields"),
                 new Endpoint(DELETE, "/1.0/instances/{name}", PROJECT, r.instances()::delete, "Delete a stopped instance"),
-                new Endpoint(POST, "/1.0/instances/{name}", PROJECT, r.instances()::rename, "Rename a stopped instance"),
+                new Endpoint(POST, "/1.0/instances/{name}", PROJECT, r.instances()::rename, "Rename a stopped instance, or migrate it to another daemon (migration: true)"),
                 new Endpoint(GET, "/1.0/instances/{name}/state", PROJECT, r.instances()::getState, "Runtime state of an instance"),
                 new Endpoint(PUT, "/1.0/instances/{name}/state", PROJECT, r.instances()::putState, "Start, stop, restart, freeze or unfreeze an instance"),
                 new Endpoint(GET, "/1.0/instances/{name}/checkpoint", PROJECT, r.instances()::checkpoint, "Whether CRIU can checkpoint an instance (stateful stop), and what blocks it"),

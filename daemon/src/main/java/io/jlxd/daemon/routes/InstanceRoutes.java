@@ -23,12 +23,13 @@ public final class InstanceRoutes {
     private final InstanceManager instances;
     private final InstanceCopies copies;
     private final SnapshotRestore restore;
-
+    private final io.jlxd.daemon.migration.MigrationService migrations;
     private final io.jlxd.daemon.project.Projects projects;
 
     public InstanceRoutes(InstanceManager instances, InstanceCopies copies, SnapshotRestore restore,
-                          io.jlxd.daemon.project.Projects projects) {
+                          io.jlxd.daemon.project.Projects projects, io.jlxd.daemon.migration.MigrationService migrations) {
         this.projects = projects;
+        this.migrations = migrations;
         this.instances = instances;
         this.copies = copies;
         this.restore = restore;
@@ -68,6 +69,9 @@ public final class InstanceRoutes {
         HostPathDisks.checkAccess(req.caller(), posted.devices());
         if (posted.source() != null && posted.source().unsupported() != null) {
             throw ApiException.badRequest("The source field \"" + posted.source().unsupported() + "\" is not supported");
+        }
+        if (posted.source() != null && "migration".equals(posted.source().type())) {
+            return Reply.async(migrations.target(req.project(), posted, req.caller().requestor()).view());
         }
         if (Boolean.TRUE.equals(posted.stateful())) {
             throw ApiException.badRequest("\"stateful\" is not supported when creating an instance");
@@ -145,8 +149,11 @@ public final class InstanceRoutes {
         String name = req.instanceKey();
         instances.row(name);
         InstancePost body = req.bodyAs(InstancePost.class);
-        if (Boolean.TRUE.equals(body.migration()) || Boolean.TRUE.equals(body.live())) {
-            throw ApiException.badRequest("Migration is not supported yet");
+        if (Boolean.TRUE.equals(body.migration())) {
+            return Reply.async(migrations.source(name, body, req.caller().requestor()).view());
+        }
+        if (Boolean.TRUE.equals(body.live())) {
+            throw ApiException.badRequest("\"live\" applies to migrations (\"migration\": true)");
         }
         if (body.unsupported() != null) {
             throw ApiException.badRequest("The field \"" + body.unsupported() + "\" is not supported");
