@@ -100,7 +100,7 @@ public final class InstanceRoutes {
         }
         String key = ProjectKeys.key(project, inst) + (slash < 0 ? "" : s.source().substring(slash));
         io.jlxd.api.instance.InstanceSource src = new io.jlxd.api.instance.InstanceSource(s.type(), s.alias(), s.fingerprint(),
-                s.properties(), s.server(), s.protocol(), key, s.instanceOnly(), s.mode(), s.operation(), s.secrets(),
+                s.properties(), s.server(), s.protocol(), key, s.instanceOnly(), s.containerOnly(), s.mode(), s.operation(), s.secrets(),
                 s.certificate(), s.live(), s.secret(), s.baseImage(), s.refresh(), null, s.allowInconsistent());
         return new InstancesPost(p.name(), p.type(), src, p.architecture(), p.config(), p.devices(), p.ephemeral(), p.profiles(),
                 p.description(), p.start(), p.instanceType(), p.stateful());
