@@ -182,6 +182,14 @@ public final class Daemon implements AutoCloseable {
             instances.snapshotHooks(copies);
             instances.warnings(warnings);
             SnapshotRestore restore = new SnapshotRestore(snapshots);
+            // a partly received migration goes first: the other recoveries would take it for an interrupted operation
+            WsOperations sockets = new WsOperations();
+            io.jlxd.daemon.migration.MigrationService migrations = new io.jlxd.daemon.migration.MigrationService(instances,
+                    new SnapshotTable(db), operations, sockets, dir.root().resolve("migration"));
+            String migrated = migrations.recover();
+            if (!migrated.isEmpty()) {
+                LOG.warning("start-up recovery: " + migrated);
+            }
             String renamed = instances.recoverRenames(new io.jlxd.daemon.db.RenameJournal(db));
             String repaired = (renamed + " " + SnapshotRecovery.run(snapshots, restore)).strip();
             if (!repaired.isEmpty()) {
@@ -194,13 +202,6 @@ public final class Daemon implements AutoCloseable {
             gc.startBackground(io.jlxd.daemon.ops.ActivityGate.GLOBAL, operations);
             operations.onFailure(gc::request);
             SnapshotScheduler scheduler = new SnapshotScheduler(snapshots);
-            WsOperations sockets = new WsOperations();
-            io.jlxd.daemon.migration.MigrationService migrations = new io.jlxd.daemon.migration.MigrationService(instances,
-                    new SnapshotTable(db), operations, sockets, dir.root().resolve("migration"));
-            String migrated = migrations.recover();
-            if (!migrated.isEmpty()) {
-                LOG.warning("start-up recovery: " + migrated);
-            }
             ExecTargets execTargets = new InstanceExecTargets(instances);
             io.jlxd.daemon.project.Projects projects = new io.jlxd.daemon.project.Projects(new io.jlxd.daemon.db.ProjectTable(db),
                     new io.jlxd.daemon.project.Projects.InstanceCatalog() {

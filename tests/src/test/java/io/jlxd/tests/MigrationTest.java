@@ -133,7 +133,7 @@ class MigrationTest {
         ok(lxc("init", ref.substring(0, ref.indexOf(':') + 1) + "busybox", ref));
         ok(lxc("start", ref));
         ok(lxc("exec", ref, "--", "sh", "-c",
-                "echo 'i=0; while true; do i=$((i+1)); echo $i > /tmp/counter; sleep 0.1; done' > /root/loop.sh"));
+                "echo 'i=0; while true; do i=$((i+1)); echo $i > /tmp/counter.new; mv /tmp/counter.new /tmp/counter; sleep 0.1; done' > /root/loop.sh"));
         ok(lxc("exec", ref, "--", "sh", "-c", "setsid sh /root/loop.sh </dev/null >/dev/null 2>&1 &"));
         waitCounter(ref, 1);
     }

@@ -242,7 +242,7 @@ public final class MigrationService {
         InstancesPost req = new InstancesPost(body.name(), body.type(), src, body.architecture(), config, body.devices(),
                 body.ephemeral(), body.profiles(), body.description(), false, body.instanceType(), null);
         TargetMigration t = new TargetMigration(instances, snapshots, sockets, who, kept, live, privileged, operation, cert, secrets,
-                receivingMarker(body.name() == null ? "" : body.name()));
+                receivingMarker(body.name() == null ? "" : io.jlxd.daemon.project.ProjectKeys.key(project, body.name())));
         return instances.create(project, req, who, t);
     }
 }
