@@ -207,7 +207,9 @@ public final class Daemon implements AutoCloseable {
                     new MetricsRoutes(new Metrics(instances, pools, operations)),
                     new NetworkRoutes(networks, events),
                     new NetworkForwardRoutes(new NetworkForwards(networks), events),
-                    new io.jlxd.daemon.routes.WarningRoutes(warnings))));
+                    new io.jlxd.daemon.routes.WarningRoutes(warnings),
+                    new io.jlxd.daemon.routes.MigrationCheckRoutes(new io.jlxd.daemon.instance.MigrationPreflight(instances,
+                            operations, rootfs::poolOf, pool -> pools.get(pool).name(), n -> snapshots.list(n).size())))));
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);

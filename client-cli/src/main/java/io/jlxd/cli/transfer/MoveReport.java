@@ -5,16 +5,16 @@ import java.util.Locale;
 
 /**
  * What kind of move happened and how long the instance was out of service, for the line {@code jlxc move} ends with.
- * For a live move the daemons say it in their operations' metadata: {@link #KIND} ({@code live}, {@code near-live}
- * or {@code cold}: the daemon may fall back from CRIU) and {@link #FROZEN} (milliseconds from the freeze on the
- * source until the instance ran on the target); the target's value wins. A near-live or cold move run by the client
+ * For a live move the daemons say it in their operations' metadata: {@link #KIND} ({@code live}, {@code stateless}
+ * (a last pass while frozen, reported as near-live) or {@code cold}) and {@link #FROZEN} (milliseconds from the freeze
+ * on the source until the instance ran on the target); the target's value wins. A near-live or cold move run by the client
  * itself (stop, final sync, start) is timed by the client.
  */
 public record MoveReport(Kind kind, Long frozenMillis, long totalMillis) {
-    /** Operation metadata key: the kind of move the daemons made. */
-    public static final String KIND = "migration_kind";
-    /** Operation metadata key: milliseconds the instance was frozen (live) or down (near-live). */
-    public static final String FROZEN = "migration_frozen_ms";
+    /** Operation metadata key: the kind of move the daemons made ({@code live}, {@code stateless}, {@code cold}). */
+    public static final String KIND = "migration_type";
+    /** Operation metadata key: milliseconds from the freeze on the source until the instance ran on the target. */
+    public static final String FROZEN = "downtime_ms";
 
     public enum Kind {
         LIVE("live"), NEAR_LIVE("near-live"), COLD("cold");
@@ -35,7 +35,7 @@ public record MoveReport(Kind kind, Long frozenMillis, long totalMillis) {
                     return k;
                 }
             }
-            return null;
+            return s.equalsIgnoreCase("stateless") ? NEAR_LIVE : null;
         }
     }
 

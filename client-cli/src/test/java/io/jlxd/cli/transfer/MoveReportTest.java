@@ -11,15 +11,15 @@ class MoveReportTest {
 
     @Test
     void theDaemonsSayWhatKindAndHowLongFrozen() throws Exception {
-        MoveReport r = MoveReport.fromOperations(JSON.readTree("{\"metadata\":{\"control\":\"x\",\"migration_frozen_ms\":380}}"),
-                JSON.readTree("{\"metadata\":{\"migration_kind\":\"live\",\"migration_frozen_ms\":412}}"),
+        MoveReport r = MoveReport.fromOperations(JSON.readTree("{\"metadata\":{\"control\":\"x\",\"downtime_ms\":380}}"),
+                JSON.readTree("{\"metadata\":{\"migration_type\":\"live\",\"downtime_ms\":412}}"),
                 MoveReport.Kind.LIVE, 3210);
         assertEquals(MoveReport.Kind.LIVE, r.kind());
         assertEquals(412L, r.frozenMillis(), "the target's figure wins");
         assertEquals("Moved local:c1 to host2:c1: live (CRIU: processes and memory kept), frozen for 0.41 s (3.21 s in all)",
                 r.describe("local:c1", "host2:c1"));
 
-        MoveReport fallback = MoveReport.fromOperations(null, JSON.readTree("{\"metadata\":{\"migration_kind\":\"near-live\"}}"),
+        MoveReport fallback = MoveReport.fromOperations(null, JSON.readTree("{\"metadata\":{\"migration_type\":\"stateless\"}}"),
                 MoveReport.Kind.LIVE, 1000);
         assertEquals(MoveReport.Kind.NEAR_LIVE, fallback.kind(), "a daemon that fell back from CRIU says so");
         assertNull(fallback.frozenMillis());
