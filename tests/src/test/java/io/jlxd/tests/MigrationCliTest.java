@@ -102,6 +102,17 @@ class MigrationCliTest extends DaemonTestBase {
         return json(r).get("metadata");
     }
 
+    /** The pre-flight once {@code until} holds (polled for up to 60 s); the last one read otherwise. */
+    static JsonNode awaitPreflight(String name, java.util.function.Predicate<JsonNode> until) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        JsonNode p = preflight(name);
+        while (!until.test(p) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            p = preflight(name);
+        }
+        return p;
+    }
+
     /**
      * The daemons migrate (they advertise LXD's {@code container_push}, which lxc needs for push and relay), or the
      * test is skipped, saying so.
@@ -142,11 +153,15 @@ class MigrationCliTest extends DaemonTestBase {
             c.ok("exec", "host2:" + name, "--", "touch", "/tmp/go");
             assertEquals(0, exec.waitFor(60), exec::output);
         }
-        long until = System.nanoTime() + 60_000_000_000L;
-        while (preflight(name).get("exec_sessions").asInt() != 0 && System.nanoTime() < until) {
-            Thread.sleep(100);
-        }
-        assertEquals(0, preflight(name).get("exec_sessions").asInt(), "the exec sessions ended");
+        assertEquals(0, awaitPreflight(name, p2 -> p2.get("exec_sessions").asInt() == 0).get("exec_sessions").asInt(),
+                "the exec sessions ended");
+        // a raw ICMPv6 socket (busybox ping -6), which CRIU cannot dump
+        c.ok("exec", "host2:" + name, "--", "sh", "-c", "setsid ping -6 -i 1 ::1 </dev/null >/dev/null 2>&1 &");
+        JsonNode pinging = awaitPreflight(name, p2 -> p2.get("blockers").toString().contains("has a raw ICMPv6 socket"));
+        assertTrue(pinging.get("blockers").toString().contains("(ping) has a raw ICMPv6 socket"), pinging::toString);
+        c.ok("exec", "host2:" + name, "--", "killall", "ping");
+        JsonNode quiet = awaitPreflight(name, p2 -> p2.get("blockers").isEmpty());
+        assertEquals(0, quiet.get("blockers").size(), quiet::toString);
         String dry = c.ok("move", "host2:" + name, "local:", "--dry-run").stdout();
         assertTrue(dry.contains("Blockers: none") && dry.contains("Estimated downtime: ") && dry.contains("Target: CRIU "), dry);
         assertTrue(dry.contains("no soft-dirty memory tracking") || preflight(name).get("memory_precopy").asBoolean(), dry);
