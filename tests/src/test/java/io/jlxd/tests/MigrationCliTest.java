@@ -205,6 +205,20 @@ class MigrationCliTest extends DaemonTestBase {
     }
 
     @Test
+    void aMoveOnOneRemoteIsARename() {
+        c.ok("init", "host2:mbb", "host2:mg-old");
+        c.ok("snapshot", "host2:mg-old", "s0");
+        c.ok("move", "host2:mg-old", "host2:mg-new");
+        assertEquals("", status("host2:mg-old"));
+        assertEquals("STOPPED", status("host2:mg-new"));
+        c.ok("move", "host2:mg-new/s0", "host2:mg-new/s1");
+        assertEquals(List.of("s1"), Snapshots.names("mg-new"));
+        c.fails("parent must be the same as source", "move", "host2:mg-new/s1", "host2:other/s1");
+        c.fails("Can't override configuration or profiles in local rename", "move", "host2:mg-new", "host2:mg-x", "-c", "user.a=b");
+        c.ok("delete", "host2:mg-new");
+    }
+
+    @Test
     void copiesWithSnapshotsInEveryModeAndRefreshes() {
         assumeMigration();
         String src = "mg-src";
