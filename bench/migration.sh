@@ -65,6 +65,7 @@ stop_daemon_b() {
 cleanup() {
   stop_daemon_b
   [ -n "${RAWPID:-}" ] && kill -9 "$RAWPID" 2>/dev/null || true
+  [ -n "${GAPPID:-}" ] && kill "$GAPPID" 2>/dev/null || true
   ip link del "$BR" 2>/dev/null || true
   bench_cleanup
 }
@@ -137,42 +138,45 @@ now_ms() { date +%s%3N; }
 # in REF SCRIPT: runs a shell script in the container (busybox sh, or the pushed busybox in Debian)
 in_ct() { "$JLXC" exec "$1" -- /bin/sh -c "$2"; }
 
-# setup_ct WORKLOAD NAME ADDR: a running container of the workload with its NIC on the bench bridge
+# setup_ct WORKLOAD NAME ADDR: a running container of the workload with its NIC on the bench bridge (each step is
+# checked: the function runs under "if", where set -e does not apply)
 setup_ct() {
   local w=$1 name=$2 addr=$3 img=busybox
   [ "$w" = debian ] && img=debian
-  "$JLXC" init "$img" "$name" >/dev/null
-  "$JLXC" config device add "$name" eth0 nic nictype=bridged parent="$BR" name=eth0 >/dev/null
-  "$JLXC" start "$name"
+  "$JLXC" init "$img" "$name" >/dev/null || return 1
+  "$JLXC" config device add "$name" eth0 nic nictype=bridged parent="$BR" name=eth0 >/dev/null || return 1
+  "$JLXC" start "$name" || return 1
   if [ "$w" = debian ]; then
     timeout 120 "$JLXC" exec "$name" -- systemctl is-system-running --wait >/dev/null 2>&1 || true
   fi
-  "$JLXC" file push /bin/busybox "$name/usr/local/bin/busybox" --mode 0755 >/dev/null
-  in_ct "$name" "/usr/local/bin/busybox ip addr add $addr/24 dev eth0; /usr/local/bin/busybox ip link set eth0 up"
+  "$JLXC" file push -p /bin/busybox "$name/usr/local/bin/busybox" --mode 0755 >/dev/null || return 1
+  in_ct "$name" "/usr/local/bin/busybox ip addr add $addr/24 dev eth0 && /usr/local/bin/busybox ip link set eth0 up" || return 1
   if [ "$w" = dirty500 ]; then
-    "$JLXC" file push "$DIRTIER" "$name/root/dirtier" --mode 0755 >/dev/null
-    in_ct "$name" "setsid /root/dirtier 500 </dev/null >/dev/null 2>&1 &"
+    "$JLXC" file push "$DIRTIER" "$name/root/dirtier" --mode 0755 >/dev/null || return 1
+    in_ct "$name" "setsid /root/dirtier 500 </dev/null >/dev/null 2>&1 &" || return 1
   fi
 }
 
 # one_move WORKLOAD POOL NAME FROM TO ADDR: one measured live move with a TCP client across it
 one_move() {
-  local w=$1 pool=$2 name=$3 from=$4 to=$5 addr=$6 out t0 t1 gap frozen stopf readyf gapout cpid
+  local w=$1 pool=$2 name=$3 from=$4 to=$5 addr=$6 out t0 t1 gap frozen stopf readyf gapout
   in_ct "$from$name" "setsid /usr/local/bin/busybox nc -l -p 7000 -e /bin/cat </dev/null >/dev/null 2>&1 &"
   stopf="$WORK/stop.$$"; readyf="$WORK/ready.$$"; gapout="$WORK/gap.out"
   rm -f "$stopf" "$readyf"
-  for _ in $(seq 1 50); do
+  for _ in $(seq 1 10); do
     "$JAVA" "$BENCH_DIR/src/TcpGap.java" "$addr" 7000 "$stopf" "$readyf" > "$gapout" 2>/dev/null &
-    cpid=$!
-    for _ in $(seq 1 100); do [ -f "$readyf" ] || ! kill -0 "$cpid" 2>/dev/null && break; sleep 0.05; done
+    GAPPID=$!
+    for _ in $(seq 1 100); do [ -f "$readyf" ] || ! kill -0 "$GAPPID" 2>/dev/null && break; sleep 0.05; done
     [ -f "$readyf" ] && break
-    wait "$cpid" 2>/dev/null || true
+    wait "$GAPPID" 2>/dev/null || true
     sleep 0.1
   done
   [ -f "$readyf" ] || { err "$w/$pool: the echo server in $from$name did not answer"; return; }
   t0=$(now_ms)
+  local moved=0
   if out=$("$JLXC" move "$from$name" "$to" 2>&1); then
     t1=$(now_ms)
+    moved=1
     sample "${w}_${pool}_total" "$((t1 - t0))"
     frozen=$(echo "$out" | sed -n 's/.*frozen for \([0-9.]*\) s.*/\1/p' | tail -1)
     if [ -n "$frozen" ]; then
@@ -184,10 +188,10 @@ one_move() {
     err "$w/$pool: jlxc move $from$name $to failed: $(echo "$out" | tail -2)"
   fi
   touch "$stopf"
-  wait "$cpid" 2>/dev/null || true
+  wait "$GAPPID" 2>/dev/null || true
   gap=$(jfield max_gap_ms < "$gapout")
   if grep -q '"broke":null' "$gapout"; then
-    [ -n "$gap" ] && sample "${w}_${pool}_tcp_gap" "$gap"
+    [ "$moved" = 1 ] && [ -n "$gap" ] && sample "${w}_${pool}_tcp_gap" "$gap"   # only across a real move
   else
     err "$w/$pool: the TCP connection broke: $(cat "$gapout")"
   fi
@@ -216,6 +220,7 @@ raw_floor() {
   fi
   wait "$RAWPID" 2>/dev/null || true   # reap it (dump killed it): its pid must be free for the restore on this host
   cp -a "$d1"/*.img "$d2"/ 2>/dev/null || true
+  rm -f "$RAWDIR/pid"
   if ! timeout 120 "$CRIU" restore -D "$d2" --restore-detached --pidfile "$RAWDIR/pid" -o restore.log -v2 >/dev/null 2>&1; then
     err "raw/$w: criu restore failed: $(tail -3 "$d2/restore.log" 2>/dev/null | tr '\n' ' ')"
     return
