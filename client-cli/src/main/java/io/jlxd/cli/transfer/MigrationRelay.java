@@ -35,6 +35,16 @@ public final class MigrationRelay implements AutoCloseable {
      */
     public static MigrationRelay start(JlxdClient source, String sourceOp, Map<String, String> sourceSecrets,
             JlxdClient target, String targetOp, Map<String, String> targetSecrets) throws IOException {
+        return start(source::websocket, sourceOp, sourceSecrets, target::websocket, targetOp, targetSecrets);
+    }
+
+    /** Opens the WebSocket of a path on one daemon. */
+    public interface Opener {
+        WebSocket open(String path) throws IOException;
+    }
+
+    static MigrationRelay start(Opener source, String sourceOp, Map<String, String> sourceSecrets,
+            Opener target, String targetOp, Map<String, String> targetSecrets) throws IOException {
         for (String name : targetSecrets.keySet()) {
             if (!sourceSecrets.containsKey(name)) {
                 throw new CliException("Migration target expects the \"" + name + "\" socket but the source isn't providing it");
@@ -49,9 +59,9 @@ public final class MigrationRelay implements AutoCloseable {
             order.add("control");
             targetSecrets.keySet().stream().filter(n -> !n.equals("control")).sorted().forEach(order::add);
             for (String name : order) {
-                WebSocket s = source.websocket(path(sourceOp, sourceSecrets.get(name)));
+                WebSocket s = source.open(path(sourceOp, sourceSecrets.get(name)));
                 relay.sockets.add(s);
-                WebSocket t = target.websocket(path(targetOp, targetSecrets.get(name)));
+                WebSocket t = target.open(path(targetOp, targetSecrets.get(name)));
                 relay.sockets.add(t);
                 relay.pump(name + " source->target", s, t);
                 relay.pump(name + " target->source", t, s);
