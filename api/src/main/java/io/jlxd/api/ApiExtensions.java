@@ -82,7 +82,14 @@ public final class ApiExtensions {
             "jlxd_cgroup_controllers",
 
             // GET /1.0/metrics (merged from the metrics branch) and certificates of type metrics
-            "metrics");
+            "metrics",
+
+            // migration between daemons (issue 11, daemon side): LXD's protocol; lxc 5.0.2 checks the first three
+            // before push/relay transfers and --instance-only
+            "container_push",
+            "container_push_target",
+            "container_only_migration",
+            "container_stateless_copy");
 
     private ApiExtensions() {
     }

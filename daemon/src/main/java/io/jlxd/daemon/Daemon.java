@@ -186,6 +186,8 @@ public final class Daemon implements AutoCloseable {
             }
             SnapshotScheduler scheduler = new SnapshotScheduler(snapshots);
             WsOperations sockets = new WsOperations();
+            io.jlxd.daemon.migration.MigrationService migrations = new io.jlxd.daemon.migration.MigrationService(instances,
+                    new SnapshotTable(db), operations, sockets, dir.root().resolve("migration"));
             ExecTargets execTargets = new InstanceExecTargets(instances);
             Router router = new Router(Endpoints.all(new Endpoints.Routes(
                     new ServerRoutes(config, host, probes, cert, https, events),
@@ -194,7 +196,7 @@ public final class Daemon implements AutoCloseable {
                     new ImageRoutes(images, new ImageUploads(images, operations, events),
                             new ImagePublisher(images, instances, operations, events), operations, events),
                     new ImageAliasRoutes(images, events),
-                    new InstanceRoutes(instances, copies, restore),
+                    new InstanceRoutes(instances, copies, restore, migrations),
                     new ProfileRoutes(profiles, events),
                     new ExecRoutes(driver, execTargets, operations, sockets),
                     new InstanceLogRoutes(driver, execTargets),

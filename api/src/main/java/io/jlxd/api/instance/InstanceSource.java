@@ -12,6 +12,7 @@ public record InstanceSource(
         String protocol,
         String source,
         Boolean instanceOnly,
+        Boolean containerOnly,
         String mode,
         String operation,
         Map<String, String> secrets,

@@ -305,6 +305,11 @@ public final class InstanceManager {
     // ------------------------------------------------------------------------------------------ create
 
     public Op create(InstancesPost body, EventBus.Requestor who) {
+        return create(body, who, null);
+    }
+
+    /** A creation whose volume a {@link VolumeReceiver} brings ({@code source.type: migration}). */
+    public Op create(InstancesPost body, EventBus.Requestor who, VolumeReceiver receiver) {
         String name = validName(body.name());
         if (body.type() != null && !body.type().isEmpty() && !body.type().equals("container")) {
             throw ApiException.badRequest("Unsupported instance type \"" + body.type() + "\" (only \"container\")");
@@ -341,7 +346,8 @@ public final class InstanceManager {
             } catch (java.io.IOException e) {
                 throw ApiException.badRequest("Invalid image \"" + ref + "\": " + e.getMessage());
             }
-        } else if (!sourceType.equals("none") && !(sourceType.equals("copy") && snapshots != null)) {
+        } else if (!sourceType.equals("none") && !(sourceType.equals("copy") && snapshots != null)
+                && !(sourceType.equals("migration") && receiver != null)) {
             throw ApiException.badRequest("Unsupported source type \"" + sourceType + "\" (image, copy or none)");
         }
         Map<String, String> vol = new TreeMap<>();
@@ -355,6 +361,9 @@ public final class InstanceManager {
             vol.put("volatile.idmap.base", Long.toString(SpecFactory.IDMAP_BASE));
         }
         vol.put("volatile.last_state.power", "STOPPED");
+        if (receiver != null) {
+            vol.putAll(receiver.volatileKeys());
+        }
         io.jlxd.daemon.nic.InstanceNics.volatileChanges(Expand.devices(prof, devices), vol).forEach((k, v) -> {
             if (v != null) {
                 vol.put(k, v);
@@ -383,12 +392,16 @@ public final class InstanceManager {
         }
         ImageProvider.Resolved img = image;
         boolean start = Boolean.TRUE.equals(body.start());
-        return operations.startTask(new Operations.Spec(io.jlxd.api.OperationClass.TASK, "Creating instance",
-                resources(name), null, true, null), ctx -> withLock(name, () -> {
+        Operations.Spec spec = new Operations.Spec(io.jlxd.api.OperationClass.TASK, "Creating instance",
+                resources(name), null, true, null);
+        Op created = operations.startTask(receiver == null ? spec : receiver.spec(spec), ctx -> withLock(name, () -> {
                     boolean volumeMade = false;
                     try {
                         IdMap map = privileged ? null : new IdMap(SpecFactory.IDMAP_BASE, SpecFactory.IDMAP_SIZE);
-                        if (copy) {
+                        if (receiver != null) {
+                            volumeMade = true; // what the receiver made is removed with the volume on failure
+                            receiver.receive(name, ctx);
+                        } else if (copy) {
                             snapshots.copyVolumes(body.source(), name);
                         } else if (img != null) {
                             int[] last = {-1};
@@ -409,15 +422,45 @@ public final class InstanceManager {
                         define(row(name));
                         nics.changed(networks(name));
                         events.lifecycle("instance-created", url(name), null, who);
+                        if (receiver != null) {
+                            receiver.finish(name, ctx);
+                        }
                         if (start) {
                             doStart(name, who);
                         }
                         return null;
                     } catch (Exception | Error e) {
+                        if (receiver != null) {
+                            receiver.failed(e instanceof Exception ex ? ex : new RuntimeException(e));
+                        }
                         revertCreate(name, volumeMade);
                         throw e;
                     }
                 }));
+        if (receiver != null) {
+            receiver.registered(created);
+        }
+        return created;
+    }
+
+    /**
+     * Starts a migrated instance under its lock: with {@code restoreState}, from the CRIU state its receiver put in
+     * {@code <volume>/state} (a live migration; the state is removed once restored), else booted.
+     */
+    public void startMigrated(String name, boolean restoreState, EventBus.Requestor who) throws Exception {
+        withLock(name, () -> {
+            if (restoreState) {
+                table.setStateful(name, true);
+            }
+            doStart(name, who, restoreState ? Boolean.TRUE : null);
+            devicesChanged(name);
+            return null;
+        });
+    }
+
+    /** Where a saved CRIU state of an instance lives ({@code <volume>/state}). */
+    public java.nio.file.Path stateDir(String name) {
+        return stateful.dir(name);
     }
 
     /**

@@ -72,6 +72,11 @@ public final class Veths {
         }
     }
 
+    /** Brings a host end up or down (a live migration cuts the frozen source off its bridge after the dump). */
+    public static void setUp(String host, boolean up) throws IOException {
+        ip(List.of("ip", "link", "set", host, up ? "up" : "down"));
+    }
+
     /** Deletes a pair by its host end (the kernel deletes the peer with it); no-op when it does not exist. */
     public static void delete(String host) throws IOException {
         if (!exists(host)) {

@@ -22,11 +22,14 @@ public final class InstanceRoutes {
     private final InstanceManager instances;
     private final InstanceCopies copies;
     private final SnapshotRestore restore;
+    private final io.jlxd.daemon.migration.MigrationService migrations;
 
-    public InstanceRoutes(InstanceManager instances, InstanceCopies copies, SnapshotRestore restore) {
+    public InstanceRoutes(InstanceManager instances, InstanceCopies copies, SnapshotRestore restore,
+                          io.jlxd.daemon.migration.MigrationService migrations) {
         this.instances = instances;
         this.copies = copies;
         this.restore = restore;
+        this.migrations = migrations;
     }
 
     public Reply list(ApiRequest req) {
@@ -59,6 +62,9 @@ public final class InstanceRoutes {
         HostPathDisks.checkAccess(req.caller(), posted.devices());
         if (posted.source() != null && posted.source().unsupported() != null) {
             throw ApiException.badRequest("The source field \"" + posted.source().unsupported() + "\" is not supported");
+        }
+        if (posted.source() != null && "migration".equals(posted.source().type())) {
+            return Reply.async(migrations.target(posted, req.caller().requestor()).view());
         }
         if (Boolean.TRUE.equals(posted.stateful())) {
             throw ApiException.badRequest("\"stateful\" is not supported when creating an instance");
@@ -109,8 +115,11 @@ public final class InstanceRoutes {
         String name = req.param("name");
         instances.row(name);
         InstancePost body = req.bodyAs(InstancePost.class);
-        if (Boolean.TRUE.equals(body.migration()) || Boolean.TRUE.equals(body.live())) {
-            throw ApiException.badRequest("Migration is not supported yet");
+        if (Boolean.TRUE.equals(body.migration())) {
+            return Reply.async(migrations.source(name, body, req.caller().requestor()).view());
+        }
+        if (Boolean.TRUE.equals(body.live())) {
+            throw ApiException.badRequest("\"live\" applies to migrations (\"migration\": true)");
         }
         if (body.unsupported() != null) {
             throw ApiException.badRequest("The field \"" + body.unsupported() + "\" is not supported");

@@ -26,6 +26,7 @@ public final class WsChannelSet {
     private final Map<String, WsChannel> channels = new LinkedHashMap<>();
     private final Map<String, Boolean> connected = new LinkedHashMap<>();
     private final CountDownLatch all;
+    private final CountDownLatch allWithControl;
 
     public WsChannelSet(List<String> names) {
         if (names.isEmpty()) {
@@ -37,6 +38,7 @@ public final class WsChannelSet {
             connected.put(n, false);
         }
         all = new CountDownLatch((int) names.stream().filter(n -> !n.equals(OPTIONAL)).count());
+        allWithControl = new CountDownLatch(names.size());
     }
 
     /** 32 random bytes as 64 hex digits, as LXD's secrets. */
@@ -83,6 +85,7 @@ public final class WsChannelSet {
 
     /** Called once the claimed channel's websocket is open. */
     void opened(WsChannel c) {
+        allWithControl.countDown();
         if (!c.name().equals(OPTIONAL)) {
             all.countDown();
         }
@@ -91,6 +94,11 @@ public final class WsChannelSet {
     /** Waits until every channel but control is connected; false on timeout. */
     public boolean awaitConnected(Duration timeout) throws InterruptedException {
         return all.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until every channel, control included, is connected (migrations need all); false on timeout. */
+    public boolean awaitAll(Duration timeout) throws InterruptedException {
+        return allWithControl.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Closes every channel. */

@@ -30,7 +30,7 @@ class EndpointsOpenApiTest {
                 new CertificateRoutes(null, null, null, null, null, null, null),
                 new io.jlxd.daemon.routes.ImageRoutes(null, null, null, null, null),
                 new io.jlxd.daemon.routes.ImageAliasRoutes(null, null),
-                new io.jlxd.daemon.routes.InstanceRoutes(null, null, null),
+                new io.jlxd.daemon.routes.InstanceRoutes(null, null, null, null),
                 new io.jlxd.daemon.routes.ProfileRoutes(null, null),
                 new io.jlxd.daemon.routes.ExecRoutes(null, null, null, null),
                 new io.jlxd.daemon.routes.InstanceLogRoutes(null, null),

@@ -586,19 +586,35 @@ public final class LxcContainerDriver implements ContainerDriver {
         long t0 = System.nanoTime();
         boolean ok = false;
         try {
-            checkpointLocked(name, dir, stop);
+            checkpointLocked(name, dir, stop, false);
             ok = true;
         } finally {
             criuDurations.record(System.nanoTime() - t0, "dump", ok ? "success" : "failure");
         }
     }
 
-    private void checkpointLocked(String name, Path dir, boolean stop) throws DriverException {
+    /**
+     * Checkpoints a FROZEN container and leaves it frozen (live migration: the source stays frozen, and can be thawed,
+     * until the target reports that its restore succeeded). CRIU finds the cgroup frozen and puts it back so.
+     */
+    public void checkpointFrozen(String name, Path dir) throws DriverException {
+        long t0 = System.nanoTime();
+        boolean ok = false;
+        try {
+            checkpointLocked(name, dir, false, true);
+            ok = true;
+        } finally {
+            criuDurations.record(System.nanoTime() - t0, "dump", ok ? "success" : "failure");
+        }
+    }
+
+    private void checkpointLocked(String name, Path dir, boolean stop, boolean frozen) throws DriverException {
+        ContainerState expected = frozen ? ContainerState.FROZEN : ContainerState.RUNNING;
         ReentrantLock l = lock(name);
         try (LiblxcContainer c = open(name)) {
             requireDefined(name);
             ContainerState st = c.state();
-            if (st != ContainerState.RUNNING) {
+            if (st != expected) {
                 throw new DriverException(Kind.INVALID_STATE, "container " + name + " is " + st.name().toLowerCase() + ", not running");
             }
             ProcessHandle monitor = monitorOf(c.initPid());
@@ -631,8 +647,9 @@ public final class LxcContainerDriver implements ContainerDriver {
                     throw new DriverException(Kind.FAILED, "the monitor of " + name + " (pid " + monitor.pid() + ") did not exit");
                 }
                 removeStaleCgroups(name, Duration.ofSeconds(1));
-            } else if (c.state() != ContainerState.RUNNING) {
-                throw new DriverException(Kind.FAILED, "container " + name + " is " + c.state().name().toLowerCase() + " after a checkpoint that should have left it running");
+            } else if (c.state() != expected) {
+                throw new DriverException(Kind.FAILED, "container " + name + " is " + c.state().name().toLowerCase() + " after a checkpoint that should have left it "
+                        + expected.name().toLowerCase());
             }
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "checkpoint of " + name + ": " + e.getMessage(), e);
@@ -705,6 +722,7 @@ public final class LxcContainerDriver implements ContainerDriver {
                 }
                 nics.keep();
             }
+            thawRestored(name);
             CriuSteps.chownCgroup2(cgroups, cgroupDirs.container(name), root);
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "restore of " + name + ": " + e.getMessage(), e);
@@ -713,6 +731,38 @@ public final class LxcContainerDriver implements ContainerDriver {
             throw new DriverException(Kind.FAILED, "interrupted while restoring " + name, e);
         } finally {
             l.unlock();
+        }
+    }
+
+    /**
+     * A state dumped from a frozen container (live migration: {@link #checkpointFrozen}) comes back frozen: CRIU
+     * restores the cgroup v1 freezer's state with the cgroups, while liblxc reports the container RUNNING. Thawed here,
+     * as the restored container is meant to run.
+     */
+    private void thawRestored(String name) throws IOException, DriverException {
+        Path freezer = cgroups.v1().get("freezer");
+        Path state = freezer == null ? null : freezer.resolve(cgroupDirs.container(name)).resolve("freezer.state");
+        Path v2 = cgroups.v2Root() == null ? null : cgroups.v2Root().resolve(cgroupDirs.container(name)).resolve("cgroup.freeze");
+        boolean frozenV1 = state != null && Files.exists(state) && !Files.readString(state).strip().equals("THAWED");
+        boolean frozenV2 = v2 != null && Files.exists(v2) && Files.readString(v2).strip().equals("1");
+        // liblxc's unfreeze asks the monitor, which says RUNNING, and does nothing: the files are written directly
+        if (frozenV2) {
+            Files.writeString(v2, "0");
+        }
+        if (frozenV1) {
+            Files.writeString(state, "THAWED");
+            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!Files.readString(state).strip().equals("THAWED")) {
+                if (System.nanoTime() > end) {
+                    throw new DriverException(Kind.FAILED, "the restored " + name + " is frozen and does not thaw");
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DriverException(Kind.FAILED, "interrupted while thawing " + name, e);
+                }
+            }
         }
     }
 

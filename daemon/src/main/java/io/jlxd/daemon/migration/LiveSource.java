@@ -1,0 +1,128 @@
+package io.jlxd.daemon.migration;
+
+import io.jlxd.daemon.db.InstanceTable;
+import io.jlxd.daemon.instance.Expand;
+import io.jlxd.daemon.instance.InstanceManager;
+import io.jlxd.daemon.instance.driver.ContainerState;
+import io.jlxd.daemon.instance.driver.DriverException;
+import io.jlxd.daemon.nic.InstanceNics;
+import io.jlxd.daemon.nic.NicDevice;
+import io.jlxd.daemon.nic.Veths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The source's container during a live migration: frozen (the downtime starts), dumped by CRIU while frozen (CRIU
+ * leaves the cgroup as it found it), cut off its bridges (its host-side veths down, so that its kernel neither
+ * answers nor acknowledges what the peer of an open TCP connection sends meanwhile: that is for the restored copy),
+ * and then either killed (the target restored it) or thawed and reconnected (anything failed): {@link #resume}.
+ */
+final class LiveSource implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(LiveSource.class.getName());
+
+    private final InstanceManager instances;
+    private final String name;
+    private final Path dumpDir;
+    private final List<String> downLinks = new ArrayList<>();
+    private boolean frozen;
+    private boolean done;
+    long frozenAtNanos;
+
+    LiveSource(InstanceManager instances, String name) {
+        this.instances = instances;
+        this.name = name;
+        this.dumpDir = instances.driver().containerDir(name).resolve("migration-dump");
+    }
+
+    Path dumpDir() {
+        return dumpDir;
+    }
+
+    /** Freezes, dumps into {@link #dumpDir}, takes the NICs' host ends down. */
+    void freezeAndDump() throws IOException, DriverException {
+        if (Files.exists(dumpDir)) {
+            io.jlxd.storage.image.ImageUnpacker.removeTree(dumpDir);
+        }
+        Files.createDirectories(dumpDir);
+        Files.setPosixFilePermissions(dumpDir, PosixFilePermissions.fromString("rwx------"));
+        frozenAtNanos = System.nanoTime();
+        instances.driver().freeze(name);
+        frozen = true;
+        instances.driver().checkpointFrozen(name, dumpDir);
+        for (String h : hostEnds()) {
+            Veths.setUp(h, false);
+            downLinks.add(h);
+        }
+    }
+
+    private List<String> hostEnds() {
+        InstanceTable.Row r = instances.row(name);
+        List<String> out = new ArrayList<>();
+        for (NicDevice n : InstanceNics.nics(Expand.devices(instances.profileRows(r.profiles()), r.devices()))) {
+            String h = InstanceNics.hostName(n, r.volatileConfig());
+            if (h != null && Veths.exists(h)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /** The target runs the container: the frozen source goes (thawed with its NICs down, then killed). */
+    void kill() throws DriverException {
+        done = true;
+        try {
+            if (instances.driver().state(name) == ContainerState.FROZEN) {
+                instances.driver().unfreeze(name);
+            }
+        } finally {
+            instances.stopContainer(name, true, Duration.ZERO);
+            removeDump();
+        }
+    }
+
+    /** Anything failed: the source runs on as it was (NICs up, thawed). */
+    void resume() {
+        if (done) {
+            return;
+        }
+        done = true;
+        for (String h : downLinks) {
+            try {
+                Veths.setUp(h, true);
+            } catch (IOException e) {
+                LOG.warning("live migration of " + name + ": cannot bring " + h + " up again: " + e.getMessage());
+            }
+        }
+        if (frozen) {
+            try {
+                if (instances.driver().state(name) == ContainerState.FROZEN) {
+                    instances.driver().unfreeze(name);
+                }
+            } catch (DriverException e) {
+                LOG.warning("live migration of " + name + ": cannot thaw it: " + e.getMessage());
+            }
+        }
+        removeDump();
+    }
+
+    private void removeDump() {
+        try {
+            if (Files.exists(dumpDir)) {
+                io.jlxd.storage.image.ImageUnpacker.removeTree(dumpDir);
+            }
+        } catch (IOException e) {
+            LOG.warning("live migration of " + name + ": cannot remove " + dumpDir + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        resume();
+    }
+}

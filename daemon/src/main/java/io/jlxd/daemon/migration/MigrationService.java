@@ -1,0 +1,210 @@
+package io.jlxd.daemon.migration;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.jlxd.api.Json;
+import io.jlxd.api.OperationClass;
+import io.jlxd.api.config.InstanceConfigKeys;
+import io.jlxd.api.instance.InstancePost;
+import io.jlxd.api.instance.InstanceSource;
+import io.jlxd.api.instance.InstancesPost;
+import io.jlxd.daemon.db.SnapshotTable;
+import io.jlxd.daemon.events.EventBus;
+import io.jlxd.daemon.http.ApiException;
+import io.jlxd.daemon.instance.InstanceManager;
+import io.jlxd.daemon.instance.driver.ContainerState;
+import io.jlxd.daemon.ops.Op;
+import io.jlxd.daemon.ops.Operations;
+import io.jlxd.daemon.wsop.WsChannelSet;
+import io.jlxd.daemon.wsop.WsOperations;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+
+/**
+ * Migration between daemons with LXD's protocol (see docs/architecture.md, "Migration"): what the instance routes
+ * call. {@link #source}: {@code POST /1.0/instances/{name}} with {@code migration: true} (pull: a websocket
+ * operation whose metadata holds the channels' secrets; push: {@code target} names the target's operation, which
+ * this daemon dials). {@link #target}: {@code POST /1.0/instances} with {@code source.type: migration}.
+ */
+public final class MigrationService {
+    private static final Logger LOG = Logger.getLogger(MigrationService.class.getName());
+
+    private final InstanceManager instances;
+    private final SnapshotTable snapshots;
+    private final Operations operations;
+    private final WsOperations sockets;
+    private final Path scratch;
+
+    public MigrationService(InstanceManager instances, SnapshotTable snapshots, Operations operations, WsOperations sockets, Path scratch)
+            throws IOException {
+        this.instances = instances;
+        this.snapshots = snapshots;
+        this.operations = operations;
+        this.sockets = sockets;
+        this.scratch = scratch;
+        Files.createDirectories(scratch);
+        Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** LXD's {@code InstancePostTarget} (push mode). */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record PushTarget(String certificate, String operation, Map<String, String> secrets) {
+    }
+
+    // ------------------------------------------------------------------------------------------ source
+
+    public Op source(String name, InstancePost body, EventBus.Requestor who) {
+        instances.row(name);
+        if (body.pool() != null && !body.pool().isEmpty() || body.project() != null && !body.project().isEmpty() && !body.project().equals("default")) {
+            throw ApiException.badRequest("Moving an instance to another pool or project is not supported");
+        }
+        if (body.name() != null && !body.name().isEmpty() && !body.name().equals(name)) {
+            throw ApiException.badRequest("A migration cannot rename the instance (\"name\")");
+        }
+        if (Boolean.TRUE.equals(body.allowInconsistent())) {
+            throw ApiException.badRequest("allow_inconsistent is not supported");
+        }
+        ContainerState cs = instances.containerState(name);
+        boolean running = cs != null && cs.active();
+        if (cs == ContainerState.FROZEN || cs == ContainerState.FREEZING) {
+            throw ApiException.badRequest("The instance is frozen (unfreeze it before migrating it)");
+        }
+        boolean live = Boolean.TRUE.equals(body.live()) && running;
+        if (live) {
+            try {
+                instances.checkpoint(name, false).blockers().stream().findFirst().ifPresent(b -> {
+                    throw ApiException.badRequest("The instance cannot be migrated live: " + b.reason() + " (" + b.hint()
+                            + "); move it stopped or with --stateless");
+                });
+            } catch (ApiException e) {
+                throw e;
+            } catch (Exception e) {
+                throw ApiException.badRequest("The instance cannot be migrated live: " + e.getMessage());
+            }
+        }
+        boolean instanceOnly = Boolean.TRUE.equals(body.instanceOnly()) || Boolean.TRUE.equals(body.containerOnly());
+        PushTarget push = body.target() == null ? null : pushTarget(body.target());
+        SourceMigration m = new SourceMigration(instances, snapshots, scratch, name, live, instanceOnly);
+        List<String> names = Channels.names(live);
+        Map<String, List<String>> res = Map.of("instances", List.of(InstanceManager.url(name)));
+        if (push != null) {
+            X509Certificate cert = cert(push.certificate());
+            requireSecrets(push.secrets(), names);
+            return operations.startTask(new Operations.Spec(OperationClass.TASK, "Migrating instance", res, null, false, null),
+                    ctx -> instances.withLock(name, () -> {
+                        try (Channels ch = Channels.dialled(push.operation(), cert, push.secrets(), names)) {
+                            return logged(name, () -> m.run(ch, ctx));
+                        }
+                    }));
+        }
+        WsChannelSet set = new WsChannelSet(names);
+        CompletableFuture<String> id = new CompletableFuture<>();
+        Op op = operations.startTask(new Operations.Spec(OperationClass.WEBSOCKET, "Migrating instance", res,
+                new LinkedHashMap<>(set.fds()), false, null), ctx -> {
+                    String opId = id.get();
+                    try {
+                        return instances.withLock(name, () -> {
+                            try (Channels ch = Channels.listened(set, names)) {
+                                return logged(name, () -> m.run(ch, ctx));
+                            }
+                        });
+                    } finally {
+                        sockets.remove(opId);
+                        set.closeAll();
+                    }
+                });
+        sockets.register(op.id(), set);
+        id.complete(op.id());
+        return op;
+    }
+
+    private interface Work {
+        Map<String, Object> run() throws Exception;
+    }
+
+    private static Map<String, Object> logged(String name, Work w) throws Exception {
+        try {
+            return w.run();
+        } catch (Exception e) {
+            LOG.warning("migration of " + name + " failed, the instance stays here as it was: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private static PushTarget pushTarget(Object target) {
+        try {
+            PushTarget t = Json.strict().convertValue(target, PushTarget.class);
+            if (t.operation() == null || t.operation().isEmpty()) {
+                throw ApiException.badRequest("A push target needs \"operation\" (the target's operation URL)");
+            }
+            return t;
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Invalid \"target\": " + e.getMessage());
+        }
+    }
+
+    private static X509Certificate cert(String pem) {
+        try {
+            return PeerTls.parse(pem);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Invalid \"certificate\": " + e.getMessage());
+        }
+    }
+
+    private static void requireSecrets(Map<String, String> secrets, List<String> names) {
+        for (String n : names) {
+            if (secrets == null || secrets.get(n) == null || secrets.get(n).isEmpty()) {
+                throw ApiException.badRequest("Missing the secret of the \"" + n + "\" channel in \"secrets\"");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ target
+
+    public Op target(InstancesPost body, EventBus.Requestor who) {
+        InstanceSource src = body.source();
+        String mode = src.mode() == null || src.mode().isEmpty() ? "pull" : src.mode();
+        if (!mode.equals("pull") && !mode.equals("push")) {
+            throw ApiException.badRequest("Unknown migration mode \"" + mode + "\" (pull or push)");
+        }
+        boolean live = Boolean.TRUE.equals(src.live());
+        Map<String, String> config = new TreeMap<>();
+        Map<String, String> kept = new TreeMap<>();
+        if (body.config() != null) {
+            body.config().forEach((k, v) -> {
+                if (!k.startsWith(InstanceConfigKeys.VOLATILE_PREFIX)) {
+                    config.put(k, v);
+                } else if (k.equals("volatile.base_image") || k.matches("volatile\\.[^.]+\\.hwaddr")) {
+                    kept.put(k, v); // the MAC moves with the instance (its lease and address follow on a shared bridge)
+                }
+                // other volatile keys are this daemon's own (host names, id maps, power state)
+            });
+        }
+        List<String> profiles = body.profiles() == null ? List.of("default") : body.profiles();
+        boolean privileged = TargetMigration.privileged(instances, profiles, config);
+        String operation = null;
+        X509Certificate cert = null;
+        Map<String, String> secrets = null;
+        if (mode.equals("pull")) {
+            operation = src.operation();
+            if (operation == null || operation.isEmpty()) {
+                throw ApiException.badRequest("A pull migration needs \"source.operation\" (the source's operation URL)");
+            }
+            cert = cert(src.certificate());
+            secrets = src.secrets();
+            requireSecrets(secrets, Channels.names(live));
+        }
+        InstancesPost req = new InstancesPost(body.name(), body.type(), src, body.architecture(), config, body.devices(),
+                body.ephemeral(), body.profiles(), body.description(), false, body.instanceType(), null);
+        TargetMigration t = new TargetMigration(instances, snapshots, sockets, who, kept, live, privileged, operation, cert, secrets);
+        return instances.create(req, who, t);
+    }
+}
