@@ -133,7 +133,7 @@ public final class CliContext implements AutoCloseable {
         remotes().require(name);
         if (remote != null && !remote.equals(name)) {
             throw new CliException("This command works on one remote at a time (\"" + remote + "\" and \"" + name
-                    + "\"); copying or moving between remotes is not supported yet");
+                    + "\")");
         }
         remote = name;
     }

@@ -15,6 +15,7 @@ import io.jlxd.cli.commands.InitCommand;
 import io.jlxd.cli.commands.LaunchCommand;
 import io.jlxd.cli.commands.ListCommand;
 import io.jlxd.cli.commands.MonitorCommand;
+import io.jlxd.cli.commands.MoveCommand;
 import io.jlxd.cli.commands.OperationCommand;
 import io.jlxd.cli.commands.PauseCommand;
 import io.jlxd.cli.commands.ProfileCommand;
@@ -81,6 +82,7 @@ public final class Main {
         f.put("launch", LaunchCommand::new);
         f.put("list", ListCommand::new);
         f.put("monitor", MonitorCommand::new);
+        f.put("move", MoveCommand::new);
         f.put("network", NetworkCommand::commandLine);
         f.put("operation", OperationCommand::new);
         f.put("pause", PauseCommand::new);

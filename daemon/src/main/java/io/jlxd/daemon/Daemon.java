@@ -241,7 +241,9 @@ public final class Daemon implements AutoCloseable {
                     new NetworkRoutes(networks, events),
                     new NetworkForwardRoutes(new NetworkForwards(networks), events),
                     new io.jlxd.daemon.routes.WarningRoutes(warnings),
-                    new io.jlxd.daemon.routes.ProjectRoutes(projects, operations, events)));
+                    new io.jlxd.daemon.routes.ProjectRoutes(projects, operations, events),
+                    new io.jlxd.daemon.routes.MigrationCheckRoutes(new io.jlxd.daemon.instance.MigrationPreflight(instances,
+                            operations, rootfs::poolOf, pool -> pools.get(pool).name(), n -> snapshots.list(n).size()))));
             Router router = new Router(endpoints);
             router.projectExists(projects::exists);
             https.router(router);

@@ -187,7 +187,7 @@ class RemoteCliTest extends DaemonTestBase {
             assertEquals("1\n", c.ok("config", "get", "host2:", "user.remote-key").stdout());
             assertEquals("1", serverConfig().get("user.remote-key"), "set on host2, not on the local daemon");
             c.ok("config", "unset", "host2:", "user.remote-key");
-            c.fails("one remote at a time", "copy", "host2:" + name, "local:" + name + "-copy");
+            c.fails("one remote at a time", "rename", "host2:" + name, "local:" + name + "-renamed");
 
             c.ok("delete", "--force", "host2:" + name);
             assertFalse(c.ok("list", "host2:").stdout().contains(name));

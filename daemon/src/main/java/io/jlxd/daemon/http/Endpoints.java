@@ -30,6 +30,7 @@ import io.jlxd.daemon.routes.StoragePoolRoutes;
 import io.jlxd.daemon.routes.StorageVolumeRoutes;
 import io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes;
 import io.jlxd.daemon.routes.MetricsRoutes;
+import io.jlxd.daemon.routes.MigrationCheckRoutes;
 import io.jlxd.daemon.routes.WarningRoutes;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class Endpoints {
                          StoragePoolRoutes storagePools, StorageVolumeRoutes storageVolumes,
                          StorageVolumeSnapshotRoutes storageVolumeSnapshots, MetricsRoutes metrics,
                          NetworkRoutes networks, NetworkForwardRoutes networkForwards, WarningRoutes warnings,
-                         ProjectRoutes projects) {
+                         ProjectRoutes projects, MigrationCheckRoutes migrationCheck) {
     }
 
     /**
@@ -136,6 +137,7 @@ public final class Endpoints {
                 new Endpoint(GET, "/1.0/instances/{name}/state", PROJECT, r.instances()::getState, "Runtime state of an instance"),
                 new Endpoint(PUT, "/1.0/instances/{name}/state", PROJECT, r.instances()::putState, "Start, stop, restart, freeze or unfreeze an instance"),
                 new Endpoint(GET, "/1.0/instances/{name}/checkpoint", PROJECT, r.instances()::checkpoint, "Whether CRIU can checkpoint an instance (stateful stop), and what blocks it"),
+                new Endpoint(GET, "/1.0/instances/{name}/migration", PROJECT, r.migrationCheck()::get, "Pre-flight of a move: what blocks a live migration, bytes to move and the expected freeze"),
                 // instance snapshots (issue 4); restore is PUT /1.0/instances/{name} with "restore"
                 new Endpoint(GET, "/1.0/instances/{name}/snapshots", PROJECT, r.snapshots()::list, "List an instance's snapshots"),
                 new Endpoint(POST, "/1.0/instances/{name}/snapshots", PROJECT, r.snapshots()::create, "Snapshot an instance"),

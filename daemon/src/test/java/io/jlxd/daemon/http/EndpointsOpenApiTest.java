@@ -44,7 +44,8 @@ class EndpointsOpenApiTest {
                 new io.jlxd.daemon.routes.NetworkRoutes(null, null),
                 new io.jlxd.daemon.routes.NetworkForwardRoutes(null, null),
                 new io.jlxd.daemon.routes.WarningRoutes(null),
-                new io.jlxd.daemon.routes.ProjectRoutes(null, null, null)))) {
+                new io.jlxd.daemon.routes.ProjectRoutes(null, null, null),
+                new io.jlxd.daemon.routes.MigrationCheckRoutes(null)))) {
             table.add(e.method().text() + " " + e.path());
             access.add(e.method().text() + " " + e.path() + " " + e.access().name().toLowerCase(Locale.ROOT));
         }
