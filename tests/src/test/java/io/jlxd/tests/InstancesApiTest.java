@@ -69,7 +69,7 @@ class InstancesApiTest extends DaemonTestBase {
         assertError(create(fromImage("ita1", Map.of("devices", Map.of("x", Map.of("path", "/x"))))), 400, "type");
         assertError(create(Map.of("name", "ita1", "source", Map.of("type", "image", "fingerprint", "0123abcd"))), 404, "Image not found");
         assertError(create(Map.of("name", "ita1", "source", Map.of("type", "copy"))), 400, "source");
-        assertError(create(Map.of("name", "ita1", "source", Map.of("type", "migration"))), 400, "source type");
+        assertError(create(Map.of("name", "ita1", "source", Map.of("type", "migration"))), 400, "source.operation");
         assertError(create(Map.of("name", "ita1")), 400, "source");
         assertError(given().header(ContractFilter.invalidRequest()).contentType("application/json").body("{\"name\":\"ita1\",\"bogus\":1}")
                 .when().post("/1.0/instances"), 400, "bogus");
