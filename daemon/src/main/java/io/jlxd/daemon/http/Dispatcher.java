@@ -99,6 +99,11 @@ public final class Dispatcher implements Handler {
                 yield new Reply.Raw(raw.status(), raw.contentType(), raw.body(), Map.of("Allow", String.join(", ", wrong.allowed())));
             }
             case Router.Found found -> {
+                found.params().forEach((k, v) -> {
+                    if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                        throw ApiException.badRequest("The " + k + " in the path contains a control character");
+                    }
+                });
                 String project = accessProject(req, found);
                 if (!found.endpoint().access().allows(caller, project)) {
                     throw ApiException.forbidden(caller.trusted() ? "Certificate is restricted" : "not authorized");
