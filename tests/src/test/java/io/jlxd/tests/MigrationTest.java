@@ -67,14 +67,20 @@ class MigrationTest {
                 }
             }
         } finally {
-            if (a != null) {
-                a.close();
-            }
-            if (b != null) {
-                b.close();
-            }
-            if (conf != null) {
-                JlxdDaemon.deleteTree(conf);
+            try {
+                if (a != null) {
+                    a.close();
+                }
+            } finally {
+                try {
+                    if (b != null) {
+                        b.close();
+                    }
+                } finally {
+                    if (conf != null) {
+                        JlxdDaemon.deleteTree(conf); // the client's key: removed even when a daemon's close fails
+                    }
+                }
             }
         }
     }
