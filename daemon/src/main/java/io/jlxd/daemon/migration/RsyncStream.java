@@ -118,7 +118,7 @@ final class RsyncStream {
             reader.join(Duration.ofSeconds(30));
             LOG.fine(() -> "rsync sent " + dir + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms (end "
                     + (System.nanoTime() - t1) / 1_000_000 + " ms)");
-            if (p.exitValue() != 0) {
+            if (!succeeded(p.exitValue())) {
                 throw new IOException("rsync (sending " + dir.getFileName() + ") failed with exit status " + p.exitValue() + ": "
                         + tail(err));
             }
@@ -132,6 +132,15 @@ final class RsyncStream {
             }
             io.jlxd.storage.image.ImageUnpacker.removeTree(tmp);
         }
+    }
+
+    /**
+     * rsync's exit status 24 ("some files vanished before they could be transferred") is success: a running
+     * container's files come and go while its tree is copied, and the final pass with the container frozen or stopped
+     * carries what is left. LXD ignores it the same way; both ends report it (the server learns it from the sender).
+     */
+    static boolean succeeded(int exitStatus) {
+        return exitStatus == 0 || exitStatus == 24;
     }
 
     /** Opens the FIFO rsync's remote shell reads (blocks until it opens it; null when rsync ended first). */
@@ -201,7 +210,7 @@ final class RsyncStream {
                 throw new IOException("rsync did not finish");
             }
             writer.join(Duration.ofSeconds(30));
-            if (p.exitValue() != 0) {
+            if (!succeeded(p.exitValue())) {
                 throw new IOException("rsync (receiving " + dir.getFileName() + ") failed with exit status " + p.exitValue() + ": " + tail(err));
             }
             if (failed.get() != null) {
