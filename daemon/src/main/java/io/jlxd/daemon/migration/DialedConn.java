@@ -25,12 +25,19 @@ final class DialedConn implements Conn {
     private static final Duration CONNECT = Duration.ofSeconds(10);
 
     private final String name;
+    /**
+     * Held for as long as the channel lives: the JDK shuts an HttpClient down, closing its websockets with it, once
+     * nothing references the client any more, and a websocket does not reference it (so a quiet channel died at a
+     * random garbage collection).
+     */
+    private final HttpClient client;
     private final BlockingQueue<Msg> queue = new LinkedBlockingQueue<>();
     private volatile WebSocket ws;
     private volatile boolean ended;
 
-    private DialedConn(String name) {
+    private DialedConn(String name, HttpClient client) {
         this.name = name;
+        this.client = client;
     }
 
     /** Connects to {@code operationUrl} (https://host:port/1.0/operations/ID) with {@code secret}. */
@@ -41,7 +48,7 @@ final class DialedConn implements Conn {
         }
         String path = base.getRawPath().endsWith("/") ? base.getRawPath() : base.getRawPath() + "/";
         URI uri = URI.create("wss://" + base.getRawAuthority() + path + "websocket?secret=" + secret);
-        DialedConn c = new DialedConn(name);
+        DialedConn c = new DialedConn(name, client);
         try {
             c.ws = client.newWebSocketBuilder().connectTimeout(CONNECT).buildAsync(uri, c.listener()).get(CONNECT.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
