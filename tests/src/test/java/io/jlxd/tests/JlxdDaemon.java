@@ -260,6 +260,19 @@ public final class JlxdDaemon implements AutoCloseable {
         }
     }
 
+    /** Keeps the daemon's log in target/daemon-logs (the temporary directory goes), for reading after a failure. */
+    private void keepLog() {
+        try {
+            Path dir = Path.of("target", "daemon-logs");
+            Files.createDirectories(dir);
+            if (Files.exists(stderrLog)) {
+                Files.copy(stderrLog, dir.resolve(root.getFileName() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.err.println("cannot keep the daemon's log: " + e);
+        }
+    }
+
     /**
      * Stops the daemon if it runs and deletes the temporary directory, and the lock directory liblxc keeps for the
      * daemon's containers under /run/lxc/lock (named after their lxcpath).
@@ -273,6 +286,7 @@ public final class JlxdDaemon implements AutoCloseable {
             }
         } finally {
             unexpected = unexpectedWarnings();
+            keepLog();
             unmountUnder(root);
             deleteTree(root);
             deleteTree(Path.of("/run/lxc/lock" + root.toAbsolutePath()));
