@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Disk full, for real: a 256 MiB btrfs loop-file pool receives an image that does not fit (the launch fails with the
- * reason, and neither the instance, its volume nor a half-unpacked image volume is left) and a pushed file that does
- * not fit (refused with the reason, no partial file); a dir pool whose directory is a 64 MiB tmpfs runs out of space
+ * reason: the unpacker stops once the files add up to more than the pool's free space, and neither the instance, its volume nor a half-unpacked image volume is left) and a pushed file that does
+ * not fit (a 413 before anything is written when its length is announced, else a 500 with the reason when the pool
+ * fills up; no partial file either way); a dir pool whose directory is a 64 MiB tmpfs runs out of space
  * during a snapshot of a running container (the operation fails with the reason, no snapshot row or volume is left,
  * and the container runs on, not frozen).
  */
@@ -112,7 +113,9 @@ class DiskFullTest extends DaemonTestBase {
         String big = Instances.importImage(writeTemp(bigImage(300)));
         JsonNode failed = await(create(onPool("df-big", big, BTRFS)));
         assertEquals("Failure", failed.get("status").asText(), failed::toString);
-        assertTrue(failed.get("err").asText().toLowerCase().contains("no space"), failed::toString);
+        // refused by the unpacker's limit (the pool's free space) before the pool is full
+        assertTrue(failed.get("err").asText().contains("expands to more than"), failed::toString);
+        assertTrue(failed.get("err").asText().contains("free space of the storage pool"), failed::toString);
         assertEquals(404, given().when().get("/1.0/instances/df-big").statusCode());
         assertFalse(Files.exists(pool.resolve("containers/df-big")));
         assertFalse(Files.exists(pool.resolve("images/" + big)), "no half-unpacked image volume");
@@ -122,9 +125,16 @@ class DiskFullTest extends DaemonTestBase {
         ok(create(onPool("df-small", busybox, BTRFS)));
         assertEquals(200, given().contentType("application/octet-stream").body("old\n".getBytes(StandardCharsets.UTF_8))
                 .when().post("/1.0/instances/df-small/files?path=/root/f").statusCode());
+        // announced (Content-Length): refused before anything is written
         Response push = given().contentType("application/octet-stream").body(new byte[300 << 20])
                 .when().post("/1.0/instances/df-small/files?path=/root/f");
-        assertEquals(500, push.statusCode(), push::asString); // a server condition, with the reason (as LXD)
+        assertEquals(413, push.statusCode(), push::asString);
+        assertTrue(json(push).get("error").asText().contains("does not fit in the free space"), push::asString);
+        // streamed without a length: written until the storage is full, then a server condition with the reason (as
+        // LXD), the partial file removed
+        push = given().contentType("application/octet-stream").body(new Zeros(300L << 20))
+                .when().post("/1.0/instances/df-small/files?path=/root/f");
+        assertEquals(500, push.statusCode(), push::asString);
         assertTrue(json(push).get("error").asText().toLowerCase().contains("no space"), push::asString);
         Response old = given().when().get("/1.0/instances/df-small/files?path=/root/f");
         assertEquals("old\n", old.asString());
@@ -175,6 +185,35 @@ class DiskFullTest extends DaemonTestBase {
         Path tar = Instances.busyboxImage();
         String fp = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tar)));
         return given().when().get("/1.0/images/" + fp).statusCode() == 200 ? fp : Instances.importImage(tar);
+    }
+
+    /** {@code n} zero bytes as a stream of unknown length (sent chunked). */
+    private static final class Zeros extends java.io.InputStream {
+        private long left;
+
+        Zeros(long n) {
+            left = n;
+        }
+
+        @Override
+        public int read() {
+            if (left <= 0) {
+                return -1;
+            }
+            left--;
+            return 0;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            java.util.Arrays.fill(b, off, off + n, (byte) 0);
+            left -= n;
+            return n;
+        }
     }
 
     private static Path writeTemp(byte[] data) throws Exception {

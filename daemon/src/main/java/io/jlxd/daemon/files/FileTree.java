@@ -204,7 +204,31 @@ public final class FileTree implements AutoCloseable {
      * in the root), in place, as LXD does. Append needs an existing file. {@code uid}/{@code gid}/{@code mode} -1:
      * not given.
      */
-    public void write(ContainerPath p, InputStream in, boolean append, long uid, long gid, int mode) throws IOException {
+    /**
+     * A file announced larger than the free space of the file system that would hold it: refused before anything is
+     * written, so a push cannot fill the storage (a host file system, for dir pools).
+     */
+    public static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
+    private static void requireSpace(int fd, long bytes, ContainerPath p) throws IOException {
+        if (bytes > 0) {
+            long free = Sys.availableBytes(fd);
+            if (bytes > free) {
+                throw new TooLarge("The file (" + bytes + " bytes) does not fit in the free space of the instance's storage at \""
+                        + p.text() + "\" (" + free + " bytes)");
+            }
+        }
+    }
+
+    /** Writes {@code in} to {@code p}; {@code expectedBytes} (or -1) is the announced length, checked against the free space. */
+    public void write(ContainerPath p, InputStream in, long expectedBytes, boolean append, long uid, long gid, int mode)
+            throws IOException {
         mutable(p);
         int dir = parent(p);
         try {
@@ -213,13 +237,14 @@ public final class FileTree implements AutoCloseable {
                 throw new SysException(Sys.EISDIR, "cannot write", p.text());
             }
             if (append || (cur != null && cur.isSymlink())) {
-                writeThrough(p, in, append, cur == null, uid, gid, mode);
+                writeThrough(p, in, expectedBytes, append, cur == null, uid, gid, mode);
                 return;
             }
             if (cur != null && !cur.isRegular()) {
                 throw new SysException(Sys.EINVAL, "not a regular file", p.text());
             }
             checkFs(dir);
+            requireSpace(dir, expectedBytes, p);
             String tmp = ".jlxd-push-" + HexFormat.of().formatHex(randomBytes());
             int fd = Sys.openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
             boolean done = false;
@@ -252,7 +277,8 @@ public final class FileTree implements AutoCloseable {
     }
 
     /** Append, or overwrite through a symlink: in place, the whole path resolved in the root. */
-    private void writeThrough(ContainerPath p, InputStream in, boolean append, boolean missing, long uid, long gid, int mode)
+    private void writeThrough(ContainerPath p, InputStream in, long expectedBytes, boolean append, boolean missing, long uid,
+            long gid, int mode)
             throws IOException {
         if (append && missing) {
             throw new SysException(Sys.ENOENT, "cannot append", p.text());
@@ -277,6 +303,7 @@ public final class FileTree implements AutoCloseable {
                 throw new SysException(st.isDir() ? Sys.EISDIR : Sys.EINVAL, "not a regular file", p.text());
             }
             checkFs(fd);
+            requireSpace(fd, expectedBytes, p);
             int w = reopen(fd, O_WRONLY | O_NONBLOCK | (append ? O_APPEND : O_TRUNC));
             try {
                 copy(in, w);

@@ -243,6 +243,21 @@ final class Sys {
         }
     }
 
+    /** Bytes an unprivileged writer can still write on the file system holding {@code fd} (f_bavail × f_bsize). */
+    static long availableBytes(int fd) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment buf = a.allocate(128, 8);
+            check((int) FSTATFS.invokeExact(st, fd, buf), st, "fstatfs", null);
+            return Math.multiplyHigh(buf.get(JAVA_LONG, 32), buf.get(JAVA_LONG, 8)) != 0 ? Long.MAX_VALUE
+                    : buf.get(JAVA_LONG, 32) * buf.get(JAVA_LONG, 8);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     static void fchown(int fd, long uid, long gid) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);

@@ -12,6 +12,7 @@ import io.jlxd.storage.image.InvalidImageException;
 import io.jlxd.storage.image.ProgressListener;
 import io.jlxd.storage.image.StagedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -135,6 +136,19 @@ public final class ImageService implements ImageProvider {
         return img.map(i -> new Resolved(i.fingerprint(), i.architecture(), i.properties()));
     }
 
+    /**
+     * Bytes free for an unprivileged writer on the file system that will hold {@code target} (its nearest existing
+     * ancestor): an image is refused as soon as its files add up to more, before it fills the pool (on a dir pool,
+     * a host file system).
+     */
+    private static long usableSpace(Path target) throws IOException {
+        Path p = target.toAbsolutePath();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p == null ? Long.MAX_VALUE : Files.getFileStore(p).getUsableSpace();
+    }
+
     /** An image may expand to at most this many bytes of files (an xz "bomb" is refused, not written out). */
     public static final long MAX_UNPACKED_BYTES = 64L << 30;
     /** ... and this many archive entries. */
@@ -151,9 +165,18 @@ public final class ImageService implements ImageProvider {
                 .orElseThrow(() -> new InvalidImageException("Image not found: " + fingerprintOrAlias)).fingerprint();
         ImageFiles files = store.find(fingerprint)
                 .orElseThrow(() -> new InvalidImageException("image " + fingerprint + " is not in the store"));
-        ImageUnpacker.unpack(files, target, ImageUnpacker.Options.defaults()
-                .withIdShift(shift).withProgress(progress).withCancellation(cancelled).withTargetMode(0700)
-                .withLimits(MAX_UNPACKED_BYTES, MAX_UNPACKED_ENTRIES));
+        long free = usableSpace(target);
+        long limit = Math.min(MAX_UNPACKED_BYTES, free);
+        try {
+            ImageUnpacker.unpack(files, target, ImageUnpacker.Options.defaults()
+                    .withIdShift(shift).withProgress(progress).withCancellation(cancelled).withTargetMode(0700)
+                    .withLimits(limit, MAX_UNPACKED_ENTRIES));
+        } catch (InvalidImageException e) {
+            if (limit == free && e.getMessage().startsWith("the image expands to more than")) {
+                throw new InvalidImageException(e.getMessage() + ": more than the free space of the storage pool", e);
+            }
+            throw e;
+        }
         table.touch(fingerprint, OffsetDateTime.now(ZoneOffset.UTC));
     }
 }

@@ -121,11 +121,15 @@ public final class FileRoutes {
                     }
                     default -> {
                         InputStream body = req.bodyStream(Long.MAX_VALUE);
-                        o.tree().asMapped(() -> o.tree().write(p, body, write.equals("append"), hostUid, hostGid, mode));
+                        long declared = req.contentLength();
+                        o.tree().asMapped(() -> o.tree().write(p, body, declared, write.equals("append"), hostUid, hostGid, mode));
                     }
                 }
             } catch (SysException e) {
                 throw error(e, p);
+            } catch (io.jlxd.daemon.files.FileTree.TooLarge e) {
+                // refused before anything is written (LXD writes until the storage is full, then answers 500)
+                throw ApiException.tooLarge(e.getMessage());
             } catch (IOException e) {
                 throw ApiException.badRequest("Cannot read the request body: " + e.getMessage());
             }

@@ -127,26 +127,43 @@ class FileTreeTest {
     @Test
     void writesNeverLeaveTheRoot() throws IOException {
         // through a symlink to a host file: resolved in the root (root/<tmp>/outside/canary does not exist)
-        assertThrows(SysException.class, () -> tree.write(p("/abs/canary"), body("pwned"), false, -1, -1, -1));
-        assertThrows(SysException.class, () -> tree.write(p("/rel/canary"), body("pwned"), false, -1, -1, -1));
-        assertThrows(SysException.class, () -> tree.write(p("/abscanary"), body("pwned"), true, -1, -1, -1));
+        assertThrows(SysException.class, () -> tree.write(p("/abs/canary"), body("pwned"), -1, false, -1, -1, -1));
+        assertThrows(SysException.class, () -> tree.write(p("/rel/canary"), body("pwned"), -1, false, -1, -1, -1));
+        assertThrows(SysException.class, () -> tree.write(p("/abscanary"), body("pwned"), -1, true, -1, -1, -1));
         // overwrite through an absolute symlink to a host file: that path does not exist in the root
         assertEquals(Sys.ENOENT, assertThrows(SysException.class,
-                () -> tree.write(p("/abscanary"), body("pwned"), false, -1, -1, -1)).errno());
+                () -> tree.write(p("/abscanary"), body("pwned"), -1, false, -1, -1, -1)).errno());
         assertTrue(Files.isSymbolicLink(root.resolve("abscanary")));
-        tree.write(p("/etc/up/../../x"), body("x"), false, -1, -1, -1);
+        tree.write(p("/etc/up/../../x"), body("x"), -1, false, -1, -1, -1);
         assertEquals("x", Files.readString(root.resolve("x")));
         assertThrows(SysException.class, () -> tree.mkdir(p("/abs/d"), -1, -1, -1));
         assertThrows(SysException.class, () -> tree.symlink(p("/rel/l"), "/etc", -1, -1));
         Files.createDirectories(root.resolve("outside"));
         tree.symlink(p("/rel/l"), "/etc", -1, -1); // /rel is /outside inside the root
         assertTrue(Files.isSymbolicLink(root.resolve("outside/l")));
-        tree.write(p("/dangling"), body("new"), false, -1, -1, -1);
+        tree.write(p("/dangling"), body("new"), -1, false, -1, -1, -1);
         assertEquals("new", Files.readString(root.resolve("new-target")));
         assertThrows(SysException.class, () -> tree.delete(p("/abs/canary")));
         assertThrows(SysException.class, () -> tree.delete(p("/../../outside/canary")));
-        assertThrows(SysException.class, () -> tree.write(p("/self/x"), body("x"), false, -1, -1, -1));
+        assertThrows(SysException.class, () -> tree.write(p("/self/x"), body("x"), -1, false, -1, -1, -1));
         assertCanaryUntouched();
+    }
+
+    @Test
+    void aFileAnnouncedLargerThanTheFreeSpaceIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path hosts = root.resolve("etc/hosts");
+        String before = Files.readString(hosts);
+        long huge = Files.getFileStore(root).getUsableSpace() + (1L << 30);
+        assertThrows(FileTree.TooLarge.class, () -> tree.write(p("/etc/hosts"), body("x"), huge, false, -1, -1, -1));
+        assertThrows(FileTree.TooLarge.class, () -> tree.write(p("/etc/hosts"), body("x"), huge, true, -1, -1, -1));
+        assertThrows(FileTree.TooLarge.class, () -> tree.write(p("/etc/big"), body("x"), huge, false, -1, -1, -1));
+        assertEquals(before, Files.readString(hosts));
+        assertFalse(Files.exists(root.resolve("etc/big")));
+        try (var s = Files.list(root.resolve("etc"))) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().startsWith(".jlxd-push-")), "no temporary file");
+        }
+        tree.write(p("/etc/hosts"), body("fits"), 4, false, -1, -1, -1);
+        assertEquals("fits", Files.readString(hosts));
     }
 
     @Test
@@ -154,17 +171,17 @@ class FileTreeTest {
         Path hosts = root.resolve("etc/hosts");
         Files.setAttribute(hosts, "unix:uid", 4321);
         Files.setAttribute(hosts, "unix:mode", 0640);
-        tree.write(p("/etc/hosts"), body("new hosts"), false, -1, -1, -1);
+        tree.write(p("/etc/hosts"), body("new hosts"), -1, false, -1, -1, -1);
         assertEquals("new hosts", Files.readString(hosts));
         assertEquals(4321, Files.getAttribute(hosts, "unix:uid"));
         assertEquals(0640, (int) Files.getAttribute(hosts, "unix:mode") & 07777);
-        tree.write(p("/etc/hosts"), body("+more"), true, -1, -1, -1);
+        tree.write(p("/etc/hosts"), body("+more"), -1, true, -1, -1, -1);
         assertEquals("new hosts+more", Files.readString(hosts));
-        tree.write(p("/etc/new"), body("n"), false, -1, -1, -1);
+        tree.write(p("/etc/new"), body("n"), -1, false, -1, -1, -1);
         assertEquals(1234, Files.getAttribute(root.resolve("etc/new"), "unix:uid"));
         assertEquals(1235, Files.getAttribute(root.resolve("etc/new"), "unix:gid"));
         assertEquals(0644, (int) Files.getAttribute(root.resolve("etc/new"), "unix:mode") & 07777);
-        tree.write(p("/etc/new"), body("m"), false, 7, 8, 0600);
+        tree.write(p("/etc/new"), body("m"), -1, false, 7, 8, 0600);
         assertEquals(7, Files.getAttribute(root.resolve("etc/new"), "unix:uid"));
         assertEquals(0600, (int) Files.getAttribute(root.resolve("etc/new"), "unix:mode") & 07777);
         try (var s = Files.list(root.resolve("etc"))) {
@@ -182,7 +199,7 @@ class FileTreeTest {
                 return 'z';
             }
         };
-        assertThrows(IOException.class, () -> tree.write(p("/etc/hosts"), broken, false, -1, -1, -1));
+        assertThrows(IOException.class, () -> tree.write(p("/etc/hosts"), broken, -1, false, -1, -1, -1));
         assertEquals("new hosts+more", Files.readString(hosts));
         try (var s = Files.list(root.resolve("etc"))) {
             assertTrue(s.noneMatch(f -> f.getFileName().toString().startsWith(".jlxd")), "no temporary file left");
@@ -243,7 +260,7 @@ class FileTreeTest {
                     // missing at that instant: fine
                 }
                 try {
-                    tree.write(p("/flip/canary"), body("inside"), false, -1, -1, -1);
+                    tree.write(p("/flip/canary"), body("inside"), -1, false, -1, -1, -1);
                 } catch (SysException e) {
                     // fine
                 }
@@ -260,7 +277,7 @@ class FileTreeTest {
         try (FileTree proc = FileTree.open(Path.of("/proc"), 0, 0)) {
             assertEquals(Sys.EPERM, assertThrows(SysException.class, () -> proc.get(p("/1/environ"))).errno());
             assertInstanceOf(FileTree.DirNode.class, proc.get(p("/1")));
-            assertThrows(SysException.class, () -> proc.write(p("/sys/kernel/x"), body("1"), false, -1, -1, -1));
+            assertThrows(SysException.class, () -> proc.write(p("/sys/kernel/x"), body("1"), -1, false, -1, -1, -1));
         }
         try (FileTree host = FileTree.open(Path.of("/"), 0, 0)) {
             // magic links (/proc/self/root, /proc/PID/fd/N) are refused
