@@ -81,6 +81,11 @@ class GarbageCollectionTest extends DaemonTestBase {
         HostState.run("ip", "link", "add", "jthgv0", "type", "veth", "peer", "name", "jthgv1");
         HostState.run("ip", "link", "set", "dev", "jthgv0", "master", NET);
         Path ghostNet = Files.createDirectories(daemon.dataDir().resolve("networks/jthghost"));
+        // a pool mounted (with a nested mount) whose row is gone; the default pool's directory is a row's
+        Path strayPool = Files.createDirectories(daemon.dataDir().resolve("storage-pools/jthgcstray"));
+        HostState.run("mount", "-t", "tmpfs", "-o", "size=1m", "jthgcm", strayPool.toString());
+        Files.createDirectories(strayPool.resolve("containers/c1"));
+        HostState.run("mount", "-t", "tmpfs", "-o", "size=1m", "jthgcm2", strayPool.resolve("containers/c1").toString());
         Process dnsmasq = new ProcessBuilder("dnsmasq", "--keep-in-foreground", "--port=0", "--conf-file=/dev/null",
                 "--pid-file=" + ghostNet.resolve("dnsmasq.pid")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
 
@@ -100,6 +105,7 @@ class GarbageCollectionTest extends DaemonTestBase {
             assertFalse(HostState.interfaceExists("jthgv0"), "a veth on the daemon's bridge that no instance reaches");
             assertFalse(Files.exists(ghostNet), "network files without row");
             assertTrue(dnsmasq.waitFor(10, TimeUnit.SECONDS), "the dnsmasq of a network without row is stopped");
+            assertEquals(List.of(), mountsUnder(strayPool), "the mounts of a pool without row");
 
             // ---- live objects untouched, another daemon's never collected
             assertEquals(livePid, Instances.state("live").get("pid").asLong(), "the running container is untouched");
@@ -133,6 +139,11 @@ class GarbageCollectionTest extends DaemonTestBase {
                 Files.deleteIfExists(c);
             }
         }
+    }
+
+    private static List<String> mountsUnder(Path dir) throws Exception {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")[4])
+                .filter(m -> m.equals(dir.toString()) || m.startsWith(dir + "/")).toList();
     }
 
     private static String warningsText() {

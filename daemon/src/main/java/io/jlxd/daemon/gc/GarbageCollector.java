@@ -158,7 +158,7 @@ public final class GarbageCollector {
                 }));
             }
         }
-        return new GcPlan.Roots(names, running, veths, new TreeSet<>(networks.names()));
+        return new GcPlan.Roots(names, running, veths, new TreeSet<>(networks.names()), new TreeSet<>(pools.table().names()));
     }
 
     /** Active, or its state cannot be read (then it is treated as reaching everything it names). */
@@ -208,7 +208,49 @@ public final class GarbageCollector {
             }
         }
         return new GcPlan.Observed(definitions, active, uncertain, driver.cgroupNames(), volumes, snapshotParents, volumeRows,
-                bridges, ports, new TreeSet<>(visibleDirs(dataDir.resolve("networks"))), dnsmasqs());
+                bridges, ports, new TreeSet<>(visibleDirs(dataDir.resolve("networks"))), dnsmasqs(), poolMounts());
+    }
+
+    /** Mount points at or under {@code <datadir>/storage-pools/NAME}, by NAME (from this process's mount table). */
+    private Map<String, Set<String>> poolMounts() {
+        Path base = dataDir.resolve("storage-pools");
+        Map<String, Set<String>> out = new TreeMap<>();
+        for (Path m : mountPoints()) {
+            if (m.startsWith(base) && m.getNameCount() > base.getNameCount()) {
+                out.computeIfAbsent(m.getName(base.getNameCount()).toString(), k -> new TreeSet<>()).add(m.toString());
+            }
+        }
+        return out;
+    }
+
+    /** Every mount point of this process's mount namespace ({@code /proc/self/mountinfo}, octal escapes decoded). */
+    static List<Path> mountPoints() {
+        List<Path> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+                String[] f = line.split(" ");
+                if (f.length > 4) {
+                    out.add(Path.of(unescape(f[4])));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warning("garbage collection: cannot read the mount table: " + e.getMessage());
+        }
+        return out;
+    }
+
+    static String unescape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length() && s.substring(i + 1, i + 4).chars().allMatch(d -> d >= '0' && d <= '7')) {
+                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** dnsmasq processes whose command line names {@code <datadir>/networks/NAME/}: pid → NAME. */
@@ -276,6 +318,12 @@ public final class GarbageCollector {
                 });
             }
             case VETH -> run("ip", "link", "delete", "dev", g.name());
+            case MOUNT -> {
+                // a parent's lazy unmount may have taken it along; the directory and its files stay
+                if (mountPoints().contains(Path.of(g.name()))) {
+                    run("umount", "--lazy", g.name());
+                }
+            }
             case BRIDGE -> {
                 if (Nft.exists(g.name())) {
                     Nft.delete(g.name());

@@ -22,8 +22,10 @@ public final class GcPlan {
      * @param running   instances whose container is active (init alive) — they reach their cgroups and veths
      * @param veths     {@code volatile.*.host_name} of the running instances
      * @param networks  managed network names (rows)
+     * @param pools     storage pool names (rows)
      */
-    public record Roots(Set<String> instances, Set<String> running, Set<String> veths, Set<String> networks) {
+    public record Roots(Set<String> instances, Set<String> running, Set<String> veths, Set<String> networks,
+                        Set<String> pools) {
     }
 
     /**
@@ -41,11 +43,12 @@ public final class GcPlan {
      * @param ports           bridge → interfaces enslaved to it
      * @param networkDirs     directories in {@code <datadir>/networks}
      * @param dnsmasqs        pid → network of dnsmasq processes running on the daemon's network files
+     * @param poolMounts      pool directory name → mount points at or under {@code <datadir>/storage-pools/NAME}
      */
     public record Observed(Set<String> definitions, Set<String> active, Set<String> uncertain, Set<String> cgroups,
                            Map<String, Set<String>> volumes, Map<String, Set<String>> snapshotParents,
                            Map<String, Set<String>> volumeRows, Set<String> bridges, Map<String, Set<String>> ports,
-                           Set<String> networkDirs, Map<Long, String> dnsmasqs) {
+                           Set<String> networkDirs, Map<Long, String> dnsmasqs, Map<String, Set<String>> poolMounts) {
     }
 
     /** Kinds of garbage, in the order they are swept (processes before the things they hold). */
@@ -55,6 +58,7 @@ public final class GcPlan {
         VETH("veth reached by no running instance"),
         BRIDGE("bridge without network row"),
         NETWORK_FILES("network files without row"),
+        MOUNT("mount of a storage pool without row"),
         DEFINITION("liblxc definition without row"),
         CGROUP("cgroup of no running instance"),
         VOLUME("instance volume without row"),
@@ -75,6 +79,9 @@ public final class GcPlan {
     /** One unreachable object: its kind, its pool or bridge (or ""), its name, a pid for processes (else 0). */
     public record Garbage(Kind kind, String where, String name, long pid) {
         public String describe() {
+            if (kind == Kind.MOUNT) {
+                return kind.what() + " (" + where + "): " + name;
+            }
             return kind.what() + ": " + (where.isEmpty() ? "" : where + "/") + name + (pid > 0 ? " (pid " + pid + ")" : "");
         }
     }
@@ -138,12 +145,20 @@ public final class GcPlan {
                 out.add(new Garbage(Kind.NETWORK_FILES, "", d, 0));
             }
         }
+        // a pool mounted (a btrfs loop file, a bind mount) whose row is gone: a crash between the row and the unmount
+        o.poolMounts().forEach((pool, points) -> {
+            if (!r.pools().contains(pool)) {
+                points.forEach(m -> out.add(new Garbage(Kind.MOUNT, pool, m, 0)));
+            }
+        });
         o.dnsmasqs().forEach((pid, net) -> {
             if (!r.networks().contains(net)) {
                 out.add(new Garbage(Kind.DNSMASQ, "", net, pid));
             }
         });
-        out.sort(Comparator.comparing(Garbage::kind).thenComparing(Garbage::where).thenComparing(Garbage::name));
+        // deepest mount first (names of one kind and place sort parents before children: reversed for mounts)
+        out.sort(Comparator.comparing(Garbage::kind).thenComparing(Garbage::where)
+                .thenComparing((a, b) -> a.kind() == Kind.MOUNT ? b.name().compareTo(a.name()) : a.name().compareTo(b.name())));
         return out;
     }
 }
