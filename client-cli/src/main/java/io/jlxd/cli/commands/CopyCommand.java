@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,26 +32,8 @@ public final class CopyCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "[REMOTE:]DESTINATION")
     String destination;
 
-    @Option(names = "--instance-only", description = "Copy the instance without its snapshots")
-    boolean instanceOnly;
-
-    @Option(names = {"-c", "--config"}, paramLabel = "KEY=VALUE", description = "Config key/value to apply to the new instance")
-    List<String> config;
-
-    @Option(names = {"-d", "--device"}, paramLabel = "DEVICE,KEY=VALUE", description = "New key/value to apply to a specific device")
-    List<String> devices;
-
-    @Option(names = {"-p", "--profile"}, paramLabel = "PROFILE", description = "Profile to apply to the new instance")
-    List<String> profiles;
-
-    @Option(names = "--no-profiles", description = "Create the instance with no profiles applied")
-    boolean noProfiles;
-
-    @Option(names = "--mode", paramLabel = "MODE", description = "Transfer mode between remotes: pull (default), push or relay")
-    String mode;
-
-    @Option(names = "--stateless", description = "Copy a running instance without its state (always the case for copies)")
-    boolean stateless;
+    @Mixin
+    TransferOptions options = new TransferOptions();
 
     @Option(names = "--refresh", description = "Perform an incremental copy onto an existing instance")
     boolean refresh;
@@ -62,7 +45,7 @@ public final class CopyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TransferRequest req = TransferRequest.parse(ctx.remotes(), source, destination,
-                new TransferRequest.Flags(mode, stateless, instanceOnly, refresh, config, devices, profiles, noProfiles), false);
+                options.flags(refresh), false);
         Peer from = new Peer(req.sourceRemote(), ctx.client(req.sourceRemote()), ctx.remotes());
         Peer to = req.betweenRemotes() ? new Peer(req.destRemote(), ctx.client(req.destRemote()), ctx.remotes()) : from;
         ctx.useRemote(req.sourceRemote());

@@ -11,9 +11,9 @@ import io.jlxd.cli.transfer.Preflight;
 import io.jlxd.cli.transfer.ProgressView;
 import io.jlxd.cli.transfer.TransferRequest;
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,26 +33,8 @@ public final class MoveCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "[REMOTE:][DESTINATION]")
     String destination;
 
-    @Option(names = "--instance-only", description = "Move the instance without its snapshots")
-    boolean instanceOnly;
-
-    @Option(names = {"-c", "--config"}, paramLabel = "KEY=VALUE", description = "Config key/value to apply to the target instance")
-    List<String> config;
-
-    @Option(names = {"-d", "--device"}, paramLabel = "DEVICE,KEY=VALUE", description = "New key/value to apply to a specific device")
-    List<String> devices;
-
-    @Option(names = {"-p", "--profile"}, paramLabel = "PROFILE", description = "Profile to apply to the target instance")
-    List<String> profiles;
-
-    @Option(names = "--no-profiles", description = "Unset all profiles on the target instance")
-    boolean noProfiles;
-
-    @Option(names = "--mode", paramLabel = "MODE", description = "Transfer mode: pull (default), push or relay")
-    String mode;
-
-    @Option(names = "--stateless", description = "Move a running instance without its state (near-live: copy, stop, sync, start)")
-    boolean stateless;
+    @Mixin
+    TransferOptions options = new TransferOptions();
 
     @Option(names = "--dry-run", description = "Only show what would block a live move and the estimated bytes and downtime")
     boolean dryRun;
@@ -64,7 +46,7 @@ public final class MoveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TransferRequest req = TransferRequest.parse(ctx.remotes(), source, destination,
-                new TransferRequest.Flags(mode, stateless, instanceOnly, false, config, devices, profiles, noProfiles), true);
+                options.flags(false), true);
         if (!req.betweenRemotes()) {
             if (dryRun) {
                 throw new CliException("--dry-run is for moves between remotes (a local move is a rename)");
@@ -80,7 +62,7 @@ public final class MoveCommand implements Callable<Integer> {
         Peer to = new Peer(req.destRemote(), ctx.client(req.destRemote()), ctx.remotes());
         ctx.useRemote(req.sourceRemote());
         if (dryRun) {
-            ctx.out().print(Preflight.report(req, from, to, !stateless).render());
+            ctx.out().print(Preflight.report(req, from, to, !options.stateless).render());
             return 0;
         }
         ProgressView view = new ProgressView(ctx.err(), ProgressView.stderrIsTerminal(), ctx.quiet(), "Transferring instance");
