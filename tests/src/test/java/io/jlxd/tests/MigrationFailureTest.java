@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Live moves that fail half way, between two daemons on this host ({@code local:} is daemon a, {@code b:} daemon b,
- * driven by jlxc): the source daemon SIGKILLed while its container is frozen for the dump, and the channel cut (the
- * relaying client killed) while the source is frozen. Each time the source's container runs on with its counter and
- * its NIC's host end up (at once, or at the source daemon's next start), and the target has neither the instance nor
- * its volume. The container has a bridged NIC on a bridge this test creates ({@link SharedSegment}, prefix jmn), so
- * that the NIC host end the source takes down while frozen is checked too.
+ * driven by jlxc): the source daemon SIGKILLed while its container is frozen for the dump, the channel cut (the
+ * relaying client killed) while the source is frozen with its NIC down, and a restore the target refuses. Each time
+ * the source's container runs on with its counter and its NIC's host end up (at once, or at the source daemon's next
+ * start), and the target has neither the instance, its volume nor a liblxc container. The container has a bridged
+ * NIC on a bridge this test creates ({@link SharedSegment}, prefix jmn), so that the NIC host end the source takes
+ * down while frozen is checked too.
  */
 @Timeout(1800)
 class MigrationFailureTest {
@@ -141,6 +142,31 @@ class MigrationFailureTest {
         assertNoLeftoverOnTarget(name);
         assertFalse(a.stderr().contains("nothing moved on the"), "the cut was seen as the channel's end, not after an idle time");
         assertFalse(b.stderr().contains("nothing moved on the"), "the cut was seen as the channel's end, not after an idle time");
+        c.ok("delete", "--force", name);
+    }
+
+    @Test
+    void aRestoreTheTargetRefusesBringsTheSourcesNicBackUp() throws Exception {
+        a.allowWarnings("migration of jmn-rf failed", "operation [-0-9a-f]+ failed");
+        b.allowWarnings("receiving a migrated instance failed", "operation [-0-9a-f]+ failed");
+        String name = "jmn-rf";
+        long before = runningOnSegment(name);
+        // on the target, the default profile adds a NIC on a bridge that does not exist there: the restore is refused
+        // after the whole transfer, while the source is frozen with its NIC host end down
+        c.ok("profile", "device", "add", "b:default", "eth9", "nic", "nictype=bridged", "parent=jmnnobr0", "name=eth9");
+        try {
+            Jlxc.Result r = c.run(Duration.ofMinutes(10), "move", name, "b:");
+            assertNotEquals(0, r.exitCode(), r::toString);
+            assertTrue(r.stderr().contains("jmnnobr0"), "the target's reason reaches the client: " + r);
+        } finally {
+            c.ok("profile", "device", "remove", "b:default", "eth9");
+        }
+        assertEquals("RUNNING", status("local:", name));
+        assertTrue(counterAbove(name, before) > before, "the source runs on with its memory");
+        assertHostEndsUp();
+        assertEquals("", status("b:", name));
+        assertNoLeftoverOnTarget(name);
+        assertFalse(Files.exists(a.dataDir().resolve("containers").resolve(name).resolve(".jlxd-frozen-for-copy")), "no journal left");
         c.ok("delete", "--force", name);
     }
 

@@ -75,9 +75,14 @@ final class LiveSource implements AutoCloseable {
      * done to the source, so that a daemon killed from here on stops the frozen source at its next start instead of
      * thawing it (two running copies). Then the source goes ({@link #kill}).
      */
-    void commit() throws IOException {
-        FreezeJournal.write(instances, name, downLinks, dumpDir, true);
+    void commit() {
         done = true;
+        try {
+            FreezeJournal.write(instances, name, downLinks, dumpDir, true);
+        } catch (IOException e) {
+            LOG.warning("live migration of " + name + ": cannot journal the commit (a crash before the source is stopped"
+                    + " would thaw it beside the target's copy): " + e.getMessage());
+        }
     }
 
     private List<String> hostEnds() {
