@@ -34,6 +34,7 @@ class LiveMoveTcpTest {
     private static SharedSegment seg;
 
     @BeforeAll
+    @Timeout(900) // four image imports (two of a 150 MB Debian) on a loaded machine
     static void twoDaemonsOnOneSegment() throws Exception {
         LxdClients.assumeInstalled("/usr/bin/rsync", "rsync");
         seg = SharedSegment.create("jmn");

@@ -33,6 +33,7 @@ class MigrationFailureTest {
     private static SharedSegment seg;
 
     @BeforeAll
+    @Timeout(600) // two daemons and two image imports on a loaded machine
     static void twoDaemons() throws Exception {
         LxdClients.assumeInstalled("/usr/bin/rsync", "rsync");
         seg = SharedSegment.create("jmn");
