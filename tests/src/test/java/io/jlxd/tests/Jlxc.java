@@ -45,6 +45,11 @@ public final class Jlxc {
         return run(dataDir, TIMEOUT, stdin, env, args);
     }
 
+    /** Like {@link #runWithEnv(Path, java.util.Map, String, String...)} with its own time limit (long moves). */
+    public static Result runWithEnvTimed(Path dataDir, java.util.Map<String, String> env, Duration timeout, String... args) {
+        return run(dataDir, timeout, null, env, args);
+    }
+
     private static Result run(Path dataDir, Duration timeout, String stdin, String... args) {
         return run(dataDir, timeout, stdin, java.util.Map.of(), args);
     }

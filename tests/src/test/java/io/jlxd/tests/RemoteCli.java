@@ -49,6 +49,11 @@ final class RemoteCli {
         return Jlxc.runWithEnv(local, env(), null, args);
     }
 
+    /** Runs with its own time limit (a live move of a systemd container on a loaded machine takes a while). */
+    Jlxc.Result run(java.time.Duration timeout, String... args) {
+        return Jlxc.runWithEnvTimed(local, env(), timeout, args);
+    }
+
     Jlxc.Result runWithInput(String stdin, String... args) {
         return Jlxc.runWithEnv(local, env(), stdin, args);
     }
@@ -129,6 +134,10 @@ final class RemoteCli {
                 Thread.sleep(500);
             }
             return true;
+        }
+
+        boolean alive() {
+            return process.isAlive();
         }
 
         int waitFor(long seconds) throws InterruptedException {

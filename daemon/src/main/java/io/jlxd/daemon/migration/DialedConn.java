@@ -142,6 +142,7 @@ final class DialedConn implements Conn {
         try {
             f.get();
         } catch (ExecutionException e) {
+            end(); // what waits for the peer's messages sees the end at once
             throw new IOException("the " + name + " channel failed: " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

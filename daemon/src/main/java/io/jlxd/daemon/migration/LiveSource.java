@@ -2,6 +2,7 @@ package io.jlxd.daemon.migration;
 
 import io.jlxd.daemon.db.InstanceTable;
 import io.jlxd.daemon.instance.Expand;
+import io.jlxd.daemon.instance.FreezeJournal;
 import io.jlxd.daemon.instance.InstanceManager;
 import io.jlxd.daemon.instance.driver.ContainerState;
 import io.jlxd.daemon.instance.driver.DriverException;
@@ -31,6 +32,7 @@ final class LiveSource implements AutoCloseable {
     private final Path dumpDir;
     private final List<String> downLinks = new ArrayList<>();
     private boolean frozen;
+    private boolean journaled;
     private boolean done;
     long frozenAtNanos;
 
@@ -44,20 +46,42 @@ final class LiveSource implements AutoCloseable {
         return dumpDir;
     }
 
-    /** Freezes, dumps into {@link #dumpDir}, takes the NICs' host ends down. */
+    /**
+     * Freezes, dumps into {@link #dumpDir}, takes the NICs' host ends down. The freeze is journaled first
+     * ({@link FreezeJournal}, with the host ends and the dump): a daemon killed from here on thaws the container and
+     * brings its NICs up at its next start.
+     */
     void freezeAndDump() throws IOException, DriverException {
         if (Files.exists(dumpDir)) {
             io.jlxd.storage.image.ImageUnpacker.removeTree(dumpDir);
         }
         Files.createDirectories(dumpDir);
         Files.setPosixFilePermissions(dumpDir, PosixFilePermissions.fromString("rwx------"));
+        List<String> ends = hostEnds();
+        FreezeJournal.write(instances, name, ends, dumpDir, false);
+        journaled = true;
         frozenAtNanos = System.nanoTime();
         instances.driver().freeze(name);
         frozen = true;
         instances.driver().checkpointFrozen(name, dumpDir);
-        for (String h : hostEnds()) {
+        for (String h : ends) {
+            downLinks.add(h); // before: a failure half way still brings it up
             Veths.setUp(h, false);
-            downLinks.add(h);
+        }
+    }
+
+    /**
+     * The commit point of a live migration: the target runs the instance and keeps it. Journaled before anything is
+     * done to the source, so that a daemon killed from here on stops the frozen source at its next start instead of
+     * thawing it (two running copies). Then the source goes ({@link #kill}).
+     */
+    void commit() {
+        done = true;
+        try {
+            FreezeJournal.write(instances, name, downLinks, dumpDir, true);
+        } catch (IOException e) {
+            LOG.warning("live migration of " + name + ": cannot journal the commit (a crash before the source is stopped"
+                    + " would thaw it beside the target's copy): " + e.getMessage());
         }
     }
 
@@ -73,8 +97,8 @@ final class LiveSource implements AutoCloseable {
         return out;
     }
 
-    /** The target runs the container: the frozen source goes (thawed with its NICs down, then killed). */
-    void kill() throws DriverException {
+    /** After {@link #commit}: the frozen source goes (thawed with its NICs down, then killed), then its journal. */
+    void kill() throws DriverException, IOException {
         done = true;
         try {
             if (instances.driver().state(name) == ContainerState.FROZEN) {
@@ -84,6 +108,7 @@ final class LiveSource implements AutoCloseable {
             instances.stopContainer(name, true, Duration.ZERO);
             removeDump();
         }
+        FreezeJournal.remove(instances, name);
     }
 
     /** Anything failed: the source runs on as it was (NICs up, thawed). */
@@ -99,16 +124,25 @@ final class LiveSource implements AutoCloseable {
                 LOG.warning("live migration of " + name + ": cannot bring " + h + " up again: " + e.getMessage());
             }
         }
+        boolean thawed = true;
         if (frozen) {
             try {
                 if (instances.driver().state(name) == ContainerState.FROZEN) {
                     instances.driver().unfreeze(name);
                 }
             } catch (DriverException e) {
-                LOG.warning("live migration of " + name + ": cannot thaw it: " + e.getMessage());
+                thawed = false;
+                LOG.warning("live migration of " + name + ": cannot thaw it (the next start of the daemon tries again): " + e.getMessage());
             }
         }
         removeDump();
+        if (journaled && thawed) {
+            try {
+                FreezeJournal.remove(instances, name);
+            } catch (IOException e) {
+                LOG.warning("live migration of " + name + ": cannot remove its freeze journal: " + e.getMessage());
+            }
+        }
     }
 
     private void removeDump() {

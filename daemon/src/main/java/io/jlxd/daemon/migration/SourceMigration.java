@@ -102,7 +102,21 @@ final class SourceMigration {
         return figures;
     }
 
-    /** Live: freeze and dump, cut the NICs, send the state and the last changes, wait for the target's restore. */
+    /**
+     * Live: freeze and dump, cut the NICs, send the state and the last changes, wait for the target's restore, then the
+     * hand-over. Who owns the instance at each step (the copy that must survive any failure):
+     * <ol>
+     * <li>until the target reports its restore, and until it acknowledges that it keeps its copy: the source (frozen,
+     * journaled); any failure, a cut channel or a killed daemon thaws it (at once, or at the daemon's next start) and
+     * the target removes its copy;</li>
+     * <li>the source asks the target to keep its copy (a {@code MigrationControl} success after the target's own); the
+     * target drops its receiving marker, then answers with a success: from then on the target owns the instance;</li>
+     * <li>the source journals the commit, then stops its frozen copy (a daemon killed in between stops it at its next
+     * start).</li>
+     * </ol>
+     * A channel cut after the target answered and before the source read it leaves both copies (the source's thawed);
+     * the source's operation fails, so the client knows (jlxc then removes the target's copy). Never none.
+     */
     private void live(Channels ch, RsyncStream.Options opts, Transfer t, Map<String, Object> figures) throws Exception {
         try (LiveSource src = new LiveSource(instances, name)) {
             src.freezeAndDump();
@@ -114,10 +128,20 @@ final class SourceMigration {
                 throw new Channels.PeerFailure("the target could not restore the instance: " + result.message());
             }
             long downtime = (System.nanoTime() - src.frozenAtNanos) / 1_000_000;
-            // the target runs it: the source goes, then the target is told (it keeps its copy only on this answer)
-            src.kill();
+            ch.sendControl(true, ""); // keep it
+            MigrationControl kept = ch.receiveControl(Channels.HANDSHAKE);
+            if (!kept.success()) {
+                throw new Channels.PeerFailure("the target did not keep the instance: " + kept.message());
+            }
+            src.commit();
             figures.put("downtime_ms", downtime);
-            ch.sendControl(true, "");
+            try {
+                src.kill();
+            } catch (Exception e) {
+                // the target owns the instance now: this must not fail the move (a client would undo the target's copy)
+                LOG.warning("migration of " + name + ": the target runs it, but stopping the frozen source failed (its journal"
+                        + " says committed: the daemon's next start stops it): " + e.getMessage());
+            }
         }
     }
 

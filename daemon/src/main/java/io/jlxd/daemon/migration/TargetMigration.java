@@ -29,7 +29,8 @@ import java.util.logging.Logger;
  * The target side (LXD's {@code migrationSink.Do}), as the volume receiver of {@link InstanceManager#create}: the
  * header, each snapshot received into the volume and snapshotted (oldest first), the instance, and for a live
  * migration the CRIU state and the final pass, then the restore. The source is told the result; a live target keeps
- * its copy only when the source confirms that its own container is gone. Anything failing undoes the creation.
+ * its copy only when the source asks it to, and acknowledges that (the hand-over, see {@code SourceMigration.live}).
+ * Anything failing before the hand-over undoes the creation.
  */
 final class TargetMigration implements VolumeReceiver {
     private static final Logger LOG = Logger.getLogger(TargetMigration.class.getName());
@@ -148,11 +149,23 @@ final class TargetMigration implements VolumeReceiver {
             instances.startMigrated(name, true, who);
             long restoreMs = (System.nanoTime() - t0) / 1_000_000;
             channels.sendControl(true, "");
-            MigrationControl confirmed = channels.receiveControl(SOURCE_CONFIRMATION);
-            if (!confirmed.success()) {
-                throw new IOException("the source did not give the instance up: " + confirmed.message());
+            // the source owns the instance until it asks us to keep ours (see SourceMigration.live); our answer is the
+            // hand-over, so the marker goes first: a crash after the answer must not remove the only running copy
+            MigrationControl keep = channels.receiveControl(SOURCE_CONFIRMATION);
+            if (!keep.success()) {
+                throw new IOException("the source did not give the instance up: " + keep.message());
             }
-            ctx.updateMetadata(Map.of("migration_type", "live", "restore_ms", restoreMs, "total_ms", transfer.elapsedMillis()));
+            Files.deleteIfExists(marker);
+            channels.sendControl(true, "");
+            // ours now: nothing after this point may undo the creation
+            try {
+                ctx.updateMetadata(Map.of("migration_type", "live", "restore_ms", restoreMs, "total_ms", transfer.elapsedMillis()));
+                LOG.info("migration of " + name + " received (live) in " + transfer.elapsedMillis() + " ms");
+            } catch (RuntimeException e) {
+                LOG.warning("migration of " + name + " received (live); its figures are lost: " + e.getMessage());
+            }
+            end();
+            return;
         } else {
             channels.sendControl(true, "");
             ctx.updateMetadata(Map.of("migration_type", offer.criu() == null ? "cold" : "stateless", "total_ms", transfer.elapsedMillis()));

@@ -21,28 +21,9 @@ final class Frozen implements AutoCloseable {
         this.name = name;
     }
 
-    /**
-     * The journal of a freeze: written before the freeze and removed after the unfreeze, in the container's liblxc
-     * directory, so that a daemon killed while a copy had the container frozen unfreezes it at the next start
-     * ({@link #recover}) instead of leaving it frozen for good (a freeze the user asked for has no such file).
-     */
+    /** The journal of the freeze ({@link io.jlxd.daemon.instance.FreezeJournal}): an empty one, a copy's. */
     static java.nio.file.Path journal(InstanceManager instances, String name) {
-        return instances.driver().lxcPath().resolve(name).resolve(".jlxd-frozen-for-copy");
-    }
-
-    /** At start: unfreezes {@code name} if an interrupted copy froze it. Returns true when it did. */
-    static boolean recover(InstanceManager instances, String name) throws DriverException, java.io.IOException {
-        java.nio.file.Path j = journal(instances, name);
-        if (!java.nio.file.Files.exists(j)) {
-            return false;
-        }
-        boolean thawed = false;
-        if (instances.containerState(name) == ContainerState.FROZEN) {
-            instances.driver().unfreeze(name);
-            thawed = true;
-        }
-        java.nio.file.Files.deleteIfExists(j);
-        return thawed;
+        return io.jlxd.daemon.instance.FreezeJournal.path(instances, name);
     }
 
     /** Freezes {@code name} when it is running; a stopped or already frozen instance is left as it is. */

@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * <li>a snapshot row without a volume is removed (cannot happen with the order used, but a volume lost by hand);</li>
  * <li>a snapshot volume without a row is an interrupted snapshot or deletion: it is removed;</li>
  * <li>an instance whose liblxc definition is missing (a deletion killed after that first step) is defined again;</li>
- * <li>an instance left frozen by an interrupted snapshot or copy ({@link Frozen#journal}) is unfrozen;</li>
+ * <li>an instance left frozen by an interrupted snapshot, copy or live migration ({@link io.jlxd.daemon.instance.FreezeJournal}) is
+ * thawed with its NICs up again (or stopped, when its live migration had committed);</li>
  * <li>a stopped instance marked stateful whose checkpoint is gone loses the mark (its next start is a fresh boot).</li>
  * </ol>
  */
@@ -53,9 +54,10 @@ public final class SnapshotRecovery {
                     done.append(" unfinished instance ").append(name).append(" removed;");
                     continue;
                 }
-                if (Frozen.recover(im, name)) {
-                    LOG.warning("instance " + name + " was left frozen by an interrupted snapshot or copy: unfrozen");
-                    done.append(" ").append(name).append(" unfrozen;");
+                String thawed = io.jlxd.daemon.instance.FreezeJournal.recover(im, name);
+                if (thawed != null && !thawed.isEmpty()) {
+                    LOG.warning("instance " + name + " was left frozen by an interrupted snapshot, copy or live migration: " + thawed);
+                    done.append(" ").append(name).append(' ').append(thawed).append(';');
                 }
                 if (!im.driver().exists(name)) {
                     // the definition is derived from the row: a deletion killed after removing it leaves the instance
