@@ -241,6 +241,13 @@ public final class InstanceManager {
         };
     }
 
+    /** {@link #view}'s expanded config alone: no liblxc call for the state (exec needs only this). */
+    public Map<String, String> expandedConfig(InstanceTable.Row r) {
+        Map<String, String> config = new TreeMap<>(r.config());
+        config.putAll(r.volatileConfig());
+        return Expand.config(profileRows(r.profiles()), config);
+    }
+
     public Instance view(InstanceTable.Row r) {
         List<ProfileTable.Row> prof = profileRows(r.profiles());
         Map<String, String> config = new TreeMap<>(r.config());
