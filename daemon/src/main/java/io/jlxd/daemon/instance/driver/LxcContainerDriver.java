@@ -448,6 +448,16 @@ public final class LxcContainerDriver implements ContainerDriver {
     }
 
     @Override
+    public StateAndPid stateAndPid(String name) throws DriverException {
+        requireDefined(name);
+        try (LiblxcContainer c = open(name)) {
+            ContainerState st = c.state();
+            int pid = st.active() ? c.initPid() : -1;
+            return new StateAndPid(st, pid > 0 ? pid : -1);
+        }
+    }
+
+    @Override
     public OptionalInt initPid(String name) throws DriverException {
         requireDefined(name);
         try (LiblxcContainer c = open(name)) {
