@@ -39,7 +39,7 @@ busy=0
 log "measuring $N rounds (cpu busy before: $busy%)"
 OUT="$WORK/out.json"
 "$JAVA" "$BENCH_DIR/src/ExecBench.java" "$DATA/unix.socket" bench-exec "$INIT" "$N" 5 "$BUILD/execfloor" \
-  "$BUILD/setnsfloor" "$(dirname "$DJAR")/native/jlxd-forkexec" > "$OUT"
+  "$BUILD/setnsfloor" "$(dirname "$DJAR")/native/jlxd-forkexec" "$DPID" > "$OUT"
 
 JSON="$WORK/result.json"
 TXT="$WORK/result.txt"
@@ -53,6 +53,9 @@ exec_rest floor_inproc 7.3
 exec_rest_ws floor_inproc 7.3
 floor_forkexec floor_helper -
 ROWS
+  for m in exec_rest exec_rest_ws; do
+    printf '%-28s %10s   (the daemon JVM'"'"'s own CPU time per exec, load-independent)\n' "cpu_ms_$m" "$(jfield "daemon_cpu_ms_per_$m" < "$OUT")"
+  done
 } > "$TXT"
 cat "$TXT"
 write_result exec "$JSON" "$TXT"

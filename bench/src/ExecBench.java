@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * Exec round trips over jlxd's REST API against the floors measured in the same run (see bench/exec.sh).
  *
- * <pre>java ExecBench.java SOCKET INSTANCE INIT_PID ROUNDS PER_ROUND EXECFLOOR SETNSFLOOR FORKEXEC</pre>
+ * <pre>java ExecBench.java SOCKET INSTANCE INIT_PID ROUNDS PER_ROUND EXECFLOOR SETNSFLOOR FORKEXEC [DAEMON_PID]</pre>
  *
  * Each round: PER_ROUND of each REST variant, then one run of EXECFLOOR (C, bench/src/execfloor.c) for PER_ROUND
  * samples of each floor. REST variants, each `true` in INSTANCE, timed from the first byte sent to the exit code read:
@@ -44,10 +44,18 @@ public final class ExecBench extends BenchClient {
             b.execWs(name);
             b.execPlain(name);
         }
+        long dpid = a.length > 8 ? Long.parseLong(a[8]) : -1;
+        double[] cpuWs = {0};
+        double[] cpuPlain = {0};
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < per; i++) {
+                double c0 = cpuMs(dpid);
                 b.time("exec_rest_ws", () -> b.execWs(name));
+                double c1 = cpuMs(dpid);
                 b.time("exec_rest", () -> b.execPlain(name));
+                double c2 = cpuMs(dpid);
+                cpuWs[0] += c1 - c0;
+                cpuPlain[0] += c2 - c1;
             }
             String out = shOut(a[5], Integer.toString(per), init, a[6], a[7]);
             for (String metric : List.of("helper", "inproc", "forkexec")) {
@@ -60,7 +68,23 @@ public final class ExecBench extends BenchClient {
                 }
             }
         }
-        System.out.println(b.json(rounds * per));
+        String j = b.json(rounds * per);
+        if (dpid > 0) {
+            // the daemon's own CPU time per exec (JVM and its server's waiters not included), from /proc/PID/stat
+            j = j.substring(0, j.length() - 1) + String.format(",\"daemon_cpu_ms_per_exec_rest_ws\":%.2f,\"daemon_cpu_ms_per_exec_rest\":%.2f}",
+                    cpuWs[0] / (rounds * per), cpuPlain[0] / (rounds * per));
+        }
+        System.out.println(j);
+    }
+
+    /** utime + stime of a process in ms (clock ticks of 10 ms), or 0 without a pid. */
+    static double cpuMs(long pid) throws IOException {
+        if (pid <= 0) {
+            return 0;
+        }
+        String st = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
     }
 
     void execPlain(String name) throws IOException {
