@@ -46,7 +46,8 @@ RUNTIME_PKGS=(lxc liblxc1 lxc-dev dnsmasq-base nftables btrfs-progs busybox-stat
   libseccomp-dev libcap-dev gcc libc6-dev # these build daemon/src/main/c/jlxd-forkexec.c
   sqlite3 # the e2e tests make crash states in the database (RenameRecoveryTest); setpriv (util-linux) walks as nobody
   openssl # openssl: the trust tests check jlxd's certificates against it
-  rsync) # rsync: migration between daemons moves file systems as rsync streams (LXD's protocol)
+  rsync # rsync: migration between daemons moves file systems as rsync streams (LXD's protocol)
+  strace) # strace: bench/instances.sh counts the processes the daemon starts while answering a listing
 # LXD's own clients, driven by the end-to-end tests (LxcClientTest, PylxdClientTest): lxc 5.0.2 and pylxd 2.2
 # (python3-ws4py for its exec)
 TEST_CLIENT_PKGS=(lxd-client python3-pylxd python3-ws4py)

@@ -20,6 +20,18 @@
  *
  * Usage: jlxd-forkexec --pid PID [--uid U] [--gid G] [--cwd DIR] [--seccomp FILE] [--cap-drop NAME,...]
  *                      [--env K=V]... -- COMMAND [ARG]...
+ *        jlxd-forkexec --serve
+ *
+ * Server mode (what the daemon uses: a process spawn from the JVM costs two execs, jspawnhelper and the helper, and
+ * on a busy machine ~10 ms): started once by the daemon, it listens on an abstract Unix socket whose name it prints
+ * on stdout, accepts exactly one connection, from its parent process (SO_PEERCRED), and closes the listener. Each
+ * request is one SOCK_SEQPACKET message: the arguments above (without argv[0]), NUL-separated, with the command's
+ * stdin, stdout and stderr attached (SCM_RIGHTS). The server forks a waiter per request (a small C process, not the
+ * JVM), which puts the three descriptors on 0-2, closes every other one and runs the one-shot path above. The server
+ * answers with 12-byte messages {int type, int pid, int value}: type 1 "started" (pid of the waiter, value 0) right
+ * after the fork, type 2 "exited" (value: the waiter's exit status as above) when it is reaped, type 3 "failed"
+ * (value: errno) when a request could not be served. It exits when the daemon closes the connection; waiters still
+ * running go on and are reaped by init.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,8 +44,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <poll.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/prctl.h>
+#include <stddef.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -309,7 +327,7 @@ static void exec_command(char **argv, char **envp) {
     _exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
 }
 
-int main(int argc, char **argv) {
+static int forkexec_main(int argc, char **argv) {
     long pid = -1;
     uid_t uid = 0;
     gid_t gid = 0;
@@ -442,4 +460,175 @@ int main(int argc, char **argv) {
         return 128 + WTERMSIG(status);
     }
     return WEXITSTATUS(status);
+}
+
+/* ---- server mode ---------------------------------------------------------------------------------------------- */
+
+#define MAX_REQUEST (256 * 1024)
+
+static void reply(int sock, int type, int pid, int value) {
+    int msg[3] = {type, pid, value};
+    while (send(sock, msg, sizeof msg, MSG_NOSIGNAL) < 0) {
+        if (errno != EINTR) {
+            exit(0); /* the daemon is gone */
+        }
+    }
+}
+
+/* The waiter: the request's descriptors on 0-2, nothing else open, default signals, then the one-shot path. */
+static void waiter(char *buf, size_t len, const int *fds, const sigset_t *mask) {
+    for (int k = 0; k < 3; k++) {
+        /* dup first (a received descriptor may itself be 0-2), then place */
+        int d = fcntl(fds[k], F_DUPFD_CLOEXEC, 10);
+        if (d < 0 || dup2(d, k) < 0) {
+            _exit(1);
+        }
+    }
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
+        _exit(1);
+    }
+    sigprocmask(SIG_SETMASK, mask, NULL);
+    char *argv[MAX_ENV * 2 + 64];
+    int argc = 0;
+    argv[argc++] = "jlxd-forkexec";
+    for (size_t off = 0; off < len && argc < (int)(sizeof argv / sizeof argv[0]) - 1;) {
+        argv[argc++] = buf + off;
+        off += strlen(buf + off) + 1;
+    }
+    argv[argc] = NULL;
+    _exit(forkexec_main(argc, argv));
+}
+
+static int serve(void) {
+    /* descriptors and signals of the spawn must not reach the waiters: every disposition default, nothing blocked
+       but SIGCHLD (read through a signalfd) */
+    for (int s = 1; s < NSIG; s++) {
+        signal(s, SIG_DFL);
+    }
+    sigset_t empty, chld;
+    sigemptyset(&empty);
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_SETMASK, &chld, NULL);
+    int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0) {
+        die("signalfd");
+    }
+    umask(022);
+    if (chdir("/") < 0) {
+        die("chdir /");
+    }
+    int lsock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (lsock < 0) {
+        die("socket");
+    }
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    unsigned char rnd[8];
+    if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd) {
+        die("getrandom");
+    }
+    int n = snprintf(addr.sun_path + 1, sizeof addr.sun_path - 1, "jlxd-forkexec-%d-%02x%02x%02x%02x%02x%02x%02x%02x",
+                     getpid(), rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+    socklen_t alen = offsetof(struct sockaddr_un, sun_path) + 1 + n;
+    if (bind(lsock, (struct sockaddr *)&addr, alen) < 0 || listen(lsock, 4) < 0) {
+        die("bind");
+    }
+    printf("%s\n", addr.sun_path + 1);
+    fflush(stdout);
+    int sock = -1;
+    while (sock < 0) {
+        int c = accept4(lsock, NULL, NULL, SOCK_CLOEXEC);
+        if (c < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            die("accept");
+        }
+        struct ucred cred;
+        socklen_t cl = sizeof cred;
+        if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0 && cred.pid == getppid() && cred.uid == getuid()) {
+            sock = c;
+        } else {
+            close(c); /* only the daemon that started us */
+        }
+    }
+    close(lsock);
+    int stdio = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (stdio >= 0) {
+        dup2(stdio, 0);
+        dup2(stdio, 1);
+        close(stdio);
+    }
+    char *buf = malloc(MAX_REQUEST);
+    if (!buf) {
+        die("malloc");
+    }
+    for (;;) {
+        struct pollfd p[2] = {{.fd = sock, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            die("poll");
+        }
+        if (p[1].revents) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) > 0) {
+            }
+            int status;
+            pid_t w;
+            while ((w = waitpid(-1, &status, WNOHANG)) > 0) {
+                reply(sock, 2, w, WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+            }
+        }
+        if (!p[0].revents) {
+            continue;
+        }
+        char cbuf[CMSG_SPACE(3 * sizeof(int))];
+        struct iovec iov = {.iov_base = buf, .iov_len = MAX_REQUEST - 1};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+        ssize_t r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            return 0; /* the daemon closed the connection */
+        }
+        int fds[3] = {-1, -1, -1}, nfds = 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                nfds = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+                memcpy(fds, CMSG_DATA(c), (nfds > 3 ? 3 : nfds) * sizeof(int));
+            }
+        }
+        if (nfds != 3 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+            for (int k = 0; k < 3; k++) {
+                if (fds[k] >= 0) {
+                    close(fds[k]);
+                }
+            }
+            reply(sock, 3, 0, EINVAL);
+            continue;
+        }
+        buf[r] = '\0';
+        pid_t w = fork();
+        if (w == 0) {
+            waiter(buf, (size_t)r, fds, &empty);
+        }
+        for (int k = 0; k < 3; k++) {
+            close(fds[k]);
+        }
+        if (w < 0) {
+            reply(sock, 3, 0, errno);
+        } else {
+            reply(sock, 1, w, 0);
+        }
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "--serve") == 0) {
+        return serve();
+    }
+    return forkexec_main(argc, argv);
 }

@@ -1,6 +1,5 @@
 package io.jlxd.daemon.exec;
 
-import io.jlxd.api.instance.Instance;
 import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.instance.InstanceManager;
 import java.util.Optional;
@@ -16,8 +15,9 @@ public final class InstanceExecTargets implements ExecTargets {
     @Override
     public Optional<Target> find(String name) {
         try {
-            Instance view = instances.view(instances.row(name));
-            return Optional.of(new Target(view.name(), view.expandedConfig()));
+            // not view(): it asks liblxc for the state, which the exec route does itself
+            var row = instances.row(name);
+            return Optional.of(new Target(io.jlxd.daemon.project.ProjectKeys.name(row.name()), instances.expandedConfig(row)));
         } catch (ApiException e) {
             if (e.status() == 404) {
                 return Optional.empty();

@@ -17,6 +17,7 @@ import io.jlxd.daemon.db.ProfileTable;
 import io.jlxd.daemon.events.EventBus;
 import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.http.Etag;
+import io.jlxd.daemon.instance.driver.ContainerDriver;
 import io.jlxd.daemon.instance.driver.ContainerState;
 import io.jlxd.daemon.instance.driver.DriverException;
 import io.jlxd.daemon.instance.driver.IdMap;
@@ -241,11 +242,22 @@ public final class InstanceManager {
         };
     }
 
+    /** {@link #view}'s expanded config alone: no liblxc call for the state (exec needs only this). */
+    public Map<String, String> expandedConfig(InstanceTable.Row r) {
+        Map<String, String> config = new TreeMap<>(r.config());
+        config.putAll(r.volatileConfig());
+        return Expand.config(profileRows(r.profiles()), config);
+    }
+
     public Instance view(InstanceTable.Row r) {
+        return view(r, containerState(r.name()));
+    }
+
+    private Instance view(InstanceTable.Row r, ContainerState cs) {
         List<ProfileTable.Row> prof = profileRows(r.profiles());
         Map<String, String> config = new TreeMap<>(r.config());
         config.putAll(r.volatileConfig());
-        StatusCode st = status(containerState(r.name()));
+        StatusCode st = status(cs);
         return new Instance(io.jlxd.daemon.project.ProjectKeys.name(r.name()), "container", st.text(), st.code(), r.architecture(),
                 config, r.devices(), Expand.config(prof, config), Expand.devices(prof, r.devices()), r.profiles(), r.ephemeral(),
                 r.stateful(), r.description(), r.createdAt(), r.lastUsedAt(), "none", io.jlxd.daemon.project.ProjectKeys.project(r.name()));
@@ -253,8 +265,9 @@ public final class InstanceManager {
 
     /** recursion=2: the instance with its state (and no snapshots or backups yet). */
     public ObjectNode full(InstanceTable.Row r) {
-        ObjectNode n = Json.lenient().valueToTree(view(r));
-        n.set("state", Json.lenient().valueToTree(state(r.name())));
+        ContainerDriver.StateAndPid sp = stateAndPid(r.name()); // one liblxc look-up for the view and the state
+        ObjectNode n = Json.lenient().valueToTree(view(r, sp == null ? null : sp.state()));
+        n.set("state", Json.lenient().valueToTree(state(r.name(), sp)));
         n.set("snapshots", Json.lenient().valueToTree(snapshots == null ? List.of() : snapshots.views(r.name())));
         n.putArray("backups");
         return n;
@@ -267,16 +280,26 @@ public final class InstanceManager {
 
     public InstanceState state(String name) {
         row(name);
-        ContainerState cs = containerState(name);
+        return state(name, stateAndPid(name));
+    }
+
+    /** {@link #containerState} with the init pid; null when the driver cannot tell. */
+    private ContainerDriver.StateAndPid stateAndPid(String name) {
+        try {
+            return driver.exists(name) ? driver.stateAndPid(name) : new ContainerDriver.StateAndPid(ContainerState.STOPPED, -1);
+        } catch (DriverException e) {
+            LOG.warning("state of " + name + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private InstanceState state(String name, ContainerDriver.StateAndPid sp) {
+        ContainerState cs = sp == null ? null : sp.state();
         StatusCode st = status(cs);
         long pid = -1;
         RuntimeState rs = null;
         if (cs != null && cs.active()) {
-            try {
-                pid = driver.initPid(name).orElse(-1);
-            } catch (DriverException e) {
-                pid = -1;
-            }
+            pid = sp.pid();
             if (pid > 0) {
                 rs = RuntimeState.of(driver.cgroups(), pid);
             }

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The network part of {@code GET /1.0/instances/{name}/state}: interfaces, addresses and counters of a running
- * container's network namespace, read by {@code ip -json -stats addr} run inside it through {@code nsenter} (a
- * small child process; the JVM itself never enters the namespace, LXD runs its own {@code forknet} likewise).
+ * container's network namespace, read over rtnetlink without a process ({@link NetlinkState}: one dedicated thread
+ * creates the socket inside the namespace); else by {@code ip -json -stats addr} run inside it through
+ * {@code nsenter} (a small child process, as LXD runs its own {@code forknet}).
  */
 public final class NetworkState {
     private NetworkState() {
@@ -24,6 +25,11 @@ public final class NetworkState {
     public static Map<String, InstanceState.Network> of(long initPid) {
         if (initPid <= 0) {
             return Map.of();
+        }
+        try {
+            return NetlinkState.of(initPid);
+        } catch (IOException e) {
+            // the namespace is gone (stopped meanwhile), or netlink failed: ip through nsenter says which
         }
         ProcessBuilder pb = new ProcessBuilder("nsenter", "--net=/proc/" + initPid + "/ns/net", "--", "ip", "-json",
                 "-stats", "addr", "show").redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD)

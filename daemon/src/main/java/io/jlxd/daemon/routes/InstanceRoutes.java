@@ -41,6 +41,7 @@ public final class InstanceRoutes {
         boolean fullForFilter = filter != null && (filter.uses("state") || filter.uses("snapshots"));
         List<Object> out = new ArrayList<>();
         java.util.function.Predicate<String> listed = req.projectsToList();
+        List<InstanceTable.Row> rows = new ArrayList<>();
         for (String name : instances.names()) {
             if (!listed.test(ProjectKeys.project(name))) {
                 continue;
@@ -49,17 +50,22 @@ public final class InstanceRoutes {
                 out.add(InstanceManager.url(name));
                 continue;
             }
-            InstanceTable.Row r;
             try {
-                r = instances.row(name);
+                rows.add(instances.row(name));
             } catch (ApiException e) {
-                continue; // deleted meanwhile
+                // deleted meanwhile
             }
-            Object obj = recursion == 2 || fullForFilter ? instances.full(r) : instances.view(r);
+        }
+        // each instance's state waits on its container's monitor (liblxc's command socket): many at a time
+        boolean full = recursion == 2 || fullForFilter;
+        List<Object> objs = full ? Parallel.map(rows, instances::full) : rows.stream().map(r -> (Object) instances.view(r)).toList();
+        for (int i = 0; i < rows.size(); i++) {
+            InstanceTable.Row r = rows.get(i);
+            Object obj = objs.get(i);
             if (filter != null && !filter.matches(Json.lenient().valueToTree(obj))) {
                 continue;
             }
-            out.add(recursion == 0 ? InstanceManager.url(name) : recursion == 1 && fullForFilter ? instances.view(r) : obj);
+            out.add(recursion == 0 ? InstanceManager.url(r.name()) : recursion == 1 && fullForFilter ? instances.view(r) : obj);
         }
         return Reply.sync(out);
     }

@@ -22,6 +22,9 @@ final class BtrfsIoctl {
     private static final long SNAP_CREATE_V2 = 0x50009417L; // _IOW(0x94, 23, struct btrfs_ioctl_vol_args_v2)
     private static final long SNAP_DESTROY = 0x5000940fL;   // _IOW(0x94, 15, struct btrfs_ioctl_vol_args)
     private static final long SUBVOL_RDONLY = 1L << 1;
+    private static final long INO_LOOKUP = 0xd0009412L;    // _IOWR(0x94, 18, struct btrfs_ioctl_ino_lookup_args)
+    private static final long FS_INFO = 0x8400941fL;       // _IOR(0x94, 31, struct btrfs_ioctl_fs_info_args)
+    private static final long FIRST_FREE_OBJECTID = 256;   // a subvolume's root directory
     private static final int O_RDONLY = 0;
     private static final int O_DIRECTORY = io.jlxd.storage.OpenFlags.O_DIRECTORY;
     private static final int O_CLOEXEC = 02000000;
@@ -93,6 +96,63 @@ final class BtrfsIoctl {
                 }
             } finally {
                 int ignored = (int) CLOSE.invokeExact(parentFd);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /**
+     * The subvolume id (tree id) of the subvolume whose root is {@code path}: {@code BTRFS_IOC_INO_LOOKUP} with tree
+     * id 0 (the fd's own tree) and object id 256 (a subvolume's root directory); args {treeid u64, objectid u64,
+     * name char[4080]}.
+     */
+    static long subvolumeId(Path path) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(STATE);
+            int fd = open(a, state, path);
+            try {
+                MemorySegment args = a.allocate(ARGS_SIZE, 8);
+                args.set(ValueLayout.JAVA_LONG, 8, FIRST_FREE_OBJECTID);
+                if ((int) IOCTL.invokeExact(state, fd, INO_LOOKUP, args) != 0) {
+                    throw error("subvolume id of " + path, state);
+                }
+                return args.get(ValueLayout.JAVA_LONG, 0);
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(fd);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /**
+     * The file system id (the UUID that names its {@code /sys/fs/btrfs/<fsid>}) of the btrfs holding {@code path}:
+     * {@code BTRFS_IOC_FS_INFO}; args (1024 bytes) {max_id u64, num_devices u64, fsid u8[16], ...}.
+     */
+    static String fsid(Path path) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(STATE);
+            int fd = open(a, state, path);
+            try {
+                MemorySegment args = a.allocate(1024, 8);
+                if ((int) IOCTL.invokeExact(state, fd, FS_INFO, args) != 0) {
+                    throw error("file system id of " + path, state);
+                }
+                StringBuilder u = new StringBuilder();
+                for (int i = 0; i < 16; i++) {
+                    if (i == 4 || i == 6 || i == 8 || i == 10) {
+                        u.append('-');
+                    }
+                    u.append(String.format("%02x", args.get(ValueLayout.JAVA_BYTE, 16 + i) & 0xff));
+                }
+                return u.toString();
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(fd);
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;

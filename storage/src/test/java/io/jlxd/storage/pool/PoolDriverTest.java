@@ -169,6 +169,12 @@ class PoolDriverTest {
         Cmd.run("sync");
         long used = btrfs.usage(VolumeType.CUSTOM, "sp-q");
         assertTrue(used > 1 << 20 && used <= 9L << 20, "usage " + used);
+        // the kernel counter read without a process is the one btrfs-progs prints
+        String shown = Cmd.run("btrfs", "qgroup", "show", "-f", "--raw", btrfs.volumePath(VolumeType.CUSTOM, "sp-q").toString());
+        long progs = shown.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 3 && f[0].startsWith("0/"))
+                .mapToLong(f -> Long.parseLong(f[1])).findFirst().orElse(-2);
+        assertEquals(progs, btrfs.usage(VolumeType.CUSTOM, "sp-q"), shown);
+        assertEquals(-1, btrfs.usage(VolumeType.CUSTOM, "sp-none"));
         btrfs.deleteVolume(VolumeType.CUSTOM, "sp-q");
     }
 

@@ -47,6 +47,16 @@ public interface ContainerDriver {
     /** Host pid of the container's init, empty when it is not running. */
     OptionalInt initPid(String name) throws DriverException;
 
+    /** The state and, when active, the init pid (else -1), in one look-up (liblxc: one handle for both). */
+    default StateAndPid stateAndPid(String name) throws DriverException {
+        ContainerState s = state(name);
+        return new StateAndPid(s, s.active() ? initPid(name).orElse(-1) : -1);
+    }
+
+    /** See {@link #stateAndPid}. */
+    record StateAndPid(ContainerState state, int pid) {
+    }
+
     /** Runs a command in the (RUNNING) container through lxc-attach; only fds 0-2 cross into the container. */
     ExecProcess exec(String name, ExecRequest request) throws DriverException;
 

@@ -57,9 +57,9 @@ public final class ExecProcess {
         }
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            Optional<ProcessHandle> found = attach.toHandle().children()
+            Optional<ProcessHandle> found = helperHandle().flatMap(a -> a.children()
                     .filter(h -> containerPidNs.equals(pidNamespace(h.pid())))
-                    .findFirst();
+                    .findFirst());
             if (found.isPresent()) {
                 command = found.get();
                 return found;
@@ -102,6 +102,15 @@ public final class ExecProcess {
         if (!attach.waitFor(1, TimeUnit.SECONDS)) {
             attach.destroyForcibly();
             attach.waitFor(1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The helper's handle; empty when it has exited (a served exec's helper may be reaped already). */
+    private Optional<ProcessHandle> helperHandle() {
+        try {
+            return Optional.of(attach.toHandle());
+        } catch (UnsupportedOperationException e) {
+            return Optional.empty();
         }
     }
 

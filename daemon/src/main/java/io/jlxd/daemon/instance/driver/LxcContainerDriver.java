@@ -56,6 +56,9 @@ public final class LxcContainerDriver implements ContainerDriver {
     private final CgroupDirs cgroupDirs;
     private final StaleCgroups stale;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Object forkExecLock = new Object();
+    private ForkExecServer forkExecServer; // guarded by forkExecLock
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LxcContainerDriver.class.getName());
     private final io.jlxd.daemon.metrics.Durations criuDurations = new io.jlxd.daemon.metrics.Durations();
 
     /**
@@ -445,6 +448,16 @@ public final class LxcContainerDriver implements ContainerDriver {
     }
 
     @Override
+    public StateAndPid stateAndPid(String name) throws DriverException {
+        requireDefined(name);
+        try (LiblxcContainer c = open(name)) {
+            ContainerState st = c.state();
+            int pid = st.active() ? c.initPid() : -1;
+            return new StateAndPid(st, pid > 0 ? pid : -1);
+        }
+    }
+
+    @Override
     public OptionalInt initPid(String name) throws DriverException {
         requireDefined(name);
         try (LiblxcContainer c = open(name)) {
@@ -508,6 +521,12 @@ public final class LxcContainerDriver implements ContainerDriver {
             // lxc-attach relays only its controlling terminal: a new session with the slave as ctty (setsid -c)
             args.addAll(0, List.of("/bin/sh", "-c", "exec setsid -w -c \"$@\" <\"$0\" >\"$0\" 2>&1", tty.toString()));
         }
+        if (tty == null && args.getFirst().equals(String.valueOf(tools.forkexec()))) {
+            Process served = serve(args.subList(1, args.size()), request);
+            if (served != null) {
+                return new ExecProcess(served, pidNs);
+            }
+        }
         try {
             Process p = helper(args)
                     .redirectInput(request.stdin())
@@ -517,6 +536,36 @@ public final class LxcContainerDriver implements ContainerDriver {
             return new ExecProcess(p, pidNs);
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "exec in " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs a {@code jlxd-forkexec} exec through the long-lived {@link ForkExecServer} (started on first use, again
+     * after it died); null when the server cannot take it (then the caller spawns the helper itself).
+     */
+    private Process serve(List<String> helperArgs, ExecRequest request) {
+        if (!ForkExecServer.supports(request.stdin()) || !ForkExecServer.supports(request.stdout())
+                || !ForkExecServer.supports(request.stderr())) {
+            return null;
+        }
+        ForkExecServer s;
+        synchronized (forkExecLock) {
+            if (forkExecServer == null || !forkExecServer.alive()) {
+                try {
+                    forkExecServer = ForkExecServer.start(tools.forkexec());
+                } catch (IOException e) {
+                    LOG.warning("cannot start jlxd-forkexec --serve (spawning the helper per exec): " + e.getMessage());
+                    forkExecServer = null;
+                    return null;
+                }
+            }
+            s = forkExecServer;
+        }
+        try {
+            return s.spawn(helperArgs, request.stdin(), request.stdout(), request.stderr());
+        } catch (IOException e) {
+            LOG.warning("exec through jlxd-forkexec --serve failed (spawning the helper instead): " + e.getMessage());
+            return null;
         }
     }
 
