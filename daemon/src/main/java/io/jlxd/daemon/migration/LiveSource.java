@@ -45,20 +45,25 @@ final class LiveSource implements AutoCloseable {
     }
 
     /** Freezes, dumps into {@link #dumpDir}, takes the NICs' host ends down. */
-    void freezeAndDump() throws IOException, DriverException {
+    void freezeAndDump(StepClock clock) throws IOException, DriverException {
         if (Files.exists(dumpDir)) {
             io.jlxd.storage.image.ImageUnpacker.removeTree(dumpDir);
         }
         Files.createDirectories(dumpDir);
         Files.setPosixFilePermissions(dumpDir, PosixFilePermissions.fromString("rwx------"));
+        List<String> ends = hostEnds();
+        clock.restart();
         frozenAtNanos = System.nanoTime();
         instances.driver().freeze(name);
         frozen = true;
+        clock.lap("freeze");
         instances.driver().checkpointFrozen(name, dumpDir);
-        for (String h : hostEnds()) {
+        clock.lap("criu_dump");
+        for (String h : ends) {
             Veths.setUp(h, false);
             downLinks.add(h);
         }
+        clock.lap("nics_down");
     }
 
     private List<String> hostEnds() {

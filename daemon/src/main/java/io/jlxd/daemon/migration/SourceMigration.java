@@ -104,19 +104,26 @@ final class SourceMigration {
 
     /** Live: freeze and dump, cut the NICs, send the state and the last changes, wait for the target's restore. */
     private void live(Channels ch, RsyncStream.Options opts, Transfer t, Map<String, Object> figures) throws Exception {
+        StepClock clock = new StepClock();
+        figures.put("precopy", Precopy.status());
         try (LiveSource src = new LiveSource(instances, name)) {
-            src.freezeAndDump();
+            src.freezeAndDump(clock);
             figures.put("dump_ms", (System.nanoTime() - src.frozenAtNanos) / 1_000_000);
             RsyncStream.send(src.dumpDir(), ch.criu(), opts, t.criuBytes, scratch);
+            clock.lap("criu_send");
             RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch);
+            clock.lap("final_fs");
             MigrationControl result = ch.receiveControl(RESTORE_RESULT);
+            clock.lap("target_restore");
             if (!result.success()) {
                 throw new Channels.PeerFailure("the target could not restore the instance: " + result.message());
             }
             long downtime = (System.nanoTime() - src.frozenAtNanos) / 1_000_000;
             // the target runs it: the source goes, then the target is told (it keeps its copy only on this answer)
             src.kill();
+            clock.lap("source_kill");
             figures.put("downtime_ms", downtime);
+            figures.putAll(clock.steps());
             ch.sendControl(true, "");
         }
     }

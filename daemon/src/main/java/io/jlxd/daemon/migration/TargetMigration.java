@@ -53,6 +53,7 @@ final class TargetMigration implements VolumeReceiver {
     private volatile Channels channels;
     private MigrationHeader offer;
     private Transfer transfer;
+    private final StepClock clock = new StepClock();
 
     TargetMigration(InstanceManager instances, SnapshotTable snapshots, WsOperations sockets, EventBus.Requestor who,
                     Map<String, String> volatileKeys, boolean live, boolean privileged, String sourceOperation, X509Certificate sourceCert,
@@ -127,6 +128,7 @@ final class TargetMigration implements VolumeReceiver {
             }
         }
         RsyncStream.receive(volume, channels.fs(), opts, transfer.fsBytes);
+        clock.restart();
         if (offer.criu() != null) {
             RsyncStream.Options finalPass = opts;
             if (live) {
@@ -134,9 +136,11 @@ final class TargetMigration implements VolumeReceiver {
                 Files.createDirectories(state);
                 Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
                 RsyncStream.receive(state, channels.criu(), opts, transfer.criuBytes);
+                clock.lap("criu_receive");
                 finalPass = opts.protecting("/" + state.getFileName() + "/");
             }
             RsyncStream.receive(volume, channels.fs(), finalPass, transfer.fsBytes);
+            clock.lap("final_fs");
         }
     }
 
@@ -144,20 +148,27 @@ final class TargetMigration implements VolumeReceiver {
     public void finish(String name, OperationContext ctx) throws Exception {
         // on failure the channels stay open until failed() has told the source why
         if (live) {
-            long t0 = System.nanoTime();
+            clock.restart();
             instances.startMigrated(name, true, who);
-            long restoreMs = (System.nanoTime() - t0) / 1_000_000;
+            long restoreMs = clock.lap("restore");
             channels.sendControl(true, "");
             MigrationControl confirmed = channels.receiveControl(SOURCE_CONFIRMATION);
             if (!confirmed.success()) {
                 throw new IOException("the source did not give the instance up: " + confirmed.message());
             }
-            ctx.updateMetadata(Map.of("migration_type", "live", "restore_ms", restoreMs, "total_ms", transfer.elapsedMillis()));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("migration_type", "live");
+            m.putAll(clock.steps());
+            m.putAll(instances.driver().lastRestoreSteps(name));
+            m.put("restore_ms", restoreMs);
+            m.put("total_ms", transfer.elapsedMillis());
+            ctx.updateMetadata(m);
         } else {
             channels.sendControl(true, "");
             ctx.updateMetadata(Map.of("migration_type", offer.criu() == null ? "cold" : "stateless", "total_ms", transfer.elapsedMillis()));
         }
-        LOG.info("migration of " + name + " received (" + (live ? "live" : "not live") + ") in " + transfer.elapsedMillis() + " ms");
+        LOG.info("migration of " + name + " received (" + (live ? "live" : "not live") + ") in " + transfer.elapsedMillis() + " ms; steps "
+                + clock.steps());
         end();
         Files.deleteIfExists(marker);
     }
