@@ -46,6 +46,17 @@ final class LiveSource implements AutoCloseable {
 
     /** Freezes, dumps into {@link #dumpDir}, takes the NICs' host ends down. */
     void freezeAndDump(StepClock clock) throws IOException, DriverException {
+        freezeAndDump(clock, null);
+    }
+
+    /** What {@link #freezeAndDump(StepClock, java.util.function.Supplier)} started once frozen (or null). */
+    Background started;
+
+    /**
+     * Freezes, starts {@code whileFrozen} (if any: the final file system pass, consistent as nothing runs), dumps
+     * into {@link #dumpDir}, takes the NICs' host ends down.
+     */
+    void freezeAndDump(StepClock clock, java.util.function.Supplier<Background> whileFrozen) throws IOException, DriverException {
         if (Files.exists(dumpDir)) {
             io.jlxd.storage.image.ImageUnpacker.removeTree(dumpDir);
         }
@@ -57,6 +68,9 @@ final class LiveSource implements AutoCloseable {
         instances.driver().freeze(name);
         frozen = true;
         clock.lap("freeze");
+        if (whileFrozen != null) {
+            started = whileFrozen.get();
+        }
         instances.driver().checkpointFrozen(name, dumpDir);
         clock.lap("criu_dump");
         for (String h : ends) {
@@ -97,6 +111,9 @@ final class LiveSource implements AutoCloseable {
             return;
         }
         done = true;
+        if (started != null) {
+            started.cancel(); // the final pass: its stream ends, the target fails on it
+        }
         for (String h : downLinks) {
             try {
                 Veths.setUp(h, true);

@@ -28,6 +28,8 @@ final class SourceMigration {
     /** How long the target may take to restore (and report) after the last byte. */
     private static final Duration RESTORE_RESULT = Duration.ofMinutes(5);
     static final RsyncStream.Options OUR_RSYNC = new RsyncStream.Options(true, true);
+    /** jlxd's own live-migration features offered to the target (an LXD target ignores them). */
+    static final List<String> LIVE_FEATURES = List.of(MigrationHeader.OVERLAP_FINAL_FS, MigrationHeader.STATE_STREAM);
 
     private final InstanceManager instances;
     private final SnapshotTable snapshots;
@@ -57,7 +59,8 @@ final class SourceMigration {
                 live ? Integer.valueOf(MigrationHeader.CRIU_RSYNC) : running ? Integer.valueOf(MigrationHeader.CRIU_NONE) : null,
                 Wire.idmap(expanded), snaps.stream().map(SnapshotTable.Row::name).toList(),
                 snaps.stream().map(Wire::snapshot).toList(), false,
-                new MigrationHeader.RsyncFeatures(OUR_RSYNC.xattrs(), OUR_RSYNC.delete(), false, false), false, null, null);
+                new MigrationHeader.RsyncFeatures(OUR_RSYNC.xattrs(), OUR_RSYNC.delete(), false, false), false, null, null)
+                .withJlxd(live ? LIVE_FEATURES : List.of());
         Map<String, Object> figures = new LinkedHashMap<>();
         String kind = live ? "live" : running ? "stateless" : "cold";
         figures.put("migration_type", kind);
@@ -77,7 +80,7 @@ final class SourceMigration {
                 }
                 RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch);
                 if (live) {
-                    live(ch, opts, t, figures);
+                    live(ch, opts, t, figures, answer);
                 } else {
                     if (running) {
                         finalPassFrozen(ch, opts, t, figures);
@@ -103,16 +106,31 @@ final class SourceMigration {
     }
 
     /** Live: freeze and dump, cut the NICs, send the state and the last changes, wait for the target's restore. */
-    private void live(Channels ch, RsyncStream.Options opts, Transfer t, Map<String, Object> figures) throws Exception {
+    private void live(Channels ch, RsyncStream.Options opts, Transfer t, Map<String, Object> figures, MigrationHeader answer) throws Exception {
         StepClock clock = new StepClock();
         figures.put("precopy", Precopy.status());
+        boolean overlap = answer.has(MigrationHeader.OVERLAP_FINAL_FS);
+        figures.put("final_fs_overlap", overlap);
+        figures.put("state_transfer", answer.has(MigrationHeader.STATE_STREAM) ? "stream" : "rsync");
+        Background finalFs = null;
         try (LiveSource src = new LiveSource(instances, name)) {
-            src.freezeAndDump(clock);
+            src.freezeAndDump(clock, overlap ? () -> Background.start("migration-final-fs-" + name,
+                    () -> RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch)) : null);
+            finalFs = src.started;
             figures.put("dump_ms", (System.nanoTime() - src.frozenAtNanos) / 1_000_000);
-            RsyncStream.send(src.dumpDir(), ch.criu(), opts, t.criuBytes, scratch);
+            if (answer.has(MigrationHeader.STATE_STREAM)) {
+                StateStream.send(src.dumpDir(), ch.criu(), t.criuBytes);
+            } else {
+                RsyncStream.send(src.dumpDir(), ch.criu(), opts, t.criuBytes, scratch);
+            }
             clock.lap("criu_send");
-            RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch);
-            clock.lap("final_fs");
+            if (finalFs != null) {
+                figures.put("final_fs_ms", finalFs.join(RESTORE_RESULT));
+                clock.lap("final_fs_wait");
+            } else {
+                RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch);
+                clock.lap("final_fs");
+            }
             MigrationControl result = ch.receiveControl(RESTORE_RESULT);
             clock.lap("target_restore");
             if (!result.success()) {

@@ -34,6 +34,8 @@ import java.util.logging.Logger;
 final class TargetMigration implements VolumeReceiver {
     private static final Logger LOG = Logger.getLogger(TargetMigration.class.getName());
     private static final Duration SOURCE_CONFIRMATION = Duration.ofSeconds(60);
+    /** jlxd features this target takes when a jlxd source offers them. */
+    static final List<String> TARGET_FEATURES = List.of(MigrationHeader.OVERLAP_FINAL_FS, MigrationHeader.STATE_STREAM);
 
     private final InstanceManager instances;
     private final SnapshotTable snapshots;
@@ -115,7 +117,8 @@ final class TargetMigration implements VolumeReceiver {
         RsyncStream.Options opts = Wire.agreed(SourceMigration.OUR_RSYNC, offer.rsync());
         channels.sendHeader(new MigrationHeader(MigrationHeader.FS_RSYNC, offer.criu(), Wire.idmap(privileged ? Map.of("security.privileged", "true")
                 : Map.of()), offer.snapshotNames(), List.of(), false,
-                new MigrationHeader.RsyncFeatures(opts.xattrs(), opts.delete(), false, false), false, null, null));
+                new MigrationHeader.RsyncFeatures(opts.xattrs(), opts.delete(), false, false), false, null, null)
+                .withJlxd(offer.jlxd().stream().filter(TARGET_FEATURES::contains).toList()));
         transfer = new Transfer(name, ctx);
         Files.writeString(marker, name); // removed when the receive ends either way; a crash leaves it for recover()
         instances.storage().createEmpty(name, privileged ? 0 : SpecFactory.IDMAP_BASE);
@@ -131,16 +134,36 @@ final class TargetMigration implements VolumeReceiver {
         clock.restart();
         if (offer.criu() != null) {
             RsyncStream.Options finalPass = opts;
+            Background state = null;
             if (live) {
-                Path state = instances.stateDir(name);
-                Files.createDirectories(state);
-                Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
-                RsyncStream.receive(state, channels.criu(), opts, transfer.criuBytes);
-                clock.lap("criu_receive");
-                finalPass = opts.protecting("/" + state.getFileName() + "/");
+                Path dir = instances.stateDir(name);
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                // the state and the final pass come on their own channels, in either order (LXD: state first; a jlxd
+                // source that overlaps: the final pass during the dump): both are received at once
+                boolean stream = offer.has(MigrationHeader.STATE_STREAM) && TARGET_FEATURES.contains(MigrationHeader.STATE_STREAM);
+                state = Background.start("migration-state-" + name, () -> {
+                    if (stream) {
+                        StateStream.receive(dir, channels.criu(), transfer.criuBytes);
+                    } else {
+                        RsyncStream.receive(dir, channels.criu(), opts, transfer.criuBytes);
+                    }
+                });
+                finalPass = opts.protecting("/" + dir.getFileName() + "/");
             }
-            RsyncStream.receive(volume, channels.fs(), finalPass, transfer.fsBytes);
-            clock.lap("final_fs");
+            try {
+                RsyncStream.receive(volume, channels.fs(), finalPass, transfer.fsBytes);
+                clock.lap("final_fs");
+                if (state != null) {
+                    state.join(Duration.ofMinutes(5));
+                    clock.lap("criu_receive_wait");
+                }
+            } catch (Exception e) {
+                if (state != null) {
+                    state.cancel();
+                }
+                throw e;
+            }
         }
     }
 
