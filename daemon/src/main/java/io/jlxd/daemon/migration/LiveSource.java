@@ -51,6 +51,8 @@ final class LiveSource implements AutoCloseable {
 
     /** What {@link #freezeAndDump(StepClock, java.util.function.Supplier)} started once frozen (or null). */
     Background started;
+    /** CRIU's own figures of the dump ({@link io.jlxd.snapshots.CriuStats#dump}). */
+    java.util.Map<String, Long> criuStats = java.util.Map.of();
 
     /**
      * Freezes, starts {@code whileFrozen} (if any: the final file system pass, consistent as nothing runs), dumps
@@ -73,6 +75,7 @@ final class LiveSource implements AutoCloseable {
         }
         instances.driver().checkpointFrozen(name, dumpDir);
         clock.lap("criu_dump");
+        criuStats = io.jlxd.snapshots.CriuStats.dump(dumpDir);
         for (String h : ends) {
             Veths.setUp(h, false);
             downLinks.add(h);

@@ -118,6 +118,7 @@ final class SourceMigration {
                     () -> RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch)) : null);
             finalFs = src.started;
             figures.put("dump_ms", (System.nanoTime() - src.frozenAtNanos) / 1_000_000);
+            figures.putAll(src.criuStats);
             if (answer.has(MigrationHeader.STATE_STREAM)) {
                 StateStream.send(src.dumpDir(), ch.criu(), t.criuBytes);
             } else {

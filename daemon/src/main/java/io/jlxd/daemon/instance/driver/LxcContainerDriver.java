@@ -791,6 +791,7 @@ public final class LxcContainerDriver implements ContainerDriver {
             thawRestored(name);
             CriuSteps.chownCgroup2(cgroups, cgroupDirs.container(name), root);
             lap(steps, "restore_thaw", last);
+            io.jlxd.snapshots.CriuStats.restore(dir).forEach((k, v) -> steps.put("restore_" + k, v));
             restoreSteps.put(name, steps);
             LOG.info("restore of " + name + ": " + steps);
         } catch (IOException e) {
