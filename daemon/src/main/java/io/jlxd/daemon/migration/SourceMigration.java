@@ -27,9 +27,12 @@ final class SourceMigration {
     private static final Logger LOG = Logger.getLogger(SourceMigration.class.getName());
     /** How long the target may take to restore (and report) after the last byte. */
     private static final Duration RESTORE_RESULT = Duration.ofMinutes(5);
+    /** A near-live move's clean stop, then a kill. */
+    private static final Duration NEAR_LIVE_STOP = Duration.ofSeconds(10);
     static final RsyncStream.Options OUR_RSYNC = new RsyncStream.Options(true, true);
     /** jlxd's own live-migration features offered to the target (an LXD target ignores them). */
-    static final List<String> LIVE_FEATURES = List.of(MigrationHeader.OVERLAP_FINAL_FS, MigrationHeader.STATE_STREAM);
+    static final List<String> LIVE_FEATURES = JlxdFeatures.enabled().stream()
+            .filter(f -> List.of(MigrationHeader.OVERLAP_FINAL_FS, MigrationHeader.STATE_STREAM).contains(f)).toList();
 
     private final InstanceManager instances;
     private final SnapshotTable snapshots;
@@ -47,12 +50,21 @@ final class SourceMigration {
         this.instanceOnly = instanceOnly;
     }
 
+    /** A downtime budget chose a near-live move (the live request is honoured as a stop, a last pass, a start). */
+    private DowntimePlan plan;
+
+    SourceMigration planned(DowntimePlan p) {
+        this.plan = p;
+        return this;
+    }
+
     /** Runs the migration over {@code ch}; returns the figures for the operation's metadata. */
     Map<String, Object> run(Channels ch, OperationContext ctx) throws Exception {
         InstanceTable.Row r = instances.row(name);
         ContainerState cs = instances.containerState(name);
         boolean running = cs != null && cs.active();
-        boolean live = liveRequested && running;
+        boolean nearLive = liveRequested && running && plan != null && plan.kind() == DowntimePlan.Kind.NEAR_LIVE;
+        boolean live = liveRequested && running && !nearLive;
         List<SnapshotTable.Row> snaps = instanceOnly ? List.of() : snapshots.list(name);
         Map<String, String> expanded = Expand.config(instances.profileRows(r.profiles()), r.config());
         MigrationHeader offer = new MigrationHeader(MigrationHeader.FS_RSYNC,
@@ -60,10 +72,13 @@ final class SourceMigration {
                 Wire.idmap(expanded), snaps.stream().map(SnapshotTable.Row::name).toList(),
                 snaps.stream().map(Wire::snapshot).toList(), false,
                 new MigrationHeader.RsyncFeatures(OUR_RSYNC.xattrs(), OUR_RSYNC.delete(), false, false), false, null, null)
-                .withJlxd(live ? LIVE_FEATURES : List.of());
+                .withJlxd(live ? LIVE_FEATURES : nearLive ? JlxdFeatures.enabled().stream().filter(MigrationHeader.NEAR_LIVE::equals).toList() : List.of());
         Map<String, Object> figures = new LinkedHashMap<>();
-        String kind = live ? "live" : running ? "stateless" : "cold";
+        String kind = live ? "live" : nearLive ? "near-live" : running ? "stateless" : "cold";
         figures.put("migration_type", kind);
+        if (plan != null) {
+            figures.put("downtime_plan", plan.reason());
+        }
         try (Transfer t = new Transfer(name, ctx)) {
             try {
                 ch.sendHeader(offer);
@@ -79,7 +94,12 @@ final class SourceMigration {
                     RsyncStream.send(instances.storage().snapshotVolume(name, s.name()), ch.fs(), opts, t.fsBytes, scratch);
                 }
                 RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch);
-                if (live) {
+                if (nearLive) {
+                    if (!answer.has(MigrationHeader.NEAR_LIVE)) {
+                        throw new IOException("the downtime budget asks for a near-live move, which the target does not do (not a jlxd daemon?)");
+                    }
+                    nearLive(ch, opts, t, figures);
+                } else if (live) {
                     live(ch, opts, t, figures, answer);
                 } else {
                     if (running) {
@@ -144,6 +164,44 @@ final class SourceMigration {
             figures.put("downtime_ms", downtime);
             figures.putAll(clock.steps());
             ch.sendControl(true, "");
+        }
+    }
+
+    /**
+     * Near-live: stopped cleanly (the downtime starts), the last pass, the target boots it; success → the source stays
+     * stopped (the client deletes it) and the target is told; anything else → started again here.
+     */
+    private void nearLive(Channels ch, RsyncStream.Options opts, Transfer t, Map<String, Object> figures) throws Exception {
+        StepClock clock = new StepClock();
+        long t0 = System.nanoTime();
+        boolean stopped = false;
+        try {
+            try {
+                instances.stopContainer(name, false, NEAR_LIVE_STOP);
+            } catch (Exception e) {
+                instances.stopContainer(name, true, Duration.ZERO);
+            }
+            stopped = true;
+            clock.lap("stop");
+            RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch);
+            clock.lap("final_fs");
+            MigrationControl result = ch.receiveControl(RESTORE_RESULT);
+            clock.lap("target_start");
+            if (!result.success()) {
+                throw new Channels.PeerFailure("the target could not start the instance: " + result.message());
+            }
+            figures.put("downtime_ms", (System.nanoTime() - t0) / 1_000_000);
+            figures.putAll(clock.steps());
+            stopped = false; // it stays stopped: the target runs it
+            ch.sendControl(true, "");
+        } finally {
+            if (stopped) {
+                try {
+                    instances.startContainer(name);
+                } catch (Exception e) {
+                    LOG.warning("near-live migration of " + name + " failed and the instance could not be started again here: " + e.getMessage());
+                }
+            }
         }
     }
 

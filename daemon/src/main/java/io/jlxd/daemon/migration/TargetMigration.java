@@ -35,7 +35,9 @@ final class TargetMigration implements VolumeReceiver {
     private static final Logger LOG = Logger.getLogger(TargetMigration.class.getName());
     private static final Duration SOURCE_CONFIRMATION = Duration.ofSeconds(60);
     /** jlxd features this target takes when a jlxd source offers them. */
-    static final List<String> TARGET_FEATURES = List.of(MigrationHeader.OVERLAP_FINAL_FS, MigrationHeader.STATE_STREAM);
+    static final List<String> TARGET_FEATURES = JlxdFeatures.enabled();
+    /** The source's budget chose near-live: no state; the instance is booted here. */
+    private volatile boolean nearLive;
 
     private final InstanceManager instances;
     private final SnapshotTable snapshots;
@@ -106,7 +108,8 @@ final class TargetMigration implements VolumeReceiver {
             throw new IOException("the source offers file system transfer type " + offer.fs() + "; jlxd receives rsync (0)");
         }
         boolean stateOffered = offer.criu() != null && offer.criu() == MigrationHeader.CRIU_RSYNC;
-        if (stateOffered != live) {
+        nearLive = live && offer.criu() != null && offer.criu() == MigrationHeader.CRIU_NONE && offer.has(MigrationHeader.NEAR_LIVE);
+        if (stateOffered != live && !nearLive) {
             throw new IOException(live ? "the source does not send the running state (the instance is not running there?)"
                     : "the source sends a running state but this request is not live");
         }
@@ -135,7 +138,7 @@ final class TargetMigration implements VolumeReceiver {
         if (offer.criu() != null) {
             RsyncStream.Options finalPass = opts;
             Background state = null;
-            if (live) {
+            if (live && !nearLive) {
                 Path dir = instances.stateDir(name);
                 Files.createDirectories(dir);
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -172,18 +175,18 @@ final class TargetMigration implements VolumeReceiver {
         // on failure the channels stay open until failed() has told the source why
         if (live) {
             clock.restart();
-            instances.startMigrated(name, true, who);
-            long restoreMs = clock.lap("restore");
+            instances.startMigrated(name, !nearLive, who);
+            long restoreMs = clock.lap(nearLive ? "start" : "restore");
             channels.sendControl(true, "");
             MigrationControl confirmed = channels.receiveControl(SOURCE_CONFIRMATION);
             if (!confirmed.success()) {
                 throw new IOException("the source did not give the instance up: " + confirmed.message());
             }
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("migration_type", "live");
+            m.put("migration_type", nearLive ? "near-live" : "live");
             m.putAll(clock.steps());
             m.putAll(instances.driver().lastRestoreSteps(name));
-            m.put("restore_ms", restoreMs);
+            m.put(nearLive ? "start_ms" : "restore_ms", restoreMs);
             m.put("total_ms", transfer.elapsedMillis());
             ctx.updateMetadata(m);
         } else {

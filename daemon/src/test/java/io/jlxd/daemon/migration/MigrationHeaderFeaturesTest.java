@@ -42,6 +42,13 @@ class MigrationHeaderFeaturesTest {
     }
 
     @Test
+    void theCompatibilitySwitchTurnsEveryFeatureOff() {
+        assertEquals(List.of(), JlxdFeatures.enabled("none"));
+        assertEquals(JlxdFeatures.ALL, JlxdFeatures.enabled(null));
+        assertTrue(JlxdFeatures.ALL.contains(MigrationHeader.NEAR_LIVE));
+    }
+
+    @Test
     void precopyIsReportedUnavailableWithoutSoftDirty() {
         assertEquals("unavailable (no soft-dirty)", Precopy.status(() -> false));
         assertFalse(Precopy.status(() -> true).contains("unavailable"));

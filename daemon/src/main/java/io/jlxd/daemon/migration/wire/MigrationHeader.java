@@ -24,6 +24,11 @@ public record MigrationHeader(int fs, Integer criu, List<IdMap> idmap, List<Stri
     public static final String OVERLAP_FINAL_FS = "overlap_final_fs";
     /** jlxd feature: the CRIU images go as one one-way stream ({@code StateStream}), not an rsync stream. */
     public static final String STATE_STREAM = "state_stream";
+    /**
+     * jlxd feature: a near-live move (a downtime budget chose it on the source): criu NONE although the request was
+     * live; the source stops the instance before the last pass, the target boots it.
+     */
+    public static final String NEAR_LIVE = "near_live";
     /** jlxd feature: memory pages go to a CRIU page server on the target during the dump, through the criu channel. */
     public static final String PAGE_SERVER = "page_server";
 
