@@ -191,7 +191,7 @@ one_move() {
   fi
   touch "$stopf"
   wait "$GAPPID" 2>/dev/null || true
-  gap=$(jfield max_gap_ms < "$gapout")
+  gap=$(jfield max_gap_ms < "$gapout" || true)   # none after a failed move: not fatal
   if grep -q '"broke":null' "$gapout"; then
     [ "$moved" = 1 ] && [ -n "$gap" ] && sample "${w}_${pool}_tcp_gap" "$gap"   # only across a real move
   else
