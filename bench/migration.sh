@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 done
 bench_rounds_opts 3 "${args[@]+"${args[@]}"}"
 bench_prepare mig
-BR=jtcmig0
+BR=${BENCH_MIG_BRIDGE:-jtcmig0}   # host-global: parallel runs on one host give each its own name
 DATA_B="$WORK/data-b"
 BPID=""
 RAWDIR="$WORK/raw"
@@ -185,17 +185,33 @@ one_move() {
     else
       err "$w/$pool: no frozen time in jlxc's output: $(echo "$out" | tail -1)"
     fi
+    steps "$w" "$pool" "$from"
   else
     err "$w/$pool: jlxc move $from$name $to failed: $(echo "$out" | tail -2)"
   fi
   touch "$stopf"
   wait "$GAPPID" 2>/dev/null || true
-  gap=$(jfield max_gap_ms < "$gapout")
+  gap=$(jfield max_gap_ms < "$gapout" || true)   # none after a failed move: not fatal
   if grep -q '"broke":null' "$gapout"; then
     [ "$moved" = 1 ] && [ -n "$gap" ] && sample "${w}_${pool}_tcp_gap" "$gap"   # only across a real move
   else
     err "$w/$pool: the TCP connection broke: $(cat "$gapout")"
   fi
+}
+
+# steps WORKLOAD POOL FROM: the per-step figures of the last move from the two daemons' logs (the source's "migration
+# of NAME (live) done: {...}", the target's "received ... steps {...}" and its driver's "restore of NAME: {...}"),
+# each *_ms value as a sample "<w>_<pool>_src_<step>" / "_dst_<step>"
+steps() {
+  local w=$1 pool=$2 from=$3 srclog dstlog kv
+  if [ "$from" = "b:" ]; then srclog="$WORK/jlxd-b.log"; dstlog="$WORK/jlxd-a.log"; else srclog="$WORK/jlxd-a.log"; dstlog="$WORK/jlxd-b.log"; fi
+  for kv in $(grep -a ' (live) done: ' "$srclog" | tail -1 | sed 's/.*done: {//; s/}.*//; s/, / /g'); do
+    case $kv in *_ms=*) sample "${w}_${pool}_src_${kv%%=*}" "${kv#*=}" ;; esac
+  done
+  for kv in $( { grep -a ' received (live) in ' "$dstlog" | tail -1 | sed 's/.*steps {//; s/}.*//; s/, / /g'
+                 grep -a 'restore of .*: {' "$dstlog" | tail -1 | sed 's/.*: {//; s/}.*//; s/, / /g'; } ); do
+    case $kv in *_ms=*) sample "${w}_${pool}_dst_${kv%%=*}" "${kv#*=}" ;; esac
+  done
 }
 
 # raw_floor WORKLOAD: criu dump with --page-server to a criu page-server, restore from the received images
@@ -315,6 +331,11 @@ dirty500_btrfs_tcp_gap raw_dirty500_frozen -
 raw_idle_frozen - 440
 raw_dirty500_frozen - 1250
 ROWS
+  echo
+  echo "per-step medians of the live moves (ms; src: the source daemon, dst: the target; from the daemons' logs):"
+  for m in $(cut -d' ' -f1 "$SAMPLES" | grep -E '_(src|dst)_' | sort -u); do
+    printf '%-48s %8s\n' "$m" "$(awk -v m="$m" '$1 == m { print $2 }' "$SAMPLES" | stats | cut -d' ' -f2)"
+  done
 } > "$TXT"
 cat "$TXT"
 write_result migration "$JSON" "$TXT"

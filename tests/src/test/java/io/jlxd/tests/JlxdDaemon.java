@@ -30,6 +30,7 @@ public final class JlxdDaemon implements AutoCloseable {
     private Process process;
     private int starts;
     private List<String> extraArgs = List.of();
+    private java.util.Map<String, String> extraEnv = java.util.Map.of();
     private final List<java.util.regex.Pattern> allowedWarnings = new ArrayList<>();
     /** A warning or error line of the daemon's log format, or a JVM warning. */
     private static final java.util.regex.Pattern WARNING_LINE = java.util.regex.Pattern.compile(
@@ -71,7 +72,16 @@ public final class JlxdDaemon implements AutoCloseable {
         return start(args);
     }
 
+    /** A daemon (as {@link #start()}) with extra environment variables, kept for restarts. */
+    public static JlxdDaemon startWithEnv(java.util.Map<String, String> env) {
+        return startWith(List.of("--network", "none"), env);
+    }
+
     private static JlxdDaemon startWith(List<String> extraArgs) {
+        return startWith(extraArgs, java.util.Map.of());
+    }
+
+    private static JlxdDaemon startWith(List<String> extraArgs, java.util.Map<String, String> env) {
         JlxdDaemon d;
         try {
             d = new JlxdDaemon(Files.createTempDirectory("jlxd-e2e-"));
@@ -79,6 +89,7 @@ public final class JlxdDaemon implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         d.extraArgs = List.copyOf(extraArgs);
+        d.extraEnv = java.util.Map.copyOf(env);
         try {
             d.startProcess();
         } catch (RuntimeException | Error e) {
@@ -122,6 +133,7 @@ public final class JlxdDaemon implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutLog.toFile()))
                     .redirectError(ProcessBuilder.Redirect.appendTo(stderrLog.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(extraEnv);
             process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the daemon", e);

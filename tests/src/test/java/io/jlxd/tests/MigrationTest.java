@@ -221,6 +221,111 @@ class MigrationTest {
     }
 
     @Test
+    void betweenJlxdDaemonsTheStateIsStreamedAndTheFinalPassOverlapsTheDump() throws Exception {
+        runningWithCounter("ja:mo1");
+        long before = counter("ja:mo1");
+        ok(lxc("move", "ja:mo1", "jb:mo1"));
+        assertTrue(counter("jb:mo1") >= before);
+        String done = lastLine(a.stderr(), "migration of mo1 (live) done: ");
+        assertTrue(done.contains("state_transfer=stream") && done.contains("final_fs_overlap=true"), done);
+        assertTrue(done.contains("precopy=") && done.contains("criu_dump_ms=") && done.contains("downtime_ms="), done);
+        assertTrue(lastLine(b.stderr(), "restore of mo1: ").contains("restore_criu_ms="), "the target's restore steps are logged");
+        ok(lxc("delete", "-f", "jb:mo1"));
+    }
+
+    @Test
+    void aPeerThatOffersNoJlxdFeatureGetsLxdsOrderBothWays() throws Exception {
+        // a daemon that migrates as an LXD peer would: rsync for the state, the final pass after the dump
+        JlxdDaemon c = JlxdDaemon.startWithEnv(java.util.Map.of("JLXD_MIGRATION_FEATURES", "none"));
+        try {
+            Instances.openTempRoot(c);
+            int port = HttpsListenerTest.freePort();
+            ok(onSocket(c, "config", "set", "core.https_address", "127.0.0.1:" + port));
+            String token = ok(onSocket(c, "config", "trust", "add", "--name", "mig-test", "-q")).out().strip();
+            ok(lxc("remote", "add", "jc", token.substring(token.lastIndexOf('\n') + 1).strip(), "--accept-certificate"));
+            runningWithCounter("ja:mp1");
+            long before = counter("ja:mp1");
+            ok(lxc("move", "ja:mp1", "jc:mp1"));
+            long there = counter("jc:mp1");
+            assertTrue(there >= before, "the counter went on: " + before + " -> " + there);
+            String out = lastLine(a.stderr(), "migration of mp1 (live) done: ");
+            assertTrue(out.contains("state_transfer=rsync") && out.contains("final_fs_overlap=false"), out);
+            ok(lxc("move", "jc:mp1", "ja:mp1"));
+            assertTrue(counter("ja:mp1") >= there);
+            String back = lastLine(c.stderr(), "migration of mp1 (live) done: ");
+            assertTrue(back.contains("state_transfer=rsync") && back.contains("final_fs_overlap=false"), back);
+            ok(lxc("delete", "-f", "ja:mp1"));
+        } finally {
+            try {
+                for (String n : names("jc")) {
+                    lxc("delete", "-f", "jc:" + n);
+                }
+                lxc("remote", "remove", "jc");
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aDowntimeBudgetNothingFitsIsRefusedBeforeAnythingIsFrozen() throws Exception {
+        a.allowWarnings("operation [-0-9a-f]+ failed");
+        runningWithCounter("ja:md1");
+        Run bad = lxc("config", "set", "ja:md1", "migration.downtime.max", "soon");
+        assertTrue(bad.code() != 0 && bad.out().contains("migration.downtime.max"), bad::toString);
+        ok(lxc("config", "set", "ja:md1", "migration.downtime.max", "100ms"));
+        long before = counter("ja:md1");
+        Run move = lxc("move", "ja:md1", "jb:md1");
+        assertTrue(move.code() != 0, move::toString);
+        assertTrue(move.out().contains("downtime budget of 100 ms") && move.out().contains("near-live at"), move::toString);
+        assertEquals("Running", state("ja:md1"));
+        assertTrue(waitCounter("ja:md1", before) > before, "never frozen: it counts on");
+        assertFalse(names("jb").contains("md1"), "nothing made on the target");
+        assertFalse(a.stderr().contains("migration of md1 (live) done"), "no migration ran");
+        ok(lxc("delete", "-f", "ja:md1"));
+    }
+
+    @Test
+    void aDowntimeBudgetBetweenTheEstimatesMovesNearLiveAndALargeOneLive() throws Exception {
+        runningWithCounter("ja:md2");
+        // near-live is estimated below 2 s, live above (MigrationPreflight): near-live
+        ok(lxc("config", "set", "ja:md2", "migration.downtime.max", "2s"));
+        ok(lxc("move", "ja:md2", "jb:md2"));
+        assertFalse(names("ja").contains("md2"), "the source is gone");
+        assertEquals("Running", state("jb:md2"), "booted on the target");
+        String done = lastLine(a.stderr(), "migration of md2 (near-live) done: ");
+        assertTrue(done.contains("migration_type=near-live") && done.contains("downtime_ms=") && done.contains("stop_ms="), done);
+        assertTrue(b.stderr().contains("migration of md2 received"), "the target says what it did");
+        assertFalse(ok(lxc("exec", "jb:md2", "--", "ps")).out().contains("loop.sh"),
+                "booted afresh: the counting loop (started by exec) is not there");
+        assertEquals(0, ok(lxc("exec", "jb:md2", "--", "test", "-f", "/root/loop.sh")).code(), "the file system came along");
+
+        // a budget live fits: live
+        ok(lxc("exec", "jb:md2", "--", "sh", "-c", "setsid sh /root/loop.sh </dev/null >/dev/null 2>&1 &"));
+        long before = waitCounter("jb:md2", counter("jb:md2"));
+        ok(lxc("config", "set", "jb:md2", "migration.downtime.max", "60s"));
+        ok(lxc("move", "jb:md2", "ja:md2"));
+        assertTrue(counter("ja:md2") >= before, "the counter went on");
+        String live = lastLine(b.stderr(), "migration of md2 (live) done: ");
+        assertTrue(live.contains("downtime_plan=live is estimated at"), live);
+        ok(lxc("delete", "-f", "ja:md2"));
+    }
+
+    /** The last line of a daemon's log that contains {@code marker} (an AssertionError if none). */
+    static String lastLine(String log, String marker) {
+        String found = null;
+        for (String l : log.split("\n")) {
+            if (l.contains(marker)) {
+                found = l;
+            }
+        }
+        if (found == null) {
+            throw new AssertionError("no \"" + marker + "\" in the daemon's log");
+        }
+        return found;
+    }
+
+    @Test
     void statelessMoveOfARunningInstanceStartsItOnTheTarget() throws Exception {
         runningWithCounter("ja:ms1");
         ok(lxc("move", "ja:ms1", "jb:ms1", "--stateless"));

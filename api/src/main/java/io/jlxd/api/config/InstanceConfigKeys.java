@@ -21,6 +21,8 @@ public final class InstanceConfigKeys {
             new ConfigKey("boot.stop.priority", ValueType.INTEGER, "0", "Order of stopping at host shutdown (higher first)"),
             new ConfigKey("migration.stateful", ValueType.BOOL, "true",
                     "Keep the container checkpointable (stateful stop, stateful snapshots, live migration): it then has no console pty; set false for a console (takes effect at the next start)"),
+            new ConfigKey("migration.downtime.max", ValueType.MILLISECONDS, "",
+                    "Longest the instance may be out of service in a live move (400ms, 1.5s): the daemon moves it live (CRIU), near-live (file system copied while running, then a short stop and a start on the target) or refuses, by its estimate, before anything is frozen; unset: live as asked. The request's downtime_max wins"),
             new ConfigKey("snapshots.schedule", ValueType.STRING, "",
                     "When to snapshot: cron (minute hour day month weekday; lists, ranges, steps, jan-dec, sun-sat; a leading seconds field is a jlxd extension) or @hourly @daily @midnight @weekly @monthly @yearly @annually; several separated by \", \""),
             new ConfigKey("snapshots.schedule.stopped", ValueType.BOOL, "false", "Take scheduled snapshots of a stopped instance too"),

@@ -52,6 +52,13 @@ public enum ValueType {
             Sizes.parseBytes(value);
         }
     },
+    /** A short duration: milliseconds ("400", "400ms") or seconds ("1.5s"); see {@link #millis}. */
+    MILLISECONDS {
+        @Override
+        void check(String value) {
+            millis(value);
+        }
+    },
     /** A CPU limit: a count ("2") or a CPU set ("0-1,3"). */
     CPU {
         @Override
@@ -98,6 +105,26 @@ public enum ValueType {
             ListenAddress.parse(value);
         }
     };
+
+    private static final Pattern MILLIS_PATTERN = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s)?\\s*");
+
+    /** Milliseconds of a {@link #MILLISECONDS} value: "400" and "400ms" are 400, "1.5s" is 1500; an IllegalArgumentException otherwise. */
+    public static long millis(String value) {
+        java.util.regex.Matcher m = MILLIS_PATTERN.matcher(value == null ? "" : value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a duration in milliseconds or seconds such as 400ms, 400 or 1.5s");
+        }
+        double v = Double.parseDouble(m.group(1));
+        if ("s".equals(m.group(2))) {
+            v *= 1000;
+        } else if (m.group(1).contains(".")) {
+            throw new IllegalArgumentException("milliseconds are whole numbers (400ms, or 0.4s)");
+        }
+        if (v > Long.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("too long a duration");
+        }
+        return Math.round(v);
+    }
 
     private static final Pattern DURATION_PATTERN = Pattern.compile("\\d+\\s*(s|m|h|d|w|[smhdw][a-z]*)");
 

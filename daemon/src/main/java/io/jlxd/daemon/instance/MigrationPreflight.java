@@ -33,12 +33,18 @@ import java.util.stream.Stream;
  * cannot dump (raw ICMPv6, SCTP); disks and proxies that stay tied to this host are noted. Read-only.
  */
 public final class MigrationPreflight {
-    /** Freeze of raw CRIU with a page server on this host kind, idle (host-notes: 0.44 s). */
-    static final long BASE_FREEZE_MS = 440;
-    /** Extra freeze per MiB of dirty memory (host-notes: 1.25 s with 500 MB, i.e. 0.81 s per 500 MiB). */
-    static final double FREEZE_MS_PER_MIB = 810.0 / 500;
-    static final String BASIS = "raw CRIU with a page server on this host kind: 0.44 s idle, 1.25 s with 500 MB of"
-            + " dirty memory; linear in memory";
+    /**
+     * Freeze of an idle live move between two jlxd daemons on this host kind (bench/migration.sh after the final pass
+     * overlapped the dump and the state went as a stream: liblxc's CRIU dump ~1.2 s and restore ~1.1 s make most of
+     * it; raw CRIU with a page server: 0.44-0.98 s).
+     */
+    static final long BASE_FREEZE_MS = 2500;
+    /** Extra freeze per MiB of dirty memory (dumped, streamed and restored while frozen; bench: 500 MiB dirty). */
+    static final double FREEZE_MS_PER_MIB = 20;
+    /** Out of service in a near-live move: a clean stop (a busybox or systemd container: ~0.2 s), the last pass, a boot. */
+    static final long NEAR_LIVE_BASE_MS = 1500;
+    static final String BASIS = "this daemon's live moves on this host kind (bench/migration.sh): ~2.5 s idle plus ~20 ms per"
+            + " MiB of dirty memory, all of it moved while frozen (no memory pre-copy here)";
     /** Most container processes looked at for sockets (bounds the work on a busy container). */
     static final int MAX_PROCESSES = 4096;
 
@@ -168,6 +174,16 @@ public final class MigrationPreflight {
     /** Expected freeze of a live move with {@code memoryBytes} to dump. */
     static long estimateDowntime(long memoryBytes) {
         return BASE_FREEZE_MS + Math.round(memoryBytes / (1024.0 * 1024.0) * FREEZE_MS_PER_MIB);
+    }
+
+    /** Expected freeze of a live move of the running {@code name} (its cgroup's dumpable memory). */
+    public static long expectedLiveDowntime(InstanceManager instances, String name) {
+        return estimateDowntime(dumpedMemory(instances.driver(), name).orElse(0L));
+    }
+
+    /** Expected time out of service of a near-live move (stop, last file system pass, boot on the target). */
+    public static long expectedNearLiveDowntime() {
+        return NEAR_LIVE_BASE_MS;
     }
 
     /** Running exec operations on the instance. */

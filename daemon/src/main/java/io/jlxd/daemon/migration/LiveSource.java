@@ -46,12 +46,23 @@ final class LiveSource implements AutoCloseable {
         return dumpDir;
     }
 
+    /** Freezes, dumps into {@link #dumpDir}, takes the NICs' host ends down. */
+    void freezeAndDump(StepClock clock) throws IOException, DriverException {
+        freezeAndDump(clock, null);
+    }
+
+    /** What {@link #freezeAndDump(StepClock, java.util.function.Supplier)} started once frozen (or null). */
+    Background started;
+    /** CRIU's own figures of the dump ({@link io.jlxd.snapshots.CriuStats#dump}). */
+    java.util.Map<String, Long> criuStats = java.util.Map.of();
+
     /**
-     * Freezes, dumps into {@link #dumpDir}, takes the NICs' host ends down. The freeze is journaled first
-     * ({@link FreezeJournal}, with the host ends and the dump): a daemon killed from here on thaws the container and
-     * brings its NICs up at its next start.
+     * Freezes, starts {@code whileFrozen} (if any: the final file system pass, consistent as nothing runs), dumps
+     * into {@link #dumpDir}, takes the NICs' host ends down. The freeze is journaled first ({@link FreezeJournal},
+     * with the host ends and the dump): a daemon killed from here on thaws the container and brings its NICs up at
+     * its next start.
      */
-    void freezeAndDump() throws IOException, DriverException {
+    void freezeAndDump(StepClock clock, java.util.function.Supplier<Background> whileFrozen) throws IOException, DriverException {
         if (Files.exists(dumpDir)) {
             io.jlxd.storage.image.ImageUnpacker.removeTree(dumpDir);
         }
@@ -60,14 +71,22 @@ final class LiveSource implements AutoCloseable {
         List<String> ends = hostEnds();
         FreezeJournal.write(instances, name, ends, dumpDir, false);
         journaled = true;
+        clock.restart();
         frozenAtNanos = System.nanoTime();
         instances.driver().freeze(name);
         frozen = true;
+        clock.lap("freeze");
+        if (whileFrozen != null) {
+            started = whileFrozen.get();
+        }
         instances.driver().checkpointFrozen(name, dumpDir);
+        clock.lap("criu_dump");
+        criuStats = io.jlxd.snapshots.CriuStats.dump(dumpDir);
         for (String h : ends) {
             downLinks.add(h); // before: a failure half way still brings it up
             Veths.setUp(h, false);
         }
+        clock.lap("nics_down");
     }
 
     /**
@@ -117,6 +136,9 @@ final class LiveSource implements AutoCloseable {
             return;
         }
         done = true;
+        if (started != null) {
+            started.cancel(); // the final pass: its stream ends, the target fails on it
+        }
         for (String h : downLinks) {
             try {
                 Veths.setUp(h, true);

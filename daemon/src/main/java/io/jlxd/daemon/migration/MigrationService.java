@@ -7,6 +7,7 @@ import io.jlxd.api.config.InstanceConfigKeys;
 import io.jlxd.api.instance.InstancePost;
 import io.jlxd.api.instance.InstanceSource;
 import io.jlxd.api.instance.InstancesPost;
+import io.jlxd.daemon.db.InstanceTable;
 import io.jlxd.daemon.db.SnapshotTable;
 import io.jlxd.daemon.events.EventBus;
 import io.jlxd.daemon.http.ApiException;
@@ -115,7 +116,7 @@ public final class MigrationService {
             throw ApiException.badRequest("The instance is frozen (unfreeze it before migrating it)");
         }
         boolean live = Boolean.TRUE.equals(body.live()) && running;
-        if (live) {
+        if (live && budgetOf(name, body.downtimeMax()) == null) {
             try {
                 instances.checkpoint(name, false).blockers().stream().findFirst().ifPresent(b -> {
                     throw ApiException.badRequest("The instance cannot be migrated live: " + b.reason() + " (" + b.hint()
@@ -127,9 +128,13 @@ public final class MigrationService {
                 throw ApiException.badRequest("The instance cannot be migrated live: " + e.getMessage());
             }
         }
+        DowntimePlan plan = live ? plan(name, body.downtimeMax()) : null;
+        if (!live && body.downtimeMax() != null) {
+            budget(body.downtimeMax(), "downtime_max"); // validated even where it does not apply
+        }
         boolean instanceOnly = Boolean.TRUE.equals(body.instanceOnly()) || Boolean.TRUE.equals(body.containerOnly());
         PushTarget push = body.target() == null ? null : pushTarget(body.target());
-        SourceMigration m = new SourceMigration(instances, snapshots, scratch, name, live, instanceOnly);
+        SourceMigration m = new SourceMigration(instances, snapshots, scratch, name, live, instanceOnly).planned(plan);
         List<String> names = Channels.names(live);
         Map<String, List<String>> res = Map.of("instances", List.of(InstanceManager.url(name)));
         if (push != null) {
@@ -161,6 +166,48 @@ public final class MigrationService {
         sockets.register(op.id(), set);
         id.complete(op.id());
         return op;
+    }
+
+    /** The downtime budget of a move: the request's {@code downtime_max}, else the instance's {@code migration.downtime.max}. */
+    private Long budgetOf(String name, String requested) {
+        if (requested != null && !requested.isBlank()) {
+            return budget(requested, "downtime_max");
+        }
+        InstanceTable.Row r = instances.row(name);
+        String v = io.jlxd.daemon.instance.Expand.config(instances.profileRows(r.profiles()), r.config()).get("migration.downtime.max");
+        return v == null || v.isBlank() ? null : budget(v, "migration.downtime.max");
+    }
+
+    private static long budget(String v, String what) {
+        try {
+            return io.jlxd.api.config.ValueType.millis(v);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Invalid \"" + what + "\": " + e.getMessage());
+        }
+    }
+
+    /**
+     * What a budget makes of a live move, decided before anything is frozen: live, near-live, or a 400 with both
+     * estimates. Without a budget: live, refused only for a CRIU blocker (checked by the caller).
+     */
+    private DowntimePlan plan(String name, String requested) {
+        Long budget = budgetOf(name, requested);
+        if (budget == null) {
+            return null;
+        }
+        String blocker;
+        try {
+            blocker = instances.checkpoint(name, false).blockers().stream().findFirst().map(b -> b.reason()).orElse(null);
+        } catch (Exception e) {
+            blocker = e.getMessage();
+        }
+        DowntimePlan p = DowntimePlan.choose(budget, blocker, io.jlxd.daemon.instance.MigrationPreflight.expectedLiveDowntime(instances, name),
+                io.jlxd.daemon.instance.MigrationPreflight.expectedNearLiveDowntime());
+        LOG.info("migration of " + name + ": " + p.kind() + ": " + p.reason());
+        if (p.kind() == DowntimePlan.Kind.REFUSE) {
+            throw ApiException.badRequest(p.reason());
+        }
+        return p;
     }
 
     private interface Work {

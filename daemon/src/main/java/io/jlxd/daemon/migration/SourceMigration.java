@@ -27,7 +27,12 @@ final class SourceMigration {
     private static final Logger LOG = Logger.getLogger(SourceMigration.class.getName());
     /** How long the target may take to restore (and report) after the last byte. */
     private static final Duration RESTORE_RESULT = Duration.ofMinutes(5);
+    /** A near-live move's clean stop, then a kill. */
+    private static final Duration NEAR_LIVE_STOP = Duration.ofSeconds(10);
     static final RsyncStream.Options OUR_RSYNC = new RsyncStream.Options(true, true);
+    /** jlxd's own live-migration features offered to the target (an LXD target ignores them). */
+    static final List<String> LIVE_FEATURES = JlxdFeatures.enabled().stream()
+            .filter(f -> List.of(MigrationHeader.OVERLAP_FINAL_FS, MigrationHeader.STATE_STREAM).contains(f)).toList();
 
     private final InstanceManager instances;
     private final SnapshotTable snapshots;
@@ -45,22 +50,35 @@ final class SourceMigration {
         this.instanceOnly = instanceOnly;
     }
 
+    /** A downtime budget chose a near-live move (the live request is honoured as a stop, a last pass, a start). */
+    private DowntimePlan plan;
+
+    SourceMigration planned(DowntimePlan p) {
+        this.plan = p;
+        return this;
+    }
+
     /** Runs the migration over {@code ch}; returns the figures for the operation's metadata. */
     Map<String, Object> run(Channels ch, OperationContext ctx) throws Exception {
         InstanceTable.Row r = instances.row(name);
         ContainerState cs = instances.containerState(name);
         boolean running = cs != null && cs.active();
-        boolean live = liveRequested && running;
+        boolean nearLive = liveRequested && running && plan != null && plan.kind() == DowntimePlan.Kind.NEAR_LIVE;
+        boolean live = liveRequested && running && !nearLive;
         List<SnapshotTable.Row> snaps = instanceOnly ? List.of() : snapshots.list(name);
         Map<String, String> expanded = Expand.config(instances.profileRows(r.profiles()), r.config());
         MigrationHeader offer = new MigrationHeader(MigrationHeader.FS_RSYNC,
                 live ? Integer.valueOf(MigrationHeader.CRIU_RSYNC) : running ? Integer.valueOf(MigrationHeader.CRIU_NONE) : null,
                 Wire.idmap(expanded), snaps.stream().map(SnapshotTable.Row::name).toList(),
                 snaps.stream().map(Wire::snapshot).toList(), false,
-                new MigrationHeader.RsyncFeatures(OUR_RSYNC.xattrs(), OUR_RSYNC.delete(), false, false), false, null, null);
+                new MigrationHeader.RsyncFeatures(OUR_RSYNC.xattrs(), OUR_RSYNC.delete(), false, false), false, null, null)
+                .withJlxd(live ? LIVE_FEATURES : nearLive ? JlxdFeatures.enabled().stream().filter(MigrationHeader.NEAR_LIVE::equals).toList() : List.of());
         Map<String, Object> figures = new LinkedHashMap<>();
-        String kind = live ? "live" : running ? "stateless" : "cold";
+        String kind = live ? "live" : nearLive ? "near-live" : running ? "stateless" : "cold";
         figures.put("migration_type", kind);
+        if (plan != null) {
+            figures.put("downtime_plan", plan.reason());
+        }
         try (Transfer t = new Transfer(name, ctx)) {
             try {
                 ch.sendHeader(offer);
@@ -76,8 +94,13 @@ final class SourceMigration {
                     RsyncStream.send(instances.storage().snapshotVolume(name, s.name()), ch.fs(), opts, t.fsBytes, scratch);
                 }
                 RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch);
-                if (live) {
-                    live(ch, opts, t, figures);
+                if (nearLive) {
+                    if (!answer.has(MigrationHeader.NEAR_LIVE)) {
+                        throw new IOException("the downtime budget asks for a near-live move, which the target does not do (not a jlxd daemon?)");
+                    }
+                    nearLive(ch, opts, t, figures);
+                } else if (live) {
+                    live(ch, opts, t, figures, answer);
                 } else {
                     if (running) {
                         finalPassFrozen(ch, opts, t, figures);
@@ -117,13 +140,34 @@ final class SourceMigration {
      * A channel cut after the target answered and before the source read it leaves both copies (the source's thawed);
      * the source's operation fails, so the client knows (jlxc then removes the target's copy). Never none.
      */
-    private void live(Channels ch, RsyncStream.Options opts, Transfer t, Map<String, Object> figures) throws Exception {
+    private void live(Channels ch, RsyncStream.Options opts, Transfer t, Map<String, Object> figures, MigrationHeader answer) throws Exception {
+        StepClock clock = new StepClock();
+        figures.put("precopy", Precopy.status());
+        boolean overlap = answer.has(MigrationHeader.OVERLAP_FINAL_FS);
+        figures.put("final_fs_overlap", overlap);
+        figures.put("state_transfer", answer.has(MigrationHeader.STATE_STREAM) ? "stream" : "rsync");
+        Background finalFs = null;
         try (LiveSource src = new LiveSource(instances, name)) {
-            src.freezeAndDump();
+            src.freezeAndDump(clock, overlap ? () -> Background.start("migration-final-fs-" + name,
+                    () -> RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch)) : null);
+            finalFs = src.started;
             figures.put("dump_ms", (System.nanoTime() - src.frozenAtNanos) / 1_000_000);
-            RsyncStream.send(src.dumpDir(), ch.criu(), opts, t.criuBytes, scratch);
-            RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch);
+            figures.putAll(src.criuStats);
+            if (answer.has(MigrationHeader.STATE_STREAM)) {
+                StateStream.send(src.dumpDir(), ch.criu(), t.criuBytes);
+            } else {
+                RsyncStream.send(src.dumpDir(), ch.criu(), opts, t.criuBytes, scratch);
+            }
+            clock.lap("criu_send");
+            if (finalFs != null) {
+                figures.put("final_fs_ms", finalFs.join(RESTORE_RESULT));
+                clock.lap("final_fs_wait");
+            } else {
+                RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch);
+                clock.lap("final_fs");
+            }
             MigrationControl result = ch.receiveControl(RESTORE_RESULT);
+            clock.lap("target_restore");
             if (!result.success()) {
                 throw new Channels.PeerFailure("the target could not restore the instance: " + result.message());
             }
@@ -137,10 +181,55 @@ final class SourceMigration {
             figures.put("downtime_ms", downtime);
             try {
                 src.kill();
+                clock.lap("source_kill");
             } catch (Exception e) {
                 // the target owns the instance now: this must not fail the move (a client would undo the target's copy)
                 LOG.warning("migration of " + name + ": the target runs it, but stopping the frozen source failed (its journal"
                         + " says committed: the daemon's next start stops it): " + e.getMessage());
+            }
+            figures.putAll(clock.steps());
+        }
+    }
+
+    /**
+     * Near-live: stopped cleanly (the downtime starts), the last pass, the target boots it; success → the source stays
+     * stopped (the client deletes it) and the target is told; anything else → started again here.
+     */
+    private void nearLive(Channels ch, RsyncStream.Options opts, Transfer t, Map<String, Object> figures) throws Exception {
+        StepClock clock = new StepClock();
+        long t0 = System.nanoTime();
+        boolean stopped = false;
+        try {
+            try {
+                instances.stopContainer(name, false, NEAR_LIVE_STOP);
+            } catch (Exception e) {
+                instances.stopContainer(name, true, Duration.ZERO);
+            }
+            stopped = true;
+            clock.lap("stop");
+            RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch);
+            clock.lap("final_fs");
+            MigrationControl result = ch.receiveControl(RESTORE_RESULT);
+            clock.lap("target_start");
+            if (!result.success()) {
+                throw new Channels.PeerFailure("the target could not start the instance: " + result.message());
+            }
+            figures.put("downtime_ms", (System.nanoTime() - t0) / 1_000_000);
+            figures.putAll(clock.steps());
+            // the hand-over of live moves (see live): the target keeps its copy only when asked, and says so
+            ch.sendControl(true, ""); // keep it
+            MigrationControl kept = ch.receiveControl(Channels.HANDSHAKE);
+            if (!kept.success()) {
+                throw new Channels.PeerFailure("the target did not keep the instance: " + kept.message());
+            }
+            stopped = false; // it stays stopped: the target runs it
+        } finally {
+            if (stopped) {
+                try {
+                    instances.startContainer(name);
+                } catch (Exception e) {
+                    LOG.warning("near-live migration of " + name + " failed and the instance could not be started again here: " + e.getMessage());
+                }
             }
         }
     }

@@ -35,6 +35,10 @@ import java.util.logging.Logger;
 final class TargetMigration implements VolumeReceiver {
     private static final Logger LOG = Logger.getLogger(TargetMigration.class.getName());
     private static final Duration SOURCE_CONFIRMATION = Duration.ofSeconds(60);
+    /** jlxd features this target takes when a jlxd source offers them. */
+    static final List<String> TARGET_FEATURES = JlxdFeatures.enabled();
+    /** The source's budget chose near-live: no state; the instance is booted here. */
+    private volatile boolean nearLive;
 
     private final InstanceManager instances;
     private final SnapshotTable snapshots;
@@ -54,6 +58,7 @@ final class TargetMigration implements VolumeReceiver {
     private volatile Channels channels;
     private MigrationHeader offer;
     private Transfer transfer;
+    private final StepClock clock = new StepClock();
 
     TargetMigration(InstanceManager instances, SnapshotTable snapshots, WsOperations sockets, EventBus.Requestor who,
                     Map<String, String> volatileKeys, boolean live, boolean privileged, String sourceOperation, X509Certificate sourceCert,
@@ -104,7 +109,8 @@ final class TargetMigration implements VolumeReceiver {
             throw new IOException("the source offers file system transfer type " + offer.fs() + "; jlxd receives rsync (0)");
         }
         boolean stateOffered = offer.criu() != null && offer.criu() == MigrationHeader.CRIU_RSYNC;
-        if (stateOffered != live) {
+        nearLive = live && offer.criu() != null && offer.criu() == MigrationHeader.CRIU_NONE && offer.has(MigrationHeader.NEAR_LIVE);
+        if (stateOffered != live && !nearLive) {
             throw new IOException(live ? "the source does not send the running state (the instance is not running there?)"
                     : "the source sends a running state but this request is not live");
         }
@@ -115,7 +121,8 @@ final class TargetMigration implements VolumeReceiver {
         RsyncStream.Options opts = Wire.agreed(SourceMigration.OUR_RSYNC, offer.rsync());
         channels.sendHeader(new MigrationHeader(MigrationHeader.FS_RSYNC, offer.criu(), Wire.idmap(privileged ? Map.of("security.privileged", "true")
                 : Map.of()), offer.snapshotNames(), List.of(), false,
-                new MigrationHeader.RsyncFeatures(opts.xattrs(), opts.delete(), false, false), false, null, null));
+                new MigrationHeader.RsyncFeatures(opts.xattrs(), opts.delete(), false, false), false, null, null)
+                .withJlxd(offer.jlxd().stream().filter(TARGET_FEATURES::contains).toList()));
         transfer = new Transfer(name, ctx);
         Files.writeString(marker, name); // removed when the receive ends either way; a crash leaves it for recover()
         instances.storage().createEmpty(name, privileged ? 0 : SpecFactory.IDMAP_BASE);
@@ -128,16 +135,39 @@ final class TargetMigration implements VolumeReceiver {
             }
         }
         RsyncStream.receive(volume, channels.fs(), opts, transfer.fsBytes);
+        clock.restart();
         if (offer.criu() != null) {
             RsyncStream.Options finalPass = opts;
-            if (live) {
-                Path state = instances.stateDir(name);
-                Files.createDirectories(state);
-                Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
-                RsyncStream.receive(state, channels.criu(), opts, transfer.criuBytes);
-                finalPass = opts.protecting("/" + state.getFileName() + "/");
+            Background state = null;
+            if (live && !nearLive) {
+                Path dir = instances.stateDir(name);
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                // the state and the final pass come on their own channels, in either order (LXD: state first; a jlxd
+                // source that overlaps: the final pass during the dump): both are received at once
+                boolean stream = offer.has(MigrationHeader.STATE_STREAM) && TARGET_FEATURES.contains(MigrationHeader.STATE_STREAM);
+                state = Background.start("migration-state-" + name, () -> {
+                    if (stream) {
+                        StateStream.receive(dir, channels.criu(), transfer.criuBytes);
+                    } else {
+                        RsyncStream.receive(dir, channels.criu(), opts, transfer.criuBytes);
+                    }
+                });
+                finalPass = opts.protecting("/" + dir.getFileName() + "/");
             }
-            RsyncStream.receive(volume, channels.fs(), finalPass, transfer.fsBytes);
+            try {
+                RsyncStream.receive(volume, channels.fs(), finalPass, transfer.fsBytes);
+                clock.lap("final_fs");
+                if (state != null) {
+                    state.join(Duration.ofMinutes(5));
+                    clock.lap("criu_receive_wait");
+                }
+            } catch (Exception e) {
+                if (state != null) {
+                    state.cancel();
+                }
+                throw e;
+            }
         }
     }
 
@@ -145,9 +175,9 @@ final class TargetMigration implements VolumeReceiver {
     public void finish(String name, OperationContext ctx) throws Exception {
         // on failure the channels stay open until failed() has told the source why
         if (live) {
-            long t0 = System.nanoTime();
-            instances.startMigrated(name, true, who);
-            long restoreMs = (System.nanoTime() - t0) / 1_000_000;
+            clock.restart();
+            instances.startMigrated(name, !nearLive, who);
+            long restoreMs = clock.lap(nearLive ? "start" : "restore");
             channels.sendControl(true, "");
             // the source owns the instance until it asks us to keep ours (see SourceMigration.live); our answer is the
             // hand-over, so the marker goes first: a crash after the answer must not remove the only running copy
@@ -158,11 +188,18 @@ final class TargetMigration implements VolumeReceiver {
             Files.deleteIfExists(marker);
             channels.sendControl(true, "");
             // ours now: nothing after this point may undo the creation
+            String type = nearLive ? "near-live" : "live";
             try {
-                ctx.updateMetadata(Map.of("migration_type", "live", "restore_ms", restoreMs, "total_ms", transfer.elapsedMillis()));
-                LOG.info("migration of " + name + " received (live) in " + transfer.elapsedMillis() + " ms");
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("migration_type", type);
+                m.putAll(clock.steps());
+                m.putAll(instances.driver().lastRestoreSteps(name));
+                m.put(nearLive ? "start_ms" : "restore_ms", restoreMs);
+                m.put("total_ms", transfer.elapsedMillis());
+                ctx.updateMetadata(m);
+                LOG.info("migration of " + name + " received (" + type + ") in " + transfer.elapsedMillis() + " ms");
             } catch (RuntimeException e) {
-                LOG.warning("migration of " + name + " received (live); its figures are lost: " + e.getMessage());
+                LOG.warning("migration of " + name + " received (" + type + "); its figures are lost: " + e.getMessage());
             }
             end();
             return;
@@ -170,7 +207,8 @@ final class TargetMigration implements VolumeReceiver {
             channels.sendControl(true, "");
             ctx.updateMetadata(Map.of("migration_type", offer.criu() == null ? "cold" : "stateless", "total_ms", transfer.elapsedMillis()));
         }
-        LOG.info("migration of " + name + " received (" + (live ? "live" : "not live") + ") in " + transfer.elapsedMillis() + " ms");
+        LOG.info("migration of " + name + " received (" + (live ? "live" : "not live") + ") in " + transfer.elapsedMillis() + " ms; steps "
+                + clock.steps());
         end();
         Files.deleteIfExists(marker);
     }

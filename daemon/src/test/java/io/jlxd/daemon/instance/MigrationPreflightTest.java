@@ -19,8 +19,8 @@ class MigrationPreflightTest {
 
     @Test
     void downtimeGrowsWithMemoryFromTheIdleFloor() {
-        assertEquals(440, MigrationPreflight.estimateDowntime(0));
-        assertEquals(1250, MigrationPreflight.estimateDowntime(500L * 1024 * 1024), "the 500 MB figure of host-notes");
+        assertEquals(MigrationPreflight.BASE_FREEZE_MS, MigrationPreflight.estimateDowntime(0));
+        assertEquals(MigrationPreflight.BASE_FREEZE_MS + 10_000, MigrationPreflight.estimateDowntime(500L * 1024 * 1024));
         assertTrue(MigrationPreflight.estimateDowntime(1L << 30) > MigrationPreflight.estimateDowntime(1L << 29));
     }
 

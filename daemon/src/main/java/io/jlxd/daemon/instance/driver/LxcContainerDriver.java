@@ -771,8 +771,27 @@ public final class LxcContainerDriver implements ContainerDriver {
         }
     }
 
+    /** The steps of the last restore of {@code name} ({@code <step>_ms}), taken (removed) by the caller; empty if none. */
+    public Map<String, Long> lastRestoreSteps(String name) {
+        Map<String, Long> m = restoreSteps.remove(name);
+        return m == null ? Map.of() : m;
+    }
+
+    private final Map<String, Map<String, Long>> restoreSteps = new ConcurrentHashMap<>();
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LxcContainerDriver.class.getName());
+
+    private static long lap(Map<String, Long> steps, String step, long[] last) {
+        long now = System.nanoTime();
+        long ms = (now - last[0]) / 1_000_000;
+        steps.put(step + "_ms", ms);
+        last[0] = now;
+        return ms;
+    }
+
     private void restoreLocked(String name, Path dir) throws DriverException {
         ReentrantLock l = lock(name);
+        Map<String, Long> steps = new java.util.LinkedHashMap<>();
+        long[] last = {System.nanoTime()};
         try (LiblxcContainer c = open(name)) {
             requireDefined(name);
             ContainerState st = c.state();
@@ -793,13 +812,16 @@ public final class LxcContainerDriver implements ContainerDriver {
             if (root != 0) {
                 CriuSteps.chownTree(dir, root);
             }
+            lap(steps, "restore_images_chown", last);
             try (CriuNics nics = CriuNics.prepare(LxcConfig.nicsOf(Files.readAllLines(configFile(name), StandardCharsets.UTF_8)))) {
+                lap(steps, "restore_nics", last);
                 List<String> extra = new ArrayList<>(criuExtra.getOrDefault(name, List.of()));
                 extra.addAll(nics.criuLines());
                 Path conf = CriuSteps.writeConfig(cdir, cgroupDirs.container(name), extra);
                 Path out = cdir.resolve("lxc-checkpoint.out");
                 int rc = runCheckpointTool(List.of(tools.lxcCheckpoint().toString(), "-r", "-d", "-n", name, "-P", lxcPath.toString(),
                         "-D", dir.toString()), conf, out);
+                lap(steps, "restore_criu", last);
                 st = waitWhile(c, ContainerState.STARTING, Duration.ofSeconds(5));
                 if (rc != 0 || st != ContainerState.RUNNING) {
                     waitWhile(c, null, Duration.ofSeconds(5));
@@ -813,9 +835,14 @@ public final class LxcContainerDriver implements ContainerDriver {
                             + st.name().toLowerCase() + ")" + (why.isEmpty() ? details(log, out) : why));
                 }
                 nics.keep();
+                lap(steps, "restore_running", last);
             }
             thawRestored(name);
             CriuSteps.chownCgroup2(cgroups, cgroupDirs.container(name), root);
+            lap(steps, "restore_thaw", last);
+            io.jlxd.snapshots.CriuStats.restore(dir).forEach((k, v) -> steps.put("restore_" + k, v));
+            restoreSteps.put(name, steps);
+            LOG.info("restore of " + name + ": " + steps);
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "restore of " + name + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -12,9 +12,45 @@ import java.util.Map;
  * @param fs       MigrationFSType: {@link #FS_RSYNC} (0), BTRFS (1), ZFS (2), ...
  * @param criu     CRIUType or null: {@link #CRIU_RSYNC} (0, a live migration), {@link #CRIU_NONE} (2, a running
  *                 instance moved without its state)
+ * @param jlxd     jlxd's own features ({@link #JLXD_FIELD}, not in LXD's migrate.proto: an LXD peer skips the field as
+ *                 unknown and never answers it, so a feature is used only when the other side named it too)
  */
 public record MigrationHeader(int fs, Integer criu, List<IdMap> idmap, List<String> snapshotNames, List<Snapshot> snapshots,
-                              Boolean predump, RsyncFeatures rsync, Boolean refresh, Long volumeSize, Integer indexHeaderVersion) {
+                              Boolean predump, RsyncFeatures rsync, Boolean refresh, Long volumeSize, Integer indexHeaderVersion,
+                              List<String> jlxd) {
+    /** Field number of {@link #jlxd} (repeated string), far above LXD's numbers. */
+    public static final int JLXD_FIELD = 1000;
+    /** jlxd feature: the final file system pass runs while CRIU dumps (both while frozen), on its own channel. */
+    public static final String OVERLAP_FINAL_FS = "overlap_final_fs";
+    /** jlxd feature: the CRIU images go as one one-way stream ({@code StateStream}), not an rsync stream. */
+    public static final String STATE_STREAM = "state_stream";
+    /**
+     * jlxd feature: a near-live move (a downtime budget chose it on the source): criu NONE although the request was
+     * live; the source stops the instance before the last pass, the target boots it.
+     */
+    public static final String NEAR_LIVE = "near_live";
+    /** jlxd feature: memory pages go to a CRIU page server on the target during the dump, through the criu channel. */
+    public static final String PAGE_SERVER = "page_server";
+
+    /** LXD's fields only (no jlxd features). */
+    public MigrationHeader(int fs, Integer criu, List<IdMap> idmap, List<String> snapshotNames, List<Snapshot> snapshots,
+                           Boolean predump, RsyncFeatures rsync, Boolean refresh, Long volumeSize, Integer indexHeaderVersion) {
+        this(fs, criu, idmap, snapshotNames, snapshots, predump, rsync, refresh, volumeSize, indexHeaderVersion, List.of());
+    }
+
+    public MigrationHeader {
+        jlxd = jlxd == null ? List.of() : List.copyOf(jlxd);
+    }
+
+    /** The same header offering or answering jlxd's {@code features}. */
+    public MigrationHeader withJlxd(List<String> features) {
+        return new MigrationHeader(fs, criu, idmap, snapshotNames, snapshots, predump, rsync, refresh, volumeSize, indexHeaderVersion, features);
+    }
+
+    public boolean has(String feature) {
+        return jlxd.contains(feature);
+    }
+
     public static final int FS_RSYNC = 0;
     public static final int FS_BTRFS = 1;
     public static final int CRIU_RSYNC = 0;
@@ -175,6 +211,7 @@ public record MigrationHeader(int fs, Integer criu, List<IdMap> idmap, List<Stri
         if (indexHeaderVersion != null) {
             w.int64(13, indexHeaderVersion);
         }
+        jlxd.forEach(f -> w.string(JLXD_FIELD, f));
         return w.toBytes();
     }
 
@@ -189,6 +226,7 @@ public record MigrationHeader(int fs, Integer criu, List<IdMap> idmap, List<Stri
         Boolean refresh = null;
         Long size = null;
         Integer index = null;
+        List<String> jlxd = new ArrayList<>();
         for (Proto.Field f : Proto.read(data)) {
             switch (f.number()) {
                 case 1 -> fs = (int) f.varint();
@@ -201,12 +239,13 @@ public record MigrationHeader(int fs, Integer criu, List<IdMap> idmap, List<Stri
                 case 9 -> refresh = f.bool();
                 case 11 -> size = f.varint();
                 case 13 -> index = (int) f.varint();
+                case JLXD_FIELD -> jlxd.add(f.string());
                 default -> { }
             }
         }
         if (fs == null) {
             throw new IllegalArgumentException("MigrationHeader without its required field \"fs\"");
         }
-        return new MigrationHeader(fs, criu, idmap, names, snaps, predump, rsync, refresh, size, index);
+        return new MigrationHeader(fs, criu, idmap, names, snaps, predump, rsync, refresh, size, index, jlxd);
     }
 }
