@@ -229,6 +229,24 @@ class ApiExtensionsTest extends DaemonTestBase {
             Instances.ok(given().when().delete("/1.0/storage-pools/default/volumes/custom/extv6/snapshots/vs"));
             given().when().delete("/1.0/storage-pools/default/volumes/custom/extv6");
         });
+        CHECKS.put("storage_volume_state", () -> {
+            volume("extv7");
+            JsonNode empty = get("/1.0/storage-pools/default/volumes/custom/extv7/state").get("usage");
+            assertEquals(-1, empty.get("total").asLong());
+            // a file of 3 MiB of random bytes: the volume's usage grows by at least that much
+            java.nio.file.Path f = daemon.dataDir().resolve("storage-pools/default/custom/extv7/blob");
+            byte[] data = new byte[3 << 20];
+            new java.util.Random(7).nextBytes(data);
+            try {
+                java.nio.file.Files.write(f, data);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            long used = get("/1.0/storage-pools/default/volumes/custom/extv7/state").get("usage").get("used").asLong();
+            assertTrue(used >= empty.get("used").asLong() + (3 << 20), "used " + used + " after 3 MiB, " + empty + " before");
+            assertTrue(get("/1.0/storage-pools/default/volumes/container/" + C + "/state").get("usage").get("used").asLong() > 0);
+            given().when().delete("/1.0/storage-pools/default/volumes/custom/extv7");
+        });
         CHECKS.put("jlxd_criu_version", () -> assertTrue(env().get("criu_version").asText().matches("\\d+\\.\\d+.*")));
         // networks (a managed bridge of this test, made once by network())
         CHECKS.put("network", () -> assertTrue(get("/1.0/networks").toString().contains("/1.0/networks/" + network())));

@@ -167,6 +167,23 @@ public final class StorageVolumeRoutes {
         return Reply.sync(view(r), etag(r));
     }
 
+    /** LXD's {@code storage_volume_state}: bytes used by a custom or instance volume, and its quota (-1: none). */
+    public Reply state(ApiRequest req) throws Exception {
+        String pool = req.param("pool");
+        requirePool(pool);
+        VolumeType t = type(req.param("type"));
+        if (t == VolumeType.IMAGE) {
+            throw ApiException.badRequest("Invalid storage volume type \"image\" (custom or container)");
+        }
+        String name = t == VolumeType.CONTAINER ? req.instanceKey() : req.param("name");
+        StorageVolumeTable.Row r = pools.volumes().get(pool, t.apiName(), name)
+                .orElseThrow(() -> ApiException.notFound("Storage volume not found"));
+        long used = io.jlxd.daemon.storage.VolumeUsage.used(pools.get(pool), t, r.name());
+        String size = r.config().getOrDefault(io.jlxd.api.config.StorageConfigKeys.SIZE, "");
+        long total = size.isEmpty() ? -1 : io.jlxd.api.config.Sizes.parseBytes(size);
+        return Reply.sync(new io.jlxd.api.storage.StorageVolumeState(new io.jlxd.api.storage.StorageVolumeState.Usage(used, total)));
+    }
+
     public Reply put(ApiRequest req) throws Exception {
         return update(req, false);
     }
