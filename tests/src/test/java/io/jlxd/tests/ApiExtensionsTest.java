@@ -518,7 +518,9 @@ class ApiExtensionsTest extends DaemonTestBase {
 
     /** Runs {@code body} in a new project with {@code config}; then deletes the project's instances and the project. */
     private static void inProject(String name, Map<String, String> config, Check body) throws Exception {
-        Response c = post("/1.0/projects", Map.of("name", name, "config", config));
+        Map<String, String> c0 = new java.util.HashMap<>(config);
+        c0.putIfAbsent("features.profiles", "false"); // default's profile (its root disk) for the instances made here
+        Response c = post("/1.0/projects", Map.of("name", name, "config", c0));
         assertEquals(200, c.statusCode(), c::asString);
         try {
             body.run();

@@ -45,7 +45,7 @@ class ProjectsApiTest extends DaemonTestBase {
         if (daemon == null || !daemon.isAlive()) {
             return;
         }
-        for (String p : List.of("p1", "lim", "res")) {
+        for (String p : List.of("p1", "lim", "res", "fa", "fb", "rp", "lp")) {
             for (String url : allInstances()) {
                 if (url.endsWith("?project=" + p)) {
                     String n = url.substring("/1.0/instances/".length(), url.indexOf('?'));
@@ -55,6 +55,16 @@ class ProjectsApiTest extends DaemonTestBase {
                         await(stop);
                     }
                     await(given().queryParam("project", p).when().delete("/1.0/instances/" + n));
+                }
+            }
+            if (given().when().get("/1.0/projects/" + p).statusCode() == 200) {
+                for (JsonNode v : json(given().queryParam("project", p).when().get("/1.0/storage-pools/default/volumes/custom")).get("metadata")) {
+                    String n = v.asText().replaceAll(".*/custom/([^?]+).*", "$1");
+                    given().queryParam("project", p).when().delete("/1.0/storage-pools/default/volumes/custom/" + n);
+                }
+                for (JsonNode v : json(given().queryParam("project", p).when().get("/1.0/profiles")).get("metadata")) {
+                    String n = v.asText().replaceAll("/1.0/profiles/([^?]+).*", "$1");
+                    given().queryParam("project", p).when().delete("/1.0/profiles/" + n);
                 }
             }
             given().when().delete("/1.0/projects/" + p);
@@ -76,6 +86,15 @@ class ProjectsApiTest extends DaemonTestBase {
         Response r = given().when().get("/1.0/projects/" + name);
         assertEquals(200, r.statusCode(), r::asString);
         return json(r).get("metadata");
+    }
+
+    /** A project that uses default's profiles and custom volumes (its features off). */
+    private static final Map<String, String> SHARED = Map.of("features.profiles", "false", "features.storage.volumes", "false");
+
+    private static Map<String, String> shared(Map<String, String> config) {
+        Map<String, String> c = new HashMap<>(config);
+        c.putAll(SHARED);
+        return c;
     }
 
     private static Response createIn(String project, Map<String, Object> body) {
@@ -139,7 +158,10 @@ class ProjectsApiTest extends DaemonTestBase {
         assertEquals(200, createProject(Map.of("name", "tmp", "description", "t", "config", Map.of("user.a", "b"))).statusCode());
         assertError(createProject(Map.of("name", "tmp")), 409, "already exists");
         JsonNode p = project("tmp");
-        assertEquals("false", p.get("config").get("features.images").asText(), "features are filled as off");
+        // LXD fills the features the request leaves out: on (images: not implemented, off)
+        assertEquals("false", p.get("config").get("features.images").asText());
+        assertEquals("true", p.get("config").get("features.profiles").asText());
+        assertEquals("true", p.get("config").get("features.storage.volumes").asText());
         assertEquals("b", p.get("config").get("user.a").asText());
         String etag = given().when().get("/1.0/projects/tmp").getHeader("ETag");
         assertError(given().header("If-Match", "stale").contentType("application/json").body("{\"description\":\"x\"}")
@@ -160,7 +182,7 @@ class ProjectsApiTest extends DaemonTestBase {
     @Test
     @Order(4)
     void theSameNamesInTwoProjectsAreSeparateContainers() throws Exception {
-        assertEquals(200, createProject(Map.of("name", "p1")).statusCode());
+        assertEquals(200, createProject(Map.of("name", "p1", "config", SHARED)).statusCode());
         Map<String, Object> c1 = new HashMap<>(Map.of("name", "c1", "source", Map.of("type", "image", "fingerprint", fingerprint)));
         ok(Instances.create(c1));
         ok(createIn("p1", c1));
@@ -245,7 +267,7 @@ class ProjectsApiTest extends DaemonTestBase {
     @Test
     @Order(5)
     void limitsRefuseTheInstanceOrMemoryOverTheLimit() {
-        assertEquals(200, createProject(Map.of("name", "lim", "config", Map.of("limits.instances", "2", "limits.memory", "96MiB"))).statusCode());
+        assertEquals(200, createProject(Map.of("name", "lim", "config", shared(Map.of("limits.instances", "2", "limits.memory", "96MiB")))).statusCode());
         assertError(createIn("lim", empty("a")), 400, "has no \"limits.memory\" config");
         Map<String, Object> a = empty("a");
         a.put("config", Map.of("limits.memory", "64MiB"));
@@ -280,7 +302,7 @@ class ProjectsApiTest extends DaemonTestBase {
     @Test
     @Order(6)
     void restrictionsRefuseWithLxdsMessages() {
-        assertEquals(200, createProject(Map.of("name", "res", "config", Map.of("restricted", "true"))).statusCode());
+        assertEquals(200, createProject(Map.of("name", "res", "config", shared(Map.of("restricted", "true")))).statusCode());
         for (Map.Entry<String, String> bad : Map.of("security.privileged", "Privileged containers are forbidden",
                 "security.nesting", "Container nesting is forbidden").entrySet()) {
             Map<String, Object> b = empty("x");
@@ -314,5 +336,186 @@ class ProjectsApiTest extends DaemonTestBase {
         assertEquals("allow", project("res").get("config").get("restricted.containers.nesting").asText());
         ok(given().queryParam("project", "res").when().delete("/1.0/instances/ok1"));
         assertEquals(200, given().when().delete("/1.0/projects/res").statusCode());
+    }
+
+    private static List<String> urls(Response r) {
+        assertEquals(200, r.statusCode(), r::asString);
+        List<String> out = new ArrayList<>();
+        json(r).get("metadata").forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static Response postIn(String project, String path, Object body) {
+        return given().queryParam("project", project).contentType("application/json").body(toJson(body)).when().post(path);
+    }
+
+    private static final Map<String, Object> ROOT = Map.of("root", Map.of("type", "disk", "path", "/", "pool", "default"));
+
+    @Test
+    @Order(7)
+    void withTheFeaturesOnAProjectHasItsOwnProfilesAndVolumes() {
+        assertEquals(200, createProject(Map.of("name", "fa")).statusCode());
+        // LXD's fresh project: its own, empty default profile
+        assertEquals(List.of("/1.0/profiles/default?project=fa"), JSON.convertValue(project("fa").get("used_by"), List.class));
+        assertEquals(List.of("/1.0/profiles/default?project=fa"), urls(given().queryParam("project", "fa").when().get("/1.0/profiles")));
+        JsonNode own = json(given().queryParam("project", "fa").when().get("/1.0/profiles/default")).get("metadata");
+        assertEquals("fa", own.get("project").asText());
+        assertEquals("Default LXD profile for project fa", own.get("description").asText());
+        assertEquals(0, own.get("devices").size(), own::toString);
+        assertError(createIn("fa", empty("c1")), 400, "No root device could be found");
+        assertEquals(List.of("/1.0/profiles/default"), urls(given().when().get("/1.0/profiles")), "default's list shows only its own");
+
+        // the same profile name in default and in fa: two profiles
+        ok0(postIn("fa", "/1.0/profiles", Map.of("name", "web", "devices", ROOT, "config", Map.of("user.where", "fa"))));
+        ok0(postIn("default", "/1.0/profiles", Map.of("name", "web", "config", Map.of("user.where", "default"))));
+        assertError(postIn("fa", "/1.0/profiles", Map.of("name", "web")), 409, "already exists");
+        assertEquals("fa", json(given().queryParam("project", "fa").when().get("/1.0/profiles/web")).get("metadata")
+                .get("config").get("user.where").asText());
+        assertEquals("default", json(given().when().get("/1.0/profiles/web")).get("metadata").get("config").get("user.where").asText());
+        // a default name that would read as fa's stored key is refused
+        assertError(postIn("default", "/1.0/profiles", Map.of("name", "fa_web")), 400, "reserved");
+
+        // an instance of fa uses fa's profiles
+        // ... and default's images (features.images off)
+        Map<String, Object> c1 = new HashMap<>(Map.of("name", "c1", "source", Map.of("type", "image", "fingerprint", fingerprint)));
+        c1.put("profiles", List.of("default", "web"));
+        ok(createIn("fa", c1));
+        JsonNode inst = instanceIn("fa", "c1");
+        assertEquals(List.of("default", "web"), JSON.convertValue(inst.get("profiles"), List.class));
+        assertEquals("fa", inst.get("expanded_config").get("user.where").asText());
+        assertEquals(List.of("/1.0/instances/c1?project=fa"),
+                JSON.convertValue(json(given().queryParam("project", "fa").when().get("/1.0/profiles/web")).get("metadata").get("used_by"), List.class));
+        assertEquals(0, json(given().when().get("/1.0/profiles/web")).get("metadata").get("used_by").size());
+        Map<String, Object> bad = empty("c2");
+        bad.put("profiles", List.of("web", "nosuch"));
+        assertError(createIn("fa", bad), 400, "Profile \"nosuch\" not found");
+
+        // custom volumes: the same name in default and in fa, separate directories (fa's under the key fa_v)
+        ok(postIn("default", "/1.0/storage-pools/default/volumes/custom", Map.of("name", "v")));
+        ok(postIn("fa", "/1.0/storage-pools/default/volumes/custom", Map.of("name", "v")));
+        assertError(postIn("fa", "/1.0/storage-pools/default/volumes/custom", Map.of("name", "v")), 409, "already exists");
+        Path custom = daemon.dataDir().resolve("storage-pools/default/custom");
+        assertTrue(Files.isDirectory(custom.resolve("v")) && Files.isDirectory(custom.resolve("fa_v")));
+        assertEquals(List.of("/1.0/storage-pools/default/volumes/custom/v?project=fa"),
+                urls(given().queryParam("project", "fa").when().get("/1.0/storage-pools/default/volumes/custom")));
+        assertEquals(List.of("/1.0/storage-pools/default/volumes/custom/v"), urls(given().when().get("/1.0/storage-pools/default/volumes/custom")));
+        JsonNode vfa = json(given().queryParam("project", "fa").when().get("/1.0/storage-pools/default/volumes/custom/v")).get("metadata");
+        assertEquals("fa", vfa.get("project").asText());
+        assertEquals("v", vfa.get("name").asText());
+        List<String> all = new ArrayList<>();
+        json(given().queryParam("all-projects", "true").queryParam("recursion", 1).when().get("/1.0/storage-pools/default/volumes/custom"))
+                .get("metadata").forEach(v -> all.add(v.get("project").asText() + "/" + v.get("name").asText()));
+        assertTrue(all.contains("default/v") && all.contains("fa/v"), all::toString);
+        // fa's instance attaches fa's v: the file lands in fa_v, not in default's v
+        assertEquals(200, given().queryParam("project", "fa").contentType("application/json").body(toJson(Map.of("devices",
+                Map.of("data", Map.of("type", "disk", "pool", "default", "source", "v", "path", "/mnt"))))).when()
+                .patch("/1.0/instances/c1").statusCode());
+        assertEquals(List.of("/1.0/instances/c1?project=fa"), JSON.convertValue(json(given().queryParam("project", "fa")
+                .when().get("/1.0/storage-pools/default/volumes/custom/v")).get("metadata").get("used_by"), List.class));
+        assertEquals(0, json(given().when().get("/1.0/storage-pools/default/volumes/custom/v")).get("metadata").get("used_by").size());
+        assertError(given().queryParam("project", "fa").when().delete("/1.0/storage-pools/default/volumes/custom/v"), 409);
+        ok(given().queryParam("project", "fa").contentType("application/json").body("{\"action\":\"start\"}")
+                .when().put("/1.0/instances/c1/state"));
+        Response push = given().queryParam("project", "fa").queryParam("path", "/mnt/hello").contentType("application/octet-stream")
+                .body("fa's".getBytes()).when().post("/1.0/instances/c1/files");
+        assertEquals(200, push.statusCode(), push::asString);
+        assertTrue(Files.exists(custom.resolve("fa_v/hello")));
+        assertFalse(Files.exists(custom.resolve("v/hello")));
+        JsonNode state = json(given().queryParam("project", "fa").when().get("/1.0/storage-pools/default/volumes/custom/v/state"))
+                .get("metadata");
+        assertTrue(state.get("usage").get("used").asLong() > 0, state::toString);
+        // snapshots of fa's volume keep its project in their URLs
+        ok(postIn("fa", "/1.0/storage-pools/default/volumes/custom/v/snapshots", Map.of("name", "s1")));
+        assertEquals(List.of("/1.0/storage-pools/default/volumes/custom/v/snapshots/s1?project=fa"),
+                urls(given().queryParam("project", "fa").when().get("/1.0/storage-pools/default/volumes/custom/v/snapshots")));
+        assertEquals(0, urls(given().when().get("/1.0/storage-pools/default/volumes/custom/v/snapshots")).size());
+
+        // features change only on an empty project; a non-empty one cannot be deleted either
+        assertError(given().contentType("application/json").body(toJson(Map.of("config", Map.of("features.profiles", "false"))))
+                .when().patch("/1.0/projects/fa"), 400, "Features can only be changed on empty projects");
+        assertEquals("true", project("fa").get("config").get("features.profiles").asText());
+        assertError(given().when().delete("/1.0/projects/fa"), 409, "Only empty projects can be removed");
+
+        ok(given().queryParam("project", "fa").contentType("application/json").body("{\"action\":\"stop\",\"force\":true}")
+                .when().put("/1.0/instances/c1/state"));
+        ok(given().queryParam("project", "fa").when().delete("/1.0/instances/c1"));
+        ok0(given().queryParam("project", "fa").when().delete("/1.0/storage-pools/default/volumes/custom/v"));
+        assertTrue(Files.isDirectory(custom.resolve("v")) && !Files.exists(custom.resolve("fa_v")), "default's v stays");
+        assertError(given().contentType("application/json").body(toJson(Map.of("config", Map.of("features.profiles", "false"))))
+                .when().patch("/1.0/projects/fa"), 400, "Features can only be changed on empty projects");
+        assertEquals(200, given().queryParam("project", "fa").when().delete("/1.0/profiles/web").statusCode());
+        assertError(given().queryParam("project", "fa").when().delete("/1.0/profiles/default"), 400, "cannot be deleted");
+        // empty now (its own default profile aside): turning profiles off removes fa's default profile
+        assertEquals(200, given().contentType("application/json").body(toJson(Map.of("config", SHARED)))
+                .when().patch("/1.0/projects/fa").statusCode());
+        assertEquals(List.of("/1.0/profiles/default", "/1.0/profiles/web"), urls(given().queryParam("project", "fa").when().get("/1.0/profiles")));
+        assertEquals(200, given().contentType("application/json").body(toJson(Map.of("config", Map.of("features.profiles", "true"))))
+                .when().patch("/1.0/projects/fa").statusCode());
+        assertEquals(List.of("/1.0/profiles/default?project=fa"), urls(given().queryParam("project", "fa").when().get("/1.0/profiles")));
+        // rename carries the project's own default profile; delete removes it
+        assertEquals("Success", ok(given().contentType("application/json").body("{\"name\":\"fb\"}").when()
+                .post("/1.0/projects/fa")).get("status").asText());
+        assertEquals(200, given().queryParam("project", "fb").when().get("/1.0/profiles/default").statusCode());
+        assertEquals(200, given().when().delete("/1.0/projects/fb").statusCode());
+        assertEquals(List.of("/1.0/profiles/default", "/1.0/profiles/web"), urls(given().when().get("/1.0/profiles")));
+        assertEquals(200, given().when().delete("/1.0/profiles/web").statusCode());
+        ok0(given().when().delete("/1.0/storage-pools/default/volumes/custom/v"));
+        // a project cannot take on a feature while default holds names that would read as its own
+        ok0(postIn("default", "/1.0/profiles", Map.of("name", "fc_x")));
+        assertError(createProject(Map.of("name", "fc")), 409, "fc_x");
+        assertError(given().when().get("/1.0/projects/fc"), 404);
+        assertEquals(200, given().when().delete("/1.0/profiles/fc_x").statusCode());
+    }
+
+    @Test
+    @Order(8)
+    void profileChangesAreCheckedAgainstRestrictionsAndLimits() {
+        assertEquals(200, createProject(Map.of("name", "rp", "config", Map.of("restricted", "true"))).statusCode());
+        assertError(postIn("rp", "/1.0/profiles", Map.of("name", "priv", "config", Map.of("security.privileged", "true"))), 400,
+                "Privileged containers are forbidden", "profile \"priv\"");
+        assertError(postIn("rp", "/1.0/profiles", Map.of("name", "nest", "config", Map.of("security.nesting", "true"))), 400,
+                "Container nesting is forbidden");
+        assertError(postIn("rp", "/1.0/profiles", Map.of("name", "raw", "config", Map.of("raw.lxc", "lxc.environment = A=1"))), 400,
+                "raw.lxc is forbidden");
+        assertError(postIn("rp", "/1.0/profiles", Map.of("name", "host", "devices",
+                Map.of("d", Map.of("type", "disk", "source", "/srv", "path", "/mnt")))), 400, "not backed by a pool");
+        assertError(given().queryParam("project", "rp").contentType("application/json")
+                .body(toJson(Map.of("config", Map.of("security.privileged", "true")))).when().patch("/1.0/profiles/default"), 400, "Privileged");
+        assertEquals(List.of("/1.0/profiles/default?project=rp"), urls(given().queryParam("project", "rp").when().get("/1.0/profiles")));
+        assertEquals(0, json(given().queryParam("project", "rp").when().get("/1.0/profiles/default")).get("metadata").get("config").size());
+
+        // limits: a profile change that would push the project's instances over limits.memory is refused
+        assertEquals(200, createProject(Map.of("name", "lp", "config", Map.of("limits.memory", "96MiB"))).statusCode());
+        assertEquals(200, given().queryParam("project", "lp").contentType("application/json").body(toJson(Map.of("devices", ROOT,
+                "config", Map.of("limits.memory", "32MiB")))).when().put("/1.0/profiles/default").statusCode());
+        ok(createIn("lp", empty("m1")));
+        ok(createIn("lp", empty("m2")));
+        assertError(given().queryParam("project", "lp").contentType("application/json")
+                .body(toJson(Map.of("config", Map.of("limits.memory", "64MiB")))).when().patch("/1.0/profiles/default"), 400,
+                "Reached maximum aggregate value \"96MiB\" for \"limits.memory\" in project \"lp\"");
+        assertEquals("32MiB", json(given().queryParam("project", "lp").when().get("/1.0/profiles/default")).get("metadata")
+                .get("config").get("limits.memory").asText());
+        assertEquals(200, given().queryParam("project", "lp").contentType("application/json")
+                .body(toJson(Map.of("config", Map.of("limits.memory", "48MiB")))).when().patch("/1.0/profiles/default").statusCode());
+        // a default profile used by a restricted project's instances is checked against that project too
+        assertEquals(200, createProject(Map.of("name", "res", "config", shared(Map.of("restricted", "true")))).statusCode());
+        ok0(postIn("default", "/1.0/profiles", Map.of("name", "sharedp")));
+        Map<String, Object> s1 = empty("s1");
+        s1.put("profiles", List.of("default", "sharedp"));
+        ok(createIn("res", s1));
+        assertError(given().contentType("application/json").body(toJson(Map.of("config", Map.of("security.nesting", "true"))))
+                .when().patch("/1.0/profiles/sharedp"), 400, "Container nesting is forbidden", "instance \"s1\" of project \"res\"");
+        ok(given().queryParam("project", "res").when().delete("/1.0/instances/s1"));
+        assertEquals(200, given().when().delete("/1.0/profiles/sharedp").statusCode());
+        for (String m : List.of("m1", "m2")) {
+            ok(given().queryParam("project", "lp").when().delete("/1.0/instances/" + m));
+        }
+        for (String p : List.of("rp", "lp", "res")) {
+            assertEquals(200, given().when().delete("/1.0/projects/" + p).statusCode());
+        }
+    }
+
+    private static void ok0(Response r) {
+        assertEquals(200, r.statusCode(), r::asString);
     }
 }

@@ -35,10 +35,12 @@ public final class ProjectConfigKeys {
                     "Separate images and image aliases for the project; jlxd supports only `false` (the project uses "
                             + "the `default` project's images, LXD's behaviour without the feature); `default` has it"),
             new ConfigKey(FEATURES_PROFILES, ValueType.BOOL, "false",
-                    "Separate profiles for the project; jlxd supports only `false` (the project uses `default`'s profiles)"),
+                    "Separate profiles for the project (it gets its own, empty `default` profile); off: the project uses "
+                            + "`default`'s profiles. `true` when a new project's request leaves it out; changes only on an empty project"),
             new ConfigKey(FEATURES_VOLUMES, ValueType.BOOL, "false",
-                    "Separate custom storage volumes for the project; jlxd supports only `false` (the project uses "
-                            + "`default`'s volumes)"),
+                    "Separate custom storage volumes for the project (stored as `<project>_<name>` on the pool); off: the "
+                            + "project uses `default`'s volumes. `true` when a new project's request leaves it out; changes only on an "
+                            + "empty project"),
             new ConfigKey(LIMITS_INSTANCES, ValueType.INTEGER, "", "Maximum number of instances in the project"),
             new ConfigKey(LIMITS_CONTAINERS, ValueType.INTEGER, "", "Maximum number of containers in the project"),
             new ConfigKey(LIMITS_MEMORY, ValueType.BYTES, "",

@@ -65,7 +65,7 @@ public final class InstanceCopies implements SnapshotHooks {
         if (src.snap() == null) {
             config.putAll(inst.config());
             devices = new TreeMap<>(inst.devices());
-            profiles = inst.profiles();
+            profiles = snapshots.instances.profileNames(inst.profiles());
             arch = inst.architecture();
             ephemeral = inst.ephemeral();
         } else {
@@ -77,7 +77,7 @@ public final class InstanceCopies implements SnapshotHooks {
                 }
             });
             devices = new TreeMap<>(s.devices());
-            profiles = s.profiles();
+            profiles = snapshots.instances.profileNames(s.profiles());
             arch = s.architecture();
             ephemeral = s.ephemeral();
         }
