@@ -1,6 +1,8 @@
 """pylxd (Debian's python3-pylxd 2.2) and jlxd's projects: pylxd 2.2 has no projects model, so a Python user goes
 through client.api (which is pylxd's own raw API access) with params={"project": ...}, as LXD's REST API has it.
 Run by LxcProjectsTest with LXD_DIR pointing at a contract-checking proxy of jlxd's socket. Prints "ok <step>"."""
+import os
+
 import pylxd
 from pylxd import exceptions
 from pylxd.models.operation import Operation
@@ -39,6 +41,21 @@ assert ("pyp", "pyv") in vols and ("default", "pyv") in vols, vols
 usage = client.api.storage_pools["default"].volumes.custom["pyv"].state.get(params=P).json()["metadata"]["usage"]
 assert usage["used"] >= 0 and usage["total"] == -1, usage
 step("profiles and volumes")
+
+# pyp's own images: an upload there (the same file default may hold) is pyp's, and so is its deletion
+with open(os.environ["BUSYBOX"], "rb") as f:
+    tarball = f.read()
+r = client.api.images.post(data=tarball, params=P, headers={"Content-Type": "application/octet-stream"})
+op = Operation.wait_for_operation(client, r.json()["operation"])
+assert op.status == "Success", op.err
+fp = op.metadata["fingerprint"]
+assert client.api.images.get(params=P).json()["metadata"] == ["/1.0/images/%s?project=pyp" % fp]
+r = client.api.images[fp].delete(params=P)
+assert Operation.wait_for_operation(client, r.json()["operation"]).status == "Success"
+assert client.api.images.get(params=P).json()["metadata"] == []
+# default's copy of the same file (lxc image import in the test's set-up) stays default's
+assert "/1.0/images/" + fp in client.api.images.get().json()["metadata"]
+step("images")
 
 r = client.api.instances.post(json={"name": "py1", "source": {"type": "none"}}, params=P)
 op = Operation.wait_for_operation(client, r.json()["operation"])

@@ -87,6 +87,7 @@ public final class ApiExtensions {
             "projects",
             "project_usage",
             "projects_limits",
+            "projects_limits_disk",
             "projects_limits_instances",
             "projects_restrictions",
             "projects_restricted_backups_and_snapshots",

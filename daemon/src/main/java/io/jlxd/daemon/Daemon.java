@@ -221,7 +221,24 @@ public final class Daemon implements AutoCloseable {
                     });
             disks.volumeKeys((instance, source) -> projects.features().key(io.jlxd.daemon.project.ProjectKeys.project(instance),
                     io.jlxd.daemon.project.ProjectFeatures.Feature.VOLUMES, source));
-            projects.objects(new io.jlxd.daemon.project.TableProjectObjects(projects.features(), profiles, pools.volumes(), null));
+            images.features(projects.features());
+            projects.objects(new io.jlxd.daemon.project.TableProjectObjects(projects.features(), profiles, pools.volumes(),
+                    new io.jlxd.daemon.project.TableProjectObjects.ImageMembers() {
+                        @Override
+                        public java.util.List<String> fingerprints(String project) {
+                            return images.table().fingerprints(project);
+                        }
+
+                        @Override
+                        public java.util.List<String> aliasKeys() {
+                            return images.table().aliases().stream().map(io.jlxd.api.image.ImageAliasesEntry::name).toList();
+                        }
+
+                        @Override
+                        public void renameProject(String from, String to) {
+                            images.table().renameProject(from, to);
+                        }
+                    }));
             instances.projects(projects);
             List<io.jlxd.daemon.http.Endpoint> endpoints = Endpoints.all(new Endpoints.Routes(
                     new ServerRoutes(config, host, probes, cert, https, events),
@@ -239,7 +256,7 @@ public final class Daemon implements AutoCloseable {
                     new ConsoleRoutes(driver, execTargets, operations, sockets, events),
                     new InstanceSnapshotRoutes(snapshots),
                     new StoragePoolRoutes(pools, disks, events),
-                    new StorageVolumeRoutes(pools, customVolumes, operations, events, projects.features()),
+                    volumeRoutes(pools, customVolumes, operations, events, projects),
                     new StorageVolumeSnapshotRoutes(customVolumes, operations, events, projects.features()),
                     new MetricsRoutes(new Metrics(instances, pools, operations)),
                     new NetworkRoutes(networks, events),
@@ -356,5 +373,13 @@ public final class Daemon implements AutoCloseable {
             LOG.log(Level.WARNING, "shutdown", e);
         }
         LOG.info("jlxd stopped");
+    }
+
+    /** The storage volume routes, with LXD's limits.disk check of custom volumes against their project. */
+    private static StorageVolumeRoutes volumeRoutes(StoragePools pools, CustomVolumes custom, io.jlxd.daemon.ops.Operations operations,
+                                                   io.jlxd.daemon.events.EventBus events, io.jlxd.daemon.project.Projects projects) {
+        StorageVolumeRoutes r = new StorageVolumeRoutes(pools, custom, operations, events, projects.features());
+        r.volumeCheck(projects::checkVolume);
+        return r;
     }
 }

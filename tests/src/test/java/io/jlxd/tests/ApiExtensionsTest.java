@@ -410,6 +410,13 @@ class ApiExtensionsTest extends DaemonTestBase {
             ServerConfigApiTest.assertError(given().queryParam("project", "ext-s").contentType("application/json")
                     .body("{\"name\":\"s\"}").when().post("/1.0/instances/x/snapshots"), 403, "Snapshots are forbidden");
         }));
+        CHECKS.put("projects_limits_disk", () -> inProject("ext-d", Map.of("limits.disk", "64MiB"), () -> {
+            // limits.disk counts custom volumes too: a volume without a size cannot be placed in such a project
+            Response r = given().queryParam("project", "ext-d").contentType("application/json").body(toJson(Map.of("name", "dv")))
+                    .when().post("/1.0/storage-pools/default/volumes/custom");
+            ServerConfigApiTest.assertError(r, 400, "Custom volume", "has no \"size\" config set");
+            assertEquals(64L << 20, get("/1.0/projects/ext-d/state").get("resources").get("disk").get("limit").asLong());
+        }));
         CHECKS.put("container_copy_project", () -> inProject("ext-c", Map.of(), () -> {
             Instances.ok(given().queryParam("project", "ext-c").contentType("application/json").body(toJson(Map.of("name", "copied",
                     "source", Map.of("type", "copy", "source", C, "project", "default", "instance_only", true)))).when().post("/1.0/instances"));

@@ -78,9 +78,15 @@ class LxcProjectsTest extends DaemonTestBase {
         assertEquals("256MiB\n", lxd.ok("project", "get", "lp1", "limits.memory").stdout());
         lxd.ok("project", "unset", "lp1", "limits.memory");
 
-        // LXD's defaults: lp1 has its own profiles (an empty default profile) and custom volumes, and default's images
-        assertTrue(lines(lxd.ok("project", "list", "--format", "csv").stdout()).stream().anyMatch(l -> l.startsWith("lp1,NO,YES,YES,")),
+        // LXD's defaults: lp1 has its own images, profiles (an empty default profile) and custom volumes
+        assertTrue(lines(lxd.ok("project", "list", "--format", "csv").stdout()).stream().anyMatch(l -> l.startsWith("lp1,YES,YES,YES,")),
                 () -> lxd.ok("project", "list", "--format", "csv").stdout());
+        LxdClients.Result noImage = lxd.lxc(null, "--project", "lp1", "launch", "bb", "c1");
+        assertEquals(1, noImage.exitCode(), noImage::toString);
+        assertEquals(List.of(), lines(lxd.ok("--project", "lp1", "image", "list", "--format", "csv").stdout()));
+        lxd.ok("--project", "lp1", "image", "import", Instances.busyboxImage().toString(), "--alias", "bb");
+        String images = lxd.ok("--project", "lp1", "image", "list", "--format", "csv").stdout();
+        assertTrue(lines(images).size() == 1 && images.startsWith("bb,"), images);
         LxdClients.Result noRoot = lxd.lxc(null, "--project", "lp1", "launch", "bb", "c1");
         assertEquals(1, noRoot.exitCode(), noRoot::toString);
         assertTrue(noRoot.stderr().contains("No root device could be found"), noRoot::toString);
@@ -127,7 +133,10 @@ class LxcProjectsTest extends DaemonTestBase {
         assertTrue(busy.stderr().contains("Only empty projects can be removed"), busy::toString);
         lxd.ok("delete", "--force", "c1");
         lxd.ok("delete", "c2");
+        lxd.ok("image", "delete", "bb");
+        assertEquals(List.of(), lines(lxd.ok("image", "list", "--format", "csv").stdout()));
         lxd.ok("project", "switch", "default");
+        assertTrue(lxd.ok("image", "list", "--format", "csv").stdout().startsWith("bb,"), "default's image stays");
         assertEquals(List.of("c1,RUNNING"), lines(lxd.ok("list", "-c", "ns", "--format", "csv").stdout()));
         lxd.ok("delete", "--force", "c1");
         lxd.ok("project", "delete", "lp1");
@@ -146,7 +155,7 @@ class LxcProjectsTest extends DaemonTestBase {
             Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         LxdClients.Result r = lxd.run(List.of("/usr/bin/python3", script.toString()), null,
-                Map.of("LXD_DIR", lxd.dir.toString(), "PYTHONDONTWRITEBYTECODE", "1"));
+                Map.of("LXD_DIR", lxd.dir.toString(), "PYTHONDONTWRITEBYTECODE", "1", "BUSYBOX", Instances.busyboxImage().toString()));
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.stdout().contains("ok done"), r::toString);
         checkContract();

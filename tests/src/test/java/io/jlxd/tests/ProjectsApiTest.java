@@ -45,7 +45,7 @@ class ProjectsApiTest extends DaemonTestBase {
         if (daemon == null || !daemon.isAlive()) {
             return;
         }
-        for (String p : List.of("p1", "lim", "res", "fa", "fb", "rp", "lp")) {
+        for (String p : List.of("p1", "lim", "res", "fa", "fb", "rp", "lp", "ia", "dk")) {
             for (String url : allInstances()) {
                 if (url.endsWith("?project=" + p)) {
                     String n = url.substring("/1.0/instances/".length(), url.indexOf('?'));
@@ -67,8 +67,18 @@ class ProjectsApiTest extends DaemonTestBase {
                     given().queryParam("project", p).when().delete("/1.0/profiles/" + n);
                 }
             }
+            if (given().when().get("/1.0/projects/" + p).statusCode() == 200) {
+                for (JsonNode i : json(given().queryParam("project", p).when().get("/1.0/images")).get("metadata")) {
+                    String fp = i.asText().replaceAll("/1.0/images/([0-9a-f]+).*", "$1");
+                    await(given().queryParam("project", p).when().delete("/1.0/images/" + fp));
+                }
+            }
             given().when().delete("/1.0/projects/" + p);
         }
+        for (String v : List.of("v1", "v2")) {
+            given().queryParam("project", "dk").when().delete("/1.0/storage-pools/" + DISK_POOL + "/volumes/custom/" + v);
+        }
+        given().when().delete("/1.0/storage-pools/" + DISK_POOL);
         Instances.cleanup(daemon);
     }
 
@@ -89,7 +99,8 @@ class ProjectsApiTest extends DaemonTestBase {
     }
 
     /** A project that uses default's profiles and custom volumes (its features off). */
-    private static final Map<String, String> SHARED = Map.of("features.profiles", "false", "features.storage.volumes", "false");
+    private static final Map<String, String> SHARED = Map.of("features.images", "false", "features.profiles", "false",
+            "features.storage.volumes", "false");
 
     private static Map<String, String> shared(Map<String, String> config) {
         Map<String, String> c = new HashMap<>(config);
@@ -143,7 +154,6 @@ class ProjectsApiTest extends DaemonTestBase {
         assertError(createProject(Map.of("name", "x", "config", Map.of("limits.instances", "many"))), 400, "limits.instances");
         assertError(createProject(Map.of("name", "x", "config", Map.of("restricted.containers.nesting", "sometimes"))), 400,
                 "restricted.containers.nesting");
-        assertError(createProject(Map.of("name", "x", "config", Map.of("features.images", "true"))), 400, "not implemented");
         assertError(given().header(ContractFilter.invalidRequest()).contentType("application/json").body("{\"name\":\"x\",\"y\":1}")
                 .when().post("/1.0/projects"), 400, "y");
         assertEquals(1, json(given().when().get("/1.0/projects")).get("metadata").size());
@@ -158,8 +168,8 @@ class ProjectsApiTest extends DaemonTestBase {
         assertEquals(200, createProject(Map.of("name", "tmp", "description", "t", "config", Map.of("user.a", "b"))).statusCode());
         assertError(createProject(Map.of("name", "tmp")), 409, "already exists");
         JsonNode p = project("tmp");
-        // LXD fills the features the request leaves out: on (images: not implemented, off)
-        assertEquals("false", p.get("config").get("features.images").asText());
+        // LXD fills the features the request leaves out: on
+        assertEquals("true", p.get("config").get("features.images").asText());
         assertEquals("true", p.get("config").get("features.profiles").asText());
         assertEquals("true", p.get("config").get("features.storage.volumes").asText());
         assertEquals("b", p.get("config").get("user.a").asText());
@@ -354,7 +364,7 @@ class ProjectsApiTest extends DaemonTestBase {
     @Test
     @Order(7)
     void withTheFeaturesOnAProjectHasItsOwnProfilesAndVolumes() {
-        assertEquals(200, createProject(Map.of("name", "fa")).statusCode());
+        assertEquals(200, createProject(Map.of("name", "fa", "config", Map.of("features.images", "false"))).statusCode());
         // LXD's fresh project: its own, empty default profile
         assertEquals(List.of("/1.0/profiles/default?project=fa"), JSON.convertValue(project("fa").get("used_by"), List.class));
         assertEquals(List.of("/1.0/profiles/default?project=fa"), urls(given().queryParam("project", "fa").when().get("/1.0/profiles")));
@@ -517,5 +527,92 @@ class ProjectsApiTest extends DaemonTestBase {
 
     private static void ok0(Response r) {
         assertEquals(200, r.statusCode(), r::asString);
+    }
+
+    @Test
+    @Order(9)
+    void withFeaturesImagesAProjectHasItsOwnImagesAndAliases() throws Exception {
+        assertEquals(200, createProject(Map.of("name", "ia")).statusCode());
+        assertEquals("true", project("ia").get("config").get("features.images").asText());
+        // default's image is not ia's
+        assertEquals(List.of(), urls(given().queryParam("project", "ia").when().get("/1.0/images")));
+        assertError(given().queryParam("project", "ia").when().get("/1.0/images/" + fingerprint), 404, "Image not found");
+        assertEquals(200, given().queryParam("project", "ia").contentType("application/json").body(toJson(Map.of("devices", ROOT)))
+                .when().put("/1.0/profiles/default").statusCode());
+        assertError(createIn("ia", new HashMap<>(Map.of("name", "i1", "source", Map.of("type", "image", "fingerprint", fingerprint)))),
+                404, "Image not found");
+        // the same file uploaded in ia: ia holds it too (one copy of the files), a second upload there is a conflict
+        byte[] tar = Files.readAllBytes(Instances.busyboxImage());
+        JsonNode op = ok(given().queryParam("project", "ia").contentType("application/octet-stream").body(tar).when().post("/1.0/images"));
+        assertEquals(fingerprint, op.get("metadata").get("fingerprint").asText());
+        assertEquals(List.of("/1.0/images/" + fingerprint + "?project=ia"), urls(given().queryParam("project", "ia").when().get("/1.0/images")));
+        assertError(given().queryParam("project", "ia").contentType("application/octet-stream").body(tar).when().post("/1.0/images"),
+                409, "already exists");
+        assertTrue(project("ia").get("used_by").toString().contains("/1.0/images/" + fingerprint + "?project=ia"));
+        // aliases per project: "bb" in both, each pointing at its project's image
+        ok0(postIn("ia", "/1.0/images/aliases", Map.of("name", "bb", "target", fingerprint, "description", "ia's")));
+        ok0(postIn("default", "/1.0/images/aliases", Map.of("name", "bb", "target", fingerprint, "description", "default's")));
+        assertError(postIn("ia", "/1.0/images/aliases", Map.of("name", "bb", "target", fingerprint)), 409, "already exists");
+        assertEquals(List.of("/1.0/images/aliases/bb?project=ia"), urls(given().queryParam("project", "ia").when().get("/1.0/images/aliases")));
+        assertEquals("ia's", json(given().queryParam("project", "ia").when().get("/1.0/images/aliases/bb")).get("metadata")
+                .get("description").asText());
+        assertEquals("default's", json(given().when().get("/1.0/images/aliases/bb")).get("metadata").get("description").asText());
+        assertEquals("bb", json(given().queryParam("project", "ia").when().get("/1.0/images/" + fingerprint)).get("metadata")
+                .get("aliases").get(0).get("name").asText());
+        assertError(postIn("default", "/1.0/images/aliases", Map.of("name", "ia_bb", "target", fingerprint)), 400, "reserved");
+        // an instance of ia launches from ia's alias
+        ok(createIn("ia", new HashMap<>(Map.of("name", "i1", "source", Map.of("type", "image", "alias", "bb")))));
+        assertEquals(fingerprint, instanceIn("ia", "i1").get("config").get("volatile.base_image").asText());
+        assertError(given().contentType("application/json").body(toJson(Map.of("config", Map.of("features.images", "false"))))
+                .when().patch("/1.0/projects/ia"), 400, "Features can only be changed on empty projects");
+        ok(given().queryParam("project", "ia").when().delete("/1.0/instances/i1"));
+        // deleting it in ia takes it (and ia's alias) out of ia only: default keeps the image, its files and its alias
+        ok(given().queryParam("project", "ia").when().delete("/1.0/images/" + fingerprint));
+        assertEquals(List.of(), urls(given().queryParam("project", "ia").when().get("/1.0/images")));
+        assertEquals(List.of(), urls(given().queryParam("project", "ia").when().get("/1.0/images/aliases")));
+        assertEquals(200, given().when().get("/1.0/images/" + fingerprint).statusCode());
+        assertEquals(200, given().when().get("/1.0/images/aliases/bb").statusCode());
+        try (var files = Files.list(daemon.dataDir().resolve("images"))) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith(fingerprint)), "the files stay");
+        }
+        assertEquals(200, given().when().delete("/1.0/images/aliases/bb").statusCode());
+        assertEquals(200, given().when().delete("/1.0/projects/ia").statusCode());
+    }
+
+    private static final String DISK_POOL = "jpfdisk";
+
+    @Test
+    @Order(10)
+    void limitsDiskCountsRootDisksAndCustomVolumes() {
+        ok0(given().contentType("application/json").body(toJson(Map.of("name", DISK_POOL, "driver", "btrfs", "config",
+                Map.of("size", "256MiB")))).when().post("/1.0/storage-pools"));
+        assertEquals(200, createProject(Map.of("name", "dk", "config", Map.of("limits.disk", "100MiB"))).statusCode());
+        assertEquals(200, given().queryParam("project", "dk").contentType("application/json").body(toJson(Map.of("devices",
+                Map.of("root", Map.of("type", "disk", "path", "/", "pool", DISK_POOL, "size", "40MiB"))))).when()
+                .put("/1.0/profiles/default").statusCode());
+        String vols = "/1.0/storage-pools/" + DISK_POOL + "/volumes/custom";
+        assertError(postIn("dk", vols, Map.of("name", "v0")), 400, "Custom volume", "has no \"size\" config set");
+        ok(postIn("dk", vols, Map.of("name", "v1", "config", Map.of("size", "40MiB"))));
+        ok(createIn("dk", empty("i1")));
+        assertError(postIn("dk", vols, Map.of("name", "v2", "config", Map.of("size", "30MiB"))), 400,
+                "Reached maximum aggregate value \"100MiB\" for \"limits.disk\" in project \"dk\"");
+        assertError(given().queryParam("project", "dk").contentType("application/json").body(toJson(Map.of("config", Map.of("size", "61MiB"))))
+                .when().patch(vols + "/v1"), 400, "limits.disk");
+        assertEquals("40MiB", json(given().queryParam("project", "dk").when().get(vols + "/v1")).get("metadata").get("config")
+                .get("size").asText());
+        assertEquals(List.of("/1.0/storage-pools/" + DISK_POOL + "/volumes/custom/v1?project=dk"), urls(given().queryParam("project", "dk").when().get(vols)));
+        // an instance over what is left is refused too
+        Map<String, Object> big = empty("i2");
+        big.put("devices", Map.of("root", Map.of("type", "disk", "path", "/", "pool", DISK_POOL, "size", "30MiB")));
+        assertError(createIn("dk", big), 400, "limits.disk");
+        JsonNode disk = json(given().when().get("/1.0/projects/dk/state")).get("metadata").get("resources").get("disk");
+        assertEquals(80L << 20, disk.get("usage").asLong(), disk::toString);
+        assertEquals(100L << 20, disk.get("limit").asLong());
+        ok0(given().queryParam("project", "dk").contentType("application/json").body(toJson(Map.of("config", Map.of("size", "50MiB"))))
+                .when().patch(vols + "/v1"));
+        ok(given().queryParam("project", "dk").when().delete("/1.0/instances/i1"));
+        ok0(given().queryParam("project", "dk").when().delete(vols + "/v1"));
+        assertEquals(200, given().when().delete("/1.0/projects/dk").statusCode());
+        ok0(given().when().delete("/1.0/storage-pools/" + DISK_POOL));
     }
 }

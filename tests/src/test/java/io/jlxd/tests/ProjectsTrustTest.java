@@ -30,7 +30,8 @@ class ProjectsTrustTest extends DaemonTestBase {
         for (String p : List.of("ta", "tb")) {
             // features off: ta and tb use default's profiles and custom volumes
             assertEquals(200, given().contentType("application/json").body(toJson(Map.of("name", p, "config",
-                    Map.of("features.profiles", "false", "features.storage.volumes", "false")))).when().post("/1.0/projects").statusCode());
+                    Map.of("features.images", "false", "features.profiles", "false", "features.storage.volumes", "false"))))
+                    .when().post("/1.0/projects").statusCode());
             ok(given().queryParam("project", p).contentType("application/json")
                     .body(toJson(Map.of("name", "c1", "source", Map.of("type", "none")))).when().post("/1.0/instances"));
         }
@@ -111,6 +112,7 @@ class ProjectsTrustTest extends DaemonTestBase {
         for (String p : List.of("tc", "td")) {
             assertEquals(200, given().contentType("application/json").body(toJson(Map.of("name", p))).when().post("/1.0/projects").statusCode());
         }
+        String fp = Instances.importImage(Instances.busyboxImage()); // default's image
         ClientIdentity id = ClientIdentity.create("tenant-tc");
         Trust.trust(id, "tenant-tc", true, List.of("tc"));
         // td (and default) get a profile "p" and a volume "v" of their own
@@ -139,6 +141,12 @@ class ProjectsTrustTest extends DaemonTestBase {
                 assertEquals(403, t.get("/1.0/storage-pools/default/volumes/custom/v/state?project=" + other).status());
                 assertEquals(403, t.send("DELETE", "/1.0/profiles/p?project=" + other, null).status());
             }
+            // default's images are not tc's (features.images): not listed, not found; default's own lists show it only
+            // public images (the image lists are public routes, as in LXD), and this one is private
+            assertEquals(List.of(), JSON.convertValue(t.get("/1.0/images?project=tc").metadata(), List.class));
+            assertEquals(404, t.get("/1.0/images/" + fp + "?project=tc").status());
+            assertEquals(List.of(), JSON.convertValue(t.get("/1.0/images?project=default").metadata(), List.class));
+            assertEquals(404, t.get("/1.0/images/" + fp + "?project=default").status());
             // nor through its own project by a stored key
             assertEquals(404, t.get("/1.0/profiles/td_p?project=tc").status());
             assertEquals(404, t.get("/1.0/storage-pools/default/volumes/custom/td_v?project=tc").status());

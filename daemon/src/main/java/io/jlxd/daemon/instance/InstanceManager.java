@@ -406,7 +406,7 @@ public final class InstanceManager {
                 throw ApiException.badRequest("An image source needs a fingerprint or an alias");
             }
             try {
-                image = images.resolve(ref).orElseThrow(() -> ApiException.notFound("Image not found: " + ref));
+                image = images.resolve(project, ref).orElseThrow(() -> ApiException.notFound("Image not found: " + ref));
             } catch (java.io.IOException e) {
                 throw ApiException.badRequest("Invalid image \"" + ref + "\": " + e.getMessage());
             }

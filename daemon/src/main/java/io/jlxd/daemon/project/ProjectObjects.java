@@ -13,6 +13,9 @@ public interface ProjectObjects {
     /** The URLs of what {@code project} owns besides its own {@code default} profile (an empty project has none). */
     List<String> contents(String project);
 
+    /** The custom volumes {@code project} owns (features.storage.volumes), name → {@code size} ("" when unset). */
+    java.util.Map<String, String> volumeSizes(String project);
+
     /** Default's stored names that would read as keys of {@code project}'s objects of that kind ({@code project_...}). */
     List<String> clashes(String project, ProjectFeatures.Feature f);
 

@@ -104,10 +104,10 @@ public final class Projects {
         check(name);
         Map<String, String> c = new TreeMap<>(config == null ? Map.of() : config);
         validate(name, c);
-        // LXD fills the features a new project's request leaves out: on (images: not implemented yet, off)
+        // LXD fills the features a new project's request leaves out: on
         for (String f : ProjectConfigKeys.FEATURES) {
             if (!c.containsKey(f) || c.get(f).isEmpty()) {
-                c.put(f, f.equals(ProjectConfigKeys.FEATURES_IMAGES) ? "false" : "true");
+                c.put(f, "true");
             }
         }
         ProjectTable.Row row = new ProjectTable.Row(name, description == null ? "" : description, c);
@@ -148,7 +148,7 @@ public final class Projects {
             // the instances already there must satisfy the new limits and restrictions (LXD's rule)
             Map<String, Expanded> all = expandedAll(cur.name());
             all.forEach((k, e) -> ProjectRestrictions.check(next, ProjectKeys.name(k), e));
-            ProjectLimits.check(next, all, null);
+            ProjectLimits.check(next, all, null, volumeSizes(cur.name()));
             if (objects != null && profilesNow && !profilesWere) {
                 objects.createDefaultProfile(cur.name());
             }
@@ -246,7 +246,7 @@ public final class Projects {
             ProjectRestrictions.check(p, ProjectKeys.name(key), next);
             Map<String, Expanded> all = expandedAll(p.name());
             all.put(key, next);
-            ProjectLimits.check(p, all, key);
+            ProjectLimits.check(p, all, key, volumeSizes(p.name()));
             return store.get();
         }
     }
@@ -274,8 +274,29 @@ public final class Projects {
                 pe.getValue().forEach((k, e) -> ProjectRestrictions.check(p, ProjectKeys.name(k), e));
                 Map<String, Expanded> all = expandedAll(p.name());
                 all.putAll(pe.getValue());
-                ProjectLimits.check(p, all, pe.getValue().keySet().iterator().next());
+                ProjectLimits.check(p, all, pe.getValue().keySet().iterator().next(), volumeSizes(p.name()));
             }
+        }
+    }
+
+    private Map<String, String> volumeSizes(String project) {
+        return objects == null ? Map.of() : objects.volumeSizes(project);
+    }
+
+    /**
+     * LXD's {@code limits.disk} for a custom volume of {@code project} being created or resized ({@code pool/name},
+     * its new {@code size}): with every instance and other volume of the project, it must fit.
+     */
+    public void checkVolume(String project, String poolAndName, String size) {
+        synchronized (admission) {
+            ProjectTable.Row p = row(project);
+            String limit = p.config().get(ProjectConfigKeys.LIMITS_DISK);
+            if (limit == null || limit.isEmpty()) {
+                return;
+            }
+            Map<String, String> vols = new TreeMap<>(volumeSizes(project));
+            vols.put(poolAndName, size == null ? "" : size);
+            ProjectLimits.check(p, expandedAll(project), poolAndName, vols);
         }
     }
 
@@ -287,7 +308,7 @@ public final class Projects {
 
     public io.jlxd.api.project.ProjectState state(String name) {
         ProjectTable.Row p = row(name);
-        return ProjectLimits.state(p, expandedAll(name));
+        return ProjectLimits.state(p, expandedAll(name), volumeSizes(name));
     }
 
     private Map<String, Expanded> expandedAll(String project) {
@@ -316,10 +337,6 @@ public final class Projects {
             }
             if (isDefault && !ProjectConfigKeys.isTrue(v)) {
                 throw ApiException.badRequest("Features can only be changed on empty projects");
-            }
-            if (!isDefault && f.equals(ProjectConfigKeys.FEATURES_IMAGES) && ProjectConfigKeys.isTrue(v)) {
-                throw ApiException.badRequest("\"" + f + "\" is not implemented by jlxd: a project uses the default "
-                        + "project's images (set it to false)");
             }
         }
         if (isDefault) {

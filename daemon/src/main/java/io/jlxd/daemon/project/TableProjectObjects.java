@@ -15,6 +15,8 @@ public final class TableProjectObjects implements ProjectObjects {
     public interface ImageMembers {
         List<String> fingerprints(String project);
 
+        List<String> aliasKeys();
+
         void renameProject(String from, String to);
     }
 
@@ -55,6 +57,21 @@ public final class TableProjectObjects implements ProjectObjects {
     }
 
     @Override
+    public Map<String, String> volumeSizes(String project) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        if (!features.on(project, Feature.VOLUMES)) {
+            return out;
+        }
+        for (StorageVolumeTable.Row r : volumes.allCustom()) {
+            if (features.ownedBy(r.name(), Feature.VOLUMES, project)) {
+                String size = volumes.get(r.pool(), "custom", r.name()).map(v -> v.config().getOrDefault("size", "")).orElse("");
+                out.put(r.pool() + "/" + features.nameOfKey(r.name(), Feature.VOLUMES), size);
+            }
+        }
+        return out;
+    }
+
+    @Override
     public List<String> contents(String project) {
         String own = "/1.0/profiles/default" + ProjectKeys.query(project);
         return urls(project).stream().filter(u -> !u.equals(own)).toList();
@@ -66,7 +83,7 @@ public final class TableProjectObjects implements ProjectObjects {
         List<String> keys = switch (f) {
             case PROFILES -> profiles.names();
             case VOLUMES -> volumes.allCustom().stream().map(StorageVolumeTable.Row::name).toList();
-            case IMAGES -> List.of(); // images are shared by fingerprint; aliases are checked by the image code
+            case IMAGES -> images == null ? List.<String>of() : images.aliasKeys(); // images are held by fingerprint; aliases by name
         };
         return keys.stream().filter(k -> k.startsWith(prefix) && features.ownerOfKey(k, f).equals(ProjectNames.DEFAULT)).toList();
     }

@@ -38,6 +38,18 @@ public final class StorageVolumeRoutes {
         this.features = features;
     }
 
+    /** LXD's {@code limits.disk} check of a custom volume: (owner project, "pool/name", new size or ""). */
+    public interface VolumeCheck {
+        void check(String project, String poolAndName, String size);
+    }
+
+    private volatile VolumeCheck volumeCheck = (project, poolAndName, size) -> {
+    };
+
+    public void volumeCheck(VolumeCheck check) {
+        volumeCheck = check;
+    }
+
     public static String url(String pool, String type, String name) {
         return StoragePoolRoutes.url(pool) + "/volumes/" + type + "/" + name;
     }
@@ -163,6 +175,7 @@ public final class StorageVolumeRoutes {
         if (pools.volumes().get(pool, "custom", name).isPresent()) {
             throw ApiException.conflict("Storage volume \"" + shortName + "\" already exists");
         }
+        volumeCheck.check(owner, pool + "/" + shortName, body.config() == null ? "" : body.config().getOrDefault("size", ""));
         EventBus.Requestor who = req.caller().requestor();
         Map<String, List<String>> res = Map.of("storage_volumes", List.of(customUrl(pool, name)));
         return Reply.async(operations.startTask(Operations.Spec.task(src == null ? "Creating storage volume" : "Copying storage volume", res),
@@ -261,6 +274,10 @@ public final class StorageVolumeRoutes {
         }
         Map<String, String> config = ConfigPatch.apply(cur.config(), body.config(), patch);
         String description = body.description() == null ? (patch ? cur.description() : "") : body.description();
+        if (!config.getOrDefault("size", "").equals(cur.config().getOrDefault("size", ""))) {
+            volumeCheck.check(features.ownerOfKey(cur.name(), F), cur.pool() + "/" + features.nameOfKey(cur.name(), F),
+                    config.getOrDefault("size", ""));
+        }
         custom.update(cur, description, config);
         events.lifecycle("storage-volume-updated", customUrl(cur.pool(), cur.name()), null, who);
         return Reply.empty();
