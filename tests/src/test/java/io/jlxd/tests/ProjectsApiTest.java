@@ -396,6 +396,16 @@ class ProjectsApiTest extends DaemonTestBase {
         assertEquals(List.of("/1.0/instances/c1?project=fa"),
                 JSON.convertValue(json(given().queryParam("project", "fa").when().get("/1.0/profiles/web")).get("metadata").get("used_by"), List.class));
         assertEquals(0, json(given().when().get("/1.0/profiles/web")).get("metadata").get("used_by").size());
+        // snapshots and copies (with their snapshots) name the profiles by their names in the project
+        ok(postIn("fa", "/1.0/instances/c1/snapshots", Map.of("name", "s0")));
+        assertEquals(List.of("default", "web"), JSON.convertValue(json(given().queryParam("project", "fa")
+                .when().get("/1.0/instances/c1/snapshots/s0")).get("metadata").get("profiles"), List.class));
+        ok(postIn("fa", "/1.0/instances", Map.of("name", "c3", "source", Map.of("type", "copy", "source", "c1"))));
+        assertEquals(List.of("default", "web"), JSON.convertValue(instanceIn("fa", "c3").get("profiles"), List.class));
+        assertEquals(List.of("default", "web"), JSON.convertValue(json(given().queryParam("project", "fa")
+                .when().get("/1.0/instances/c3/snapshots/s0")).get("metadata").get("profiles"), List.class));
+        ok(given().queryParam("project", "fa").when().delete("/1.0/instances/c3"));
+        ok(given().queryParam("project", "fa").when().delete("/1.0/instances/c1/snapshots/s0"));
         Map<String, Object> bad = empty("c2");
         bad.put("profiles", List.of("web", "nosuch"));
         assertError(createIn("fa", bad), 400, "Profile \"nosuch\" not found");

@@ -236,6 +236,17 @@ public final class InstanceManager {
         return out;
     }
 
+    /**
+     * The stored keys of profile names of {@code project}, whether or not they exist (a snapshot's profiles, which
+     * may name profiles deleted since).
+     */
+    public List<String> profileKeysAsNamed(String project, List<String> names) {
+        if (projects == null || names == null) {
+            return names == null ? List.of() : names;
+        }
+        return names.stream().map(n -> projects.features().key(project, PROFILES, n)).toList();
+    }
+
     /** The names (in their project) of stored profile keys, as the API shows them. */
     public List<String> profileNames(List<String> keys) {
         if (projects == null) {
