@@ -59,6 +59,7 @@ public final class ApiExtensions {
             "storage_api_volume_snapshots",
             "storage_api_local_volume_handling",
             "custom_volume_snapshot_expiry",
+            "storage_volume_state",
             // jlxd's own
             "jlxd_criu_version",
 
@@ -86,6 +87,7 @@ public final class ApiExtensions {
             "projects",
             "project_usage",
             "projects_limits",
+            "projects_limits_disk",
             "projects_limits_instances",
             "projects_restrictions",
             "projects_restricted_backups_and_snapshots",

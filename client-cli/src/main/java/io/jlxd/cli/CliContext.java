@@ -169,6 +169,11 @@ public final class CliContext implements AutoCloseable {
     }
 
     /** The project of this command on its remote: --project, else the remote's current project, else default. */
+    /** The project given with the global {@code --project}, null when none was. */
+    public String projectGiven() {
+        return project == null || project.isEmpty() ? null : project;
+    }
+
     public String project() {
         return project != null && !project.isEmpty() ? project : remotes().project(remote());
     }

@@ -218,7 +218,27 @@ public final class Daemon implements AutoCloseable {
                                         Expand.devices(prof, r.devices()));
                             });
                         }
-                    }, () -> profiles.names().stream().map(n -> ProfileRoutes.PROFILES + "/" + n).toList());
+                    });
+            disks.volumeKeys((instance, source) -> projects.features().key(io.jlxd.daemon.project.ProjectKeys.project(instance),
+                    io.jlxd.daemon.project.ProjectFeatures.Feature.VOLUMES, source));
+            images.features(projects.features());
+            projects.objects(new io.jlxd.daemon.project.TableProjectObjects(projects.features(), profiles, pools.volumes(),
+                    new io.jlxd.daemon.project.TableProjectObjects.ImageMembers() {
+                        @Override
+                        public java.util.List<String> fingerprints(String project) {
+                            return images.table().fingerprints(project);
+                        }
+
+                        @Override
+                        public java.util.List<String> aliasKeys() {
+                            return images.table().aliases().stream().map(io.jlxd.api.image.ImageAliasesEntry::name).toList();
+                        }
+
+                        @Override
+                        public void renameProject(String from, String to) {
+                            images.table().renameProject(from, to);
+                        }
+                    }));
             instances.projects(projects);
             List<io.jlxd.daemon.http.Endpoint> endpoints = Endpoints.all(new Endpoints.Routes(
                     new ServerRoutes(config, host, probes, cert, https, events),
@@ -228,15 +248,16 @@ public final class Daemon implements AutoCloseable {
                             new ImagePublisher(images, instances, operations, events), operations, events),
                     new ImageAliasRoutes(images, events),
                     new InstanceRoutes(instances, copies, restore, projects, migrations),
-                    new ProfileRoutes(profiles, events),
+                    new ProfileRoutes(profiles, events, projects.features(),
+                            (key, next) -> io.jlxd.daemon.project.ProfileChecks.check(projects, instanceTable, profiles, key, next)),
                     new ExecRoutes(driver, execTargets, operations, sockets),
                     new InstanceLogRoutes(driver, execTargets),
                     new FileRoutes(new InstanceFiles(instances, driver, rootfs), events),
                     new ConsoleRoutes(driver, execTargets, operations, sockets, events),
                     new InstanceSnapshotRoutes(snapshots),
                     new StoragePoolRoutes(pools, disks, events),
-                    new StorageVolumeRoutes(pools, customVolumes, operations, events),
-                    new StorageVolumeSnapshotRoutes(customVolumes, operations, events),
+                    volumeRoutes(pools, customVolumes, operations, events, projects),
+                    new StorageVolumeSnapshotRoutes(customVolumes, operations, events, projects.features()),
                     new MetricsRoutes(new Metrics(instances, pools, operations)),
                     new NetworkRoutes(networks, events),
                     new NetworkForwardRoutes(new NetworkForwards(networks), events),
@@ -246,6 +267,10 @@ public final class Daemon implements AutoCloseable {
                             operations, rootfs::poolOf, pool -> pools.get(pool).name(), n -> snapshots.list(n).size()))));
             Router router = new Router(endpoints);
             router.projectExists(projects::exists);
+            router.sharedWithDefault((project, template) -> {
+                var f = io.jlxd.daemon.project.ProjectFeatures.Feature.ofRoute(template);
+                return f != null && !projects.features().on(project, f);
+            });
             https.router(router);
             https.sockets(sockets);
             config.addApplier(https);
@@ -348,5 +373,13 @@ public final class Daemon implements AutoCloseable {
             LOG.log(Level.WARNING, "shutdown", e);
         }
         LOG.info("jlxd stopped");
+    }
+
+    /** The storage volume routes, with LXD's limits.disk check of custom volumes against their project. */
+    private static StorageVolumeRoutes volumeRoutes(StoragePools pools, CustomVolumes custom, io.jlxd.daemon.ops.Operations operations,
+                                                   io.jlxd.daemon.events.EventBus events, io.jlxd.daemon.project.Projects projects) {
+        StorageVolumeRoutes r = new StorageVolumeRoutes(pools, custom, operations, events, projects.features());
+        r.volumeCheck(projects::checkVolume);
+        return r;
     }
 }

@@ -229,6 +229,24 @@ class ApiExtensionsTest extends DaemonTestBase {
             Instances.ok(given().when().delete("/1.0/storage-pools/default/volumes/custom/extv6/snapshots/vs"));
             given().when().delete("/1.0/storage-pools/default/volumes/custom/extv6");
         });
+        CHECKS.put("storage_volume_state", () -> {
+            volume("extv7");
+            JsonNode empty = get("/1.0/storage-pools/default/volumes/custom/extv7/state").get("usage");
+            assertEquals(-1, empty.get("total").asLong());
+            // a file of 3 MiB of random bytes: the volume's usage grows by at least that much
+            java.nio.file.Path f = daemon.dataDir().resolve("storage-pools/default/custom/extv7/blob");
+            byte[] data = new byte[3 << 20];
+            new java.util.Random(7).nextBytes(data);
+            try {
+                java.nio.file.Files.write(f, data);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            long used = get("/1.0/storage-pools/default/volumes/custom/extv7/state").get("usage").get("used").asLong();
+            assertTrue(used >= empty.get("used").asLong() + (3 << 20), "used " + used + " after 3 MiB, " + empty + " before");
+            assertTrue(get("/1.0/storage-pools/default/volumes/container/" + C + "/state").get("usage").get("used").asLong() > 0);
+            given().when().delete("/1.0/storage-pools/default/volumes/custom/extv7");
+        });
         CHECKS.put("jlxd_criu_version", () -> assertTrue(env().get("criu_version").asText().matches("\\d+\\.\\d+.*")));
         // networks (a managed bridge of this test, made once by network())
         CHECKS.put("network", () -> assertTrue(get("/1.0/networks").toString().contains("/1.0/networks/" + network())));
@@ -392,6 +410,13 @@ class ApiExtensionsTest extends DaemonTestBase {
             ServerConfigApiTest.assertError(given().queryParam("project", "ext-s").contentType("application/json")
                     .body("{\"name\":\"s\"}").when().post("/1.0/instances/x/snapshots"), 403, "Snapshots are forbidden");
         }));
+        CHECKS.put("projects_limits_disk", () -> inProject("ext-d", Map.of("limits.disk", "64MiB"), () -> {
+            // limits.disk counts custom volumes too: a volume without a size cannot be placed in such a project
+            Response r = given().queryParam("project", "ext-d").contentType("application/json").body(toJson(Map.of("name", "dv")))
+                    .when().post("/1.0/storage-pools/default/volumes/custom");
+            ServerConfigApiTest.assertError(r, 400, "Custom volume", "has no \"size\" config set");
+            assertEquals(64L << 20, get("/1.0/projects/ext-d/state").get("resources").get("disk").get("limit").asLong());
+        }));
         CHECKS.put("container_copy_project", () -> inProject("ext-c", Map.of(), () -> {
             Instances.ok(given().queryParam("project", "ext-c").contentType("application/json").body(toJson(Map.of("name", "copied",
                     "source", Map.of("type", "copy", "source", C, "project", "default", "instance_only", true)))).when().post("/1.0/instances"));
@@ -500,7 +525,9 @@ class ApiExtensionsTest extends DaemonTestBase {
 
     /** Runs {@code body} in a new project with {@code config}; then deletes the project's instances and the project. */
     private static void inProject(String name, Map<String, String> config, Check body) throws Exception {
-        Response c = post("/1.0/projects", Map.of("name", name, "config", config));
+        Map<String, String> c0 = new java.util.HashMap<>(config);
+        c0.putIfAbsent("features.profiles", "false"); // default's profile (its root disk) for the instances made here
+        Response c = post("/1.0/projects", Map.of("name", name, "config", c0));
         assertEquals(200, c.statusCode(), c::asString);
         try {
             body.run();

@@ -46,6 +46,9 @@ class LxcProjectsTest extends DaemonTestBase {
                             .when().put("/1.0/instances/" + n + "/state");
                 }
             }
+            for (String p : List.of("lp1", "default")) {
+                given().queryParam("project", p).when().delete("/1.0/storage-pools/default/volumes/custom/lv");
+            }
             Instances.cleanup(daemon);
         } finally {
             if (lxd != null) {
@@ -75,6 +78,35 @@ class LxcProjectsTest extends DaemonTestBase {
         assertEquals("256MiB\n", lxd.ok("project", "get", "lp1", "limits.memory").stdout());
         lxd.ok("project", "unset", "lp1", "limits.memory");
 
+        // LXD's defaults: lp1 has its own images, profiles (an empty default profile) and custom volumes
+        assertTrue(lines(lxd.ok("project", "list", "--format", "csv").stdout()).stream().anyMatch(l -> l.startsWith("lp1,YES,YES,YES,")),
+                () -> lxd.ok("project", "list", "--format", "csv").stdout());
+        LxdClients.Result noImage = lxd.lxc(null, "--project", "lp1", "launch", "bb", "c1");
+        assertEquals(1, noImage.exitCode(), noImage::toString);
+        assertEquals(List.of(), lines(lxd.ok("--project", "lp1", "image", "list", "--format", "csv").stdout()));
+        lxd.ok("--project", "lp1", "image", "import", Instances.busyboxImage().toString(), "--alias", "bb");
+        String images = lxd.ok("--project", "lp1", "image", "list", "--format", "csv").stdout();
+        assertTrue(lines(images).size() == 1 && images.startsWith("bb,"), images);
+        LxdClients.Result noRoot = lxd.lxc(null, "--project", "lp1", "launch", "bb", "c1");
+        assertEquals(1, noRoot.exitCode(), noRoot::toString);
+        assertTrue(noRoot.stderr().contains("No root device could be found"), noRoot::toString);
+        lxd.ok("--project", "lp1", "profile", "device", "add", "default", "root", "disk", "path=/", "pool=default");
+        lxd.ok("--project", "lp1", "profile", "create", "lprof");
+        assertEquals(List.of("default", "lprof"), lines(lxd.ok("--project", "lp1", "profile", "list", "--format", "csv").stdout())
+                .stream().map(l -> l.split(",")[0]).toList());
+        assertTrue(lines(lxd.ok("profile", "list", "--format", "csv").stdout()).stream().noneMatch(l -> l.startsWith("lprof,")));
+        lxd.ok("--project", "lp1", "profile", "delete", "lprof");
+        // the same volume name in default and in lp1; lxc storage volume info reads its usage (storage_volume_state)
+        lxd.ok("storage", "volume", "create", "default", "lv");
+        lxd.ok("storage", "volume", "create", "default", "lv", "--project", "lp1");
+        assertTrue(Files.isDirectory(daemon.dataDir().resolve("storage-pools/default/custom/lp1_lv")));
+        String vinfo = lxd.ok("storage", "volume", "info", "default", "lv", "--project", "lp1").stdout();
+        assertTrue(vinfo.contains("Name: lv") && vinfo.contains("Usage:"), vinfo);
+        String vlist = lxd.ok("storage", "volume", "list", "default", "--format", "csv", "--project", "lp1").stdout();
+        assertTrue(vlist.contains("custom,lv,") && !vlist.contains("lp1_lv"), vlist);
+        lxd.ok("storage", "volume", "delete", "default", "lv", "--project", "lp1");
+        lxd.ok("storage", "volume", "delete", "default", "lv");
+
         // the same name in default and in lp1, launched through --project and through switch
         lxd.ok("launch", "bb", "c1");
         lxd.ok("--project", "lp1", "launch", "bb", "c1");
@@ -101,7 +133,10 @@ class LxcProjectsTest extends DaemonTestBase {
         assertTrue(busy.stderr().contains("Only empty projects can be removed"), busy::toString);
         lxd.ok("delete", "--force", "c1");
         lxd.ok("delete", "c2");
+        lxd.ok("image", "delete", "bb");
+        assertEquals(List.of(), lines(lxd.ok("image", "list", "--format", "csv").stdout()));
         lxd.ok("project", "switch", "default");
+        assertTrue(lxd.ok("image", "list", "--format", "csv").stdout().startsWith("bb,"), "default's image stays");
         assertEquals(List.of("c1,RUNNING"), lines(lxd.ok("list", "-c", "ns", "--format", "csv").stdout()));
         lxd.ok("delete", "--force", "c1");
         lxd.ok("project", "delete", "lp1");
@@ -120,7 +155,7 @@ class LxcProjectsTest extends DaemonTestBase {
             Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         LxdClients.Result r = lxd.run(List.of("/usr/bin/python3", script.toString()), null,
-                Map.of("LXD_DIR", lxd.dir.toString(), "PYTHONDONTWRITEBYTECODE", "1"));
+                Map.of("LXD_DIR", lxd.dir.toString(), "PYTHONDONTWRITEBYTECODE", "1", "BUSYBOX", Instances.busyboxImage().toString()));
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.stdout().contains("ok done"), r::toString);
         checkContract();

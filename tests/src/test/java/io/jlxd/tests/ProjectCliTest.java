@@ -2,6 +2,7 @@ package io.jlxd.tests;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
@@ -43,8 +44,18 @@ class ProjectCliTest extends DaemonTestBase {
                 if (d.statusCode() == 202) {
                     Instances.await(d);
                 }
+                given().queryParam("project", p).when().delete("/1.0/storage-pools/default/volumes/custom/jv");
+                given().queryParam("project", p).when().delete("/1.0/profiles/extra");
+                for (com.fasterxml.jackson.databind.JsonNode i : Instances.json(given().queryParam("project", p).when().get("/1.0/images"))
+                        .path("metadata")) {
+                    Response di = given().queryParam("project", p).when().delete(i.asText().replaceAll("\\?.*", ""));
+                    if (di.statusCode() == 202) {
+                        Instances.await(di);
+                    }
+                }
                 given().when().delete("/1.0/projects/" + p);
             }
+            given().when().delete("/1.0/storage-pools/default/volumes/custom/jv");
             Instances.cleanup(daemon);
         }
         if (conf != null) {
@@ -76,7 +87,8 @@ class ProjectCliTest extends DaemonTestBase {
     @Test
     void projectsFromTheCommandLine() throws IOException {
         assertEquals("Project jp1 created\n", ok("project", "create", "jp1", "-c", "limits.instances=1").stdout());
-        assertEquals(List.of("default (current),YES,YES,YES,NO,Default LXD project,1", "jp1,NO,NO,NO,NO,,0"),
+        // LXD's defaults: own images, own profiles (an empty default profile) and own custom volumes
+        assertEquals(List.of("default (current),YES,YES,YES,NO,Default LXD project,2", "jp1,YES,YES,YES,NO,,1"),
                 lines(ok("project", "list", "--format", "csv").stdout()));
         assertTrue(ok("project", "show", "jp1").stdout().contains("limits.instances: \"1\""), () -> jlxc("project", "show", "jp1").stdout());
         ok("project", "set", "jp1", "user.team=blue");
@@ -86,13 +98,41 @@ class ProjectCliTest extends DaemonTestBase {
         fails("Project names may not contain slashes", "project", "create", "bad/name");
         fails("Project not found", "--project", "nope", "list");
 
+        // jp1's own images: default's busybox is not there until it is imported into jp1
+        fails("not found", "--project", "jp1", "launch", "busybox", "c1");
+        ok("--project", "jp1", "image", "import", Instances.busyboxImage().toString(), "--alias", "busybox");
+        assertEquals(1, lines(ok("--project", "jp1", "image", "list", "--format", "csv").stdout()).size());
+        // jp1's own profiles: its default profile needs a root disk before anything launches there (as in LXD)
+        fails("No root device could be found", "--project", "jp1", "launch", "busybox", "c1");
+        ok("--project", "jp1", "profile", "device", "add", "default", "root", "disk", "path=/", "pool=default");
+        ok("--project", "jp1", "profile", "create", "extra");
+        ok("--project", "jp1", "profile", "set", "extra", "user.where=jp1");
+        assertEquals(List.of("default", "extra"), lines(ok("--project", "jp1", "profile", "list", "--format", "csv").stdout()).stream()
+                .map(l -> l.split(",")[0]).toList());
+        assertFalse(ok("profile", "list", "--format", "csv").stdout().contains("extra"), "default's profiles are its own");
+        ok("--project", "jp1", "profile", "delete", "extra");
+        // own custom volumes: the same name in both projects
+        ok("storage", "volume", "create", "default", "jv");
+        ok("--project", "jp1", "storage", "volume", "create", "default", "jv");
+        assertTrue(Files.isDirectory(daemon.dataDir().resolve("storage-pools/default/custom/jp1_jv")));
+        ok("--project", "jp1", "storage", "volume", "delete", "default", "jv");
+        ok("storage", "volume", "delete", "default", "jv");
+
         // the same name in default and in jp1
         ok("launch", "busybox", "c1");
         ok("--project", "jp1", "launch", "busybox", "c1");
         assertEquals(List.of("c1,RUNNING"), lines(ok("--project", "jp1", "list", "-c", "ns", "--format", "csv").stdout()));
+        // a remote whose project is jp1 (lxc's remote add --project): kept in config.yml, used by commands on it
+        fails("Project names may not contain slashes", "remote", "add", "jpfbad", "unix://" + daemon.socket(), "--project", "a/b");
+        ok("remote", "add", "jpfhere", "unix://" + daemon.socket(), "--project", "jp1");
+        assertTrue(Files.readString(conf.resolve("config.yml")).contains("project: jp1"), () -> read(conf.resolve("config.yml")));
+        assertEquals(List.of("c1,RUNNING"), lines(ok("list", "jpfhere:", "-c", "ns", "--format", "csv").stdout()));
+        assertTrue(ok("remote", "list", "--format", "json").stdout().contains("\"Project\":\"jp1\""));
+        ok("remote", "remove", "jpfhere");
+        assertFalse(Files.readString(conf.resolve("config.yml")).contains("jpfhere"));
         ok("project", "switch", "jp1");
         assertTrue(Files.readString(conf.resolve("config.yml")).contains("project: jp1"));
-        assertEquals(List.of("default,YES,YES,YES,NO,Default LXD project,2", "jp1 (current),NO,NO,NO,NO,,1"),
+        assertEquals(List.of("default,YES,YES,YES,NO,Default LXD project,3", "jp1 (current),YES,YES,YES,NO,,3"),
                 lines(ok("project", "list", "--format", "csv").stdout()));
         assertEquals("c1\n", ok("exec", "c1", "--", "hostname").stdout());
         assertEquals(List.of("default,c1", "jp1,c1"), lines(ok("list", "--all-projects", "-c", "en", "--format", "csv").stdout()));
@@ -104,11 +144,21 @@ class ProjectCliTest extends DaemonTestBase {
 
         ok("delete", "--force", "c1");
         assertEquals(List.of("c1"), lines(ok("--project", "default", "list", "-c", "n", "--format", "csv").stdout()));
+        fails("Only empty projects can be removed", "project", "delete", "jp1");
+        ok("image", "delete", "busybox");
         ok("project", "switch", "default");
         ok("delete", "--force", "c1");
         assertEquals("Project jp1 renamed to jp2\n", ok("project", "rename", "jp1", "jp2").stdout());
         assertEquals("Project jp2 deleted\n", ok("project", "delete", "jp2").stdout());
-        assertEquals(List.of("default (current),YES,YES,YES,NO,Default LXD project,1"), lines(ok("project", "list", "--format", "csv").stdout()));
+        assertEquals(List.of("default (current),YES,YES,YES,NO,Default LXD project,2"), lines(ok("project", "list", "--format", "csv").stdout()));
         fails("'default' project cannot be deleted", "project", "delete", "default");
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 }

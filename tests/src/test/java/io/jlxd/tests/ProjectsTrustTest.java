@@ -28,7 +28,10 @@ class ProjectsTrustTest extends DaemonTestBase {
     static void setUp() throws Exception {
         port = Trust.enableHttps();
         for (String p : List.of("ta", "tb")) {
-            assertEquals(200, given().contentType("application/json").body(toJson(Map.of("name", p))).when().post("/1.0/projects").statusCode());
+            // features off: ta and tb use default's profiles and custom volumes
+            assertEquals(200, given().contentType("application/json").body(toJson(Map.of("name", p, "config",
+                    Map.of("features.images", "false", "features.profiles", "false", "features.storage.volumes", "false"))))
+                    .when().post("/1.0/projects").statusCode());
             ok(given().queryParam("project", p).contentType("application/json")
                     .body(toJson(Map.of("name", "c1", "source", Map.of("type", "none")))).when().post("/1.0/instances"));
         }
@@ -42,7 +45,11 @@ class ProjectsTrustTest extends DaemonTestBase {
         if (daemon == null || !daemon.isAlive()) {
             return;
         }
-        for (String p : List.of("ta", "tb")) {
+        for (String p : List.of("tc", "td")) {
+            given().queryParam("project", p).when().delete("/1.0/storage-pools/default/volumes/custom/v");
+            given().queryParam("project", p).when().delete("/1.0/profiles/p");
+        }
+        for (String p : List.of("ta", "tb", "tc", "td")) {
             for (String n : List.of("c1", "c2")) {
                 Response d = given().queryParam("project", p).when().delete("/1.0/instances/" + n);
                 if (d.statusCode() == 202) {
@@ -97,6 +104,68 @@ class ProjectsTrustTest extends DaemonTestBase {
             assertEquals(200, t.get("/1.0/profiles?project=ta").status());
             assertEquals(403, t.send("PATCH", "/1.0/profiles/default?project=ta", "{\"config\":{\"security.privileged\":\"true\"}}").status());
             assertEquals(403, t.send("POST", "/1.0/storage-pools/default/volumes/custom?project=ta", "{\"name\":\"v\"}").status());
+        }
+    }
+
+    @Test
+    void aTenantSeesOnlyItsOwnProjectsProfilesAndVolumes() throws Exception {
+        for (String p : List.of("tc", "td")) {
+            assertEquals(200, given().contentType("application/json").body(toJson(Map.of("name", p))).when().post("/1.0/projects").statusCode());
+        }
+        String fp = Instances.importImage(Instances.busyboxImage()); // default's image
+        ClientIdentity id = ClientIdentity.create("tenant-tc");
+        Trust.trust(id, "tenant-tc", true, List.of("tc"));
+        // td (and default) get a profile "p" and a volume "v" of their own
+        for (String p : List.of("td", "default")) {
+            assertEquals(200, given().queryParam("project", p).contentType("application/json").body("{\"name\":\"p\",\"config\":{\"user.of\":\"" + p + "\"}}")
+                    .when().post("/1.0/profiles").statusCode());
+            ok(given().queryParam("project", p).contentType("application/json").body("{\"name\":\"v\"}")
+                    .when().post("/1.0/storage-pools/default/volumes/custom"));
+        }
+        try (HttpsClient t = new HttpsClient(port, id)) {
+            // its own project has the features: it makes its own "p" and "v" (no access to default needed)
+            assertEquals(200, t.send("POST", "/1.0/profiles?project=tc", "{\"name\":\"p\",\"config\":{\"user.of\":\"tc\"}}").status());
+            HttpsClient.Answer vol = t.send("POST", "/1.0/storage-pools/default/volumes/custom?project=tc", "{\"name\":\"v\"}");
+            assertEquals(202, vol.status(), vol::toString);
+            assertEquals("Success", t.get(vol.json().get("operation").asText() + "/wait?timeout=60").metadata().get("status").asText());
+            assertEquals("tc", t.get("/1.0/profiles/p?project=tc").metadata().get("config").get("user.of").asText());
+            assertEquals(List.of("/1.0/profiles/default?project=tc", "/1.0/profiles/p?project=tc"),
+                    JSON.convertValue(t.get("/1.0/profiles?project=tc").metadata(), List.class));
+            assertEquals(List.of("/1.0/storage-pools/default/volumes/custom/v?project=tc"),
+                    JSON.convertValue(t.get("/1.0/storage-pools/default/volumes/custom?project=tc").metadata(), List.class));
+            // td's and default's: refused, and never listed
+            for (String other : List.of("td", "default")) {
+                assertEquals(403, t.get("/1.0/profiles?project=" + other).status());
+                assertEquals(403, t.get("/1.0/profiles/p?project=" + other).status());
+                assertEquals(403, t.get("/1.0/storage-pools/default/volumes/custom/v?project=" + other).status());
+                assertEquals(403, t.get("/1.0/storage-pools/default/volumes/custom/v/state?project=" + other).status());
+                assertEquals(403, t.send("DELETE", "/1.0/profiles/p?project=" + other, null).status());
+            }
+            // default's images are not tc's (features.images): not listed, not found; default's own lists show it only
+            // public images (the image lists are public routes, as in LXD), and this one is private
+            assertEquals(List.of(), JSON.convertValue(t.get("/1.0/images?project=tc").metadata(), List.class));
+            assertEquals(404, t.get("/1.0/images/" + fp + "?project=tc").status());
+            assertEquals(List.of(), JSON.convertValue(t.get("/1.0/images?project=default").metadata(), List.class));
+            assertEquals(404, t.get("/1.0/images/" + fp + "?project=default").status());
+            // nor through its own project by a stored key
+            assertEquals(404, t.get("/1.0/profiles/td_p?project=tc").status());
+            assertEquals(404, t.get("/1.0/storage-pools/default/volumes/custom/td_v?project=tc").status());
+            List<String> all = new java.util.ArrayList<>();
+            t.get("/1.0/storage-pools/default/volumes/custom?all-projects=true&recursion=1").metadata()
+                    .forEach(v -> all.add(v.get("project").asText() + "/" + v.get("name").asText()));
+            assertEquals(List.of("tc/v"), all);
+            assertEquals(200, t.send("DELETE", "/1.0/storage-pools/default/volumes/custom/v?project=tc", null).status());
+        }
+        // what the tenant made is tc's: td's and default's are unchanged
+        assertEquals("td", json(given().queryParam("project", "td").when().get("/1.0/profiles/p")).get("metadata").get("config").get("user.of").asText());
+        assertEquals("default", json(given().when().get("/1.0/profiles/p")).get("metadata").get("config").get("user.of").asText());
+        assertEquals(200, given().queryParam("project", "td").when().get("/1.0/storage-pools/default/volumes/custom/v").statusCode());
+        for (String p : List.of("tc", "td", "default")) {
+            given().queryParam("project", p).when().delete("/1.0/storage-pools/default/volumes/custom/v");
+            assertEquals(200, given().queryParam("project", p).when().delete("/1.0/profiles/p").statusCode());
+        }
+        for (String p : List.of("tc", "td")) {
+            assertEquals(200, given().when().delete("/1.0/projects/" + p).statusCode());
         }
     }
 

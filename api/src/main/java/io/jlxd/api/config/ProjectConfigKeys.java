@@ -32,13 +32,16 @@ public final class ProjectConfigKeys {
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("project", List.of(
             new ConfigKey(FEATURES_IMAGES, ValueType.BOOL, "false",
-                    "Separate images and image aliases for the project; jlxd supports only `false` (the project uses "
-                            + "the `default` project's images, LXD's behaviour without the feature); `default` has it"),
+                    "Separate images and image aliases for the project (an image may belong to several projects: an upload "
+                            + "of a file another project holds adds it); off: the project uses `default`'s images. `true` when a "
+                            + "new project's request leaves it out; changes only on an empty project"),
             new ConfigKey(FEATURES_PROFILES, ValueType.BOOL, "false",
-                    "Separate profiles for the project; jlxd supports only `false` (the project uses `default`'s profiles)"),
+                    "Separate profiles for the project (it gets its own, empty `default` profile); off: the project uses "
+                            + "`default`'s profiles. `true` when a new project's request leaves it out; changes only on an empty project"),
             new ConfigKey(FEATURES_VOLUMES, ValueType.BOOL, "false",
-                    "Separate custom storage volumes for the project; jlxd supports only `false` (the project uses "
-                            + "`default`'s volumes)"),
+                    "Separate custom storage volumes for the project (stored as `<project>_<name>` on the pool); off: the "
+                            + "project uses `default`'s volumes. `true` when a new project's request leaves it out; changes only on an "
+                            + "empty project"),
             new ConfigKey(LIMITS_INSTANCES, ValueType.INTEGER, "", "Maximum number of instances in the project"),
             new ConfigKey(LIMITS_CONTAINERS, ValueType.INTEGER, "", "Maximum number of containers in the project"),
             new ConfigKey(LIMITS_MEMORY, ValueType.BYTES, "",
@@ -49,7 +52,8 @@ public final class ProjectConfigKeys {
                     "Maximum sum of the instances' `limits.cpu` (a count, or the number of CPUs of a set; every instance must then set it)"),
             new ConfigKey(LIMITS_VMS, ValueType.INTEGER, "", "Maximum number of virtual machines (jlxd has none: always 0 in use)"),
             new ConfigKey(LIMITS_DISK, ValueType.BYTES, "",
-                    "Maximum sum of the instances' root disk `size` (every instance's root disk must then set it)"),
+                    "Maximum sum of the instances' root disk `size` and the project's custom volumes' `size` (each must then "
+                            + "set it)"),
             new ConfigKey(RESTRICTED, ValueType.BOOL, "false",
                     "Block access to security-sensitive features: the `restricted.*` keys take effect"),
             new ConfigKey(PRIVILEGE, ValueType.STRING, "unprivileged",

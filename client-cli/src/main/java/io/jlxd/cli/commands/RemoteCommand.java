@@ -45,7 +45,8 @@ public final class RemoteCommand implements Runnable {
 
     @Command(name = "add", description = {"Add new remote servers",
         "ADDRESS is HOST, HOST:PORT (default port 8443), [IPv6]:PORT or https://HOST:PORT; or give a trust token",
-        "alone (it carries the server's addresses and certificate fingerprint)."})
+        "alone (it carries the server's addresses and certificate fingerprint). With --project, commands on the remote",
+        "use that project (kept in config.yml)."})
     int add(@Parameters(index = "0", paramLabel = "NAME") String name,
             @Parameters(index = "1", paramLabel = "ADDRESS|TOKEN") String address,
             @Option(names = "--token", paramLabel = "TOKEN", description = "Trust token to use when adding the remote") String token,
@@ -54,13 +55,28 @@ public final class RemoteCommand implements Runnable {
             @Option(names = "--protocol", paramLabel = "PROTOCOL", description = "Server protocol (lxd)") String protocol,
             @Option(names = "--auth-type", paramLabel = "TYPE", description = "Server authentication type (tls)") String authType)
             throws IOException {
+        // lxc's "remote add --project P": the global --project, given here, is the new remote's project
+        String project = ctx.projectGiven();
         if (protocol != null && !protocol.equals("lxd")) {
             throw new CliException("Unsupported protocol \"" + protocol + "\": jlxc speaks the LXD protocol (lxd) only");
         }
         if (authType != null && !authType.equals("tls")) {
             throw new CliException("Unsupported authentication type \"" + authType + "\": only tls");
         }
+        if (project != null && !project.isEmpty()) {
+            try {
+                io.jlxd.api.project.ProjectNames.check(project);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage());
+            }
+        }
         new RemoteAdder(ctx).add(name, address, token, accept, isPublic);
+        if (project != null && !project.isEmpty()) {
+            // the remote's project, as lxc stores it in config.yml (its "project" key); commands on it use it
+            RemoteConfig config = ctx.remotes();
+            config.setProject(name, project);
+            config.save();
+        }
         return 0;
     }
 
@@ -79,7 +95,7 @@ public final class RemoteCommand implements Runnable {
             ObjectNode n = raw.putObject(name);
             n.put("Addr", r.addr());
             n.put("AuthType", r.authType());
-            n.put("Project", "");
+            n.put("Project", config.project(name).equals("default") ? "" : config.project(name));
             n.put("Protocol", r.protocol());
             n.put("Public", r.isPublic());
             n.put("Global", false);

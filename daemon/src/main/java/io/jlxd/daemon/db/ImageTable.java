@@ -57,8 +57,16 @@ public final class ImageTable {
         return db.query(c -> load(c, "fingerprint = ?", fingerprint));
     }
 
-    /** Inserts an image with its properties and aliases, in one transaction; false when the fingerprint exists. */
+    /** Inserts an image of default's with its properties and aliases; false when the fingerprint exists. */
     public boolean insert(Image img, List<ImageAliasesEntry> aliases) {
+        return insert(img, aliases, "default");
+    }
+
+    /**
+     * Inserts an image of {@code project} with its properties and aliases (names as stored), in one transaction;
+     * false when the fingerprint exists.
+     */
+    public boolean insert(Image img, List<ImageAliasesEntry> aliases, String project) {
         return db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO images(fingerprint, filename, size,"
                     + " architecture, type, public, auto_update, cached, created_at, uploaded_at, last_used_at, expires_at)"
@@ -80,6 +88,7 @@ public final class ImageTable {
                 }
             }
             long id = idOf(c, img.fingerprint());
+            addProject(c, id, project);
             writeProperties(c, id, img.properties());
             for (ImageAliasesEntry a : aliases) {
                 if (!insertAlias(c, a.name(), id, a.description())) {
@@ -131,6 +140,113 @@ public final class ImageTable {
                 ps.setString(1, fingerprint);
                 return ps.executeUpdate() == 1;
             }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------ projects
+
+    private static boolean addProject(Connection c, long id, String project) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO images_projects(image_id, project) VALUES (?, ?)")) {
+            ps.setLong(1, id);
+            ps.setString(2, project);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** The projects holding the image (empty when it is gone). */
+    public List<String> projects(String fingerprint) {
+        return db.query(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT p.project FROM images_projects p JOIN images i ON i.id = p.image_id"
+                    + " WHERE i.fingerprint = ? ORDER BY p.project")) {
+                ps.setString(1, fingerprint);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The fingerprints of a project's images. */
+    public List<String> fingerprints(String project) {
+        return db.query(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT i.fingerprint FROM images i JOIN images_projects p ON p.image_id = i.id"
+                    + " WHERE p.project = ? ORDER BY i.fingerprint")) {
+                ps.setString(1, project);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Adds an existing image to a project with aliases (names as stored), in one transaction; false when the image
+     * is gone or already in the project; throws when an alias is taken.
+     */
+    public boolean addToProject(String fingerprint, String project, List<ImageAliasesEntry> aliases) {
+        return db.transaction(c -> {
+            Long id = findId(c, fingerprint);
+            if (id == null || !addProject(c, id, project)) {
+                return false;
+            }
+            for (ImageAliasesEntry a : aliases) {
+                if (!insertAlias(c, a.name(), id, a.description())) {
+                    throw new SQLException("Alias \"" + a.name() + "\" already exists");
+                }
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Takes an image out of a project with the aliases of that project pointing at it ({@code aliasesOfProject}:
+     * names as stored); returns how many projects still hold it (the row stays; 0: the caller deletes it).
+     */
+    public int removeFromProject(String fingerprint, String project, List<String> aliasesOfProject) {
+        return db.transaction(c -> {
+            Long id = findId(c, fingerprint);
+            if (id == null) {
+                return 0;
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM images_projects WHERE image_id = ? AND project = ?")) {
+                ps.setLong(1, id);
+                ps.setString(2, project);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM image_aliases WHERE image_id = ? AND name = ?")) {
+                for (String a : aliasesOfProject) {
+                    ps.setLong(1, id);
+                    ps.setString(2, a);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM images_projects WHERE image_id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** A project's rename carries its images. */
+    public void renameProject(String from, String to) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE images_projects SET project = ? WHERE project = ?")) {
+                ps.setString(1, to);
+                ps.setString(2, from);
+                ps.executeUpdate();
+            }
+            return null;
         });
     }
 

@@ -61,6 +61,21 @@ public final class StorageVolumeTable {
         });
     }
 
+    /** The custom volumes of every pool (no config), ordered by pool and name. */
+    public List<Row> allCustom() {
+        return db.query(c -> {
+            List<Row> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT p.name, v.name, v.description, v.created_at FROM storage_volumes v "
+                    + "JOIN storage_pools p ON p.id = v.pool_id WHERE v.type = 'custom' ORDER BY p.name, v.name");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Row(rs.getString(1), "custom", rs.getString(2), rs.getString(3), OffsetDateTime.parse(rs.getString(4)), Map.of()));
+                }
+            }
+            return out;
+        });
+    }
+
     public Optional<Row> get(String pool, String type, String name) {
         return db.query(c -> {
             Long id = volumeId(c, pool, type, name);

@@ -109,9 +109,9 @@ public final class Dispatcher implements Handler {
                     throw ApiException.forbidden(caller.trusted() ? "Certificate is restricted" : "not authorized");
                 }
                 if (!caller.fullyTrusted() && !method.equals(Method.GET) && !method.equals(Method.HEAD)
-                        && sharedWithDefault(found.endpoint().path()) && !caller.mayUseProject(ApiRequest.DEFAULT_PROJECT)) {
+                        && router.sharedWithDefault(project, found.endpoint().path()) && !caller.mayUseProject(ApiRequest.DEFAULT_PROJECT)) {
                     throw ApiException.forbidden("Project \"" + project + "\" uses the default project's images, profiles and "
-                            + "custom volumes (features.* off): changing them needs access to project \"default\"");
+                            + "custom volumes (features off): changing them needs access to project \"default\"");
                 }
                 String named = req.query().first("project").orElse("");
                 if (!named.isEmpty() && !router.projectExists(named)) {
@@ -150,12 +150,6 @@ public final class Dispatcher implements Handler {
         }
         String project = req.query().first("project").orElse(ApiRequest.DEFAULT_PROJECT);
         return project.isEmpty() ? ApiRequest.DEFAULT_PROJECT : project;
-    }
-
-    /** Routes of objects that every project without the matching feature shares with {@code default}. */
-    private static boolean sharedWithDefault(String template) {
-        return template.startsWith("/1.0/images") || template.startsWith("/1.0/profiles")
-                || template.startsWith("/1.0/storage-pools/{pool}/volumes");
     }
 
     private static ApiRequest toApiRequest(ServerRequest req, Method method, String path, Map<String, String> params,

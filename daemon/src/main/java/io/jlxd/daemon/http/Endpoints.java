@@ -169,6 +169,7 @@ public final class Endpoints {
                 new Endpoint(PATCH, "/1.0/storage-pools/{pool}/volumes/{type}/{name}", PROJECT, r.storageVolumes()::patch, "Update a custom volume's description and config"),
                 new Endpoint(POST, "/1.0/storage-pools/{pool}/volumes/{type}/{name}", PROJECT, r.storageVolumes()::rename, "Rename a custom volume"),
                 new Endpoint(DELETE, "/1.0/storage-pools/{pool}/volumes/{type}/{name}", PROJECT, r.storageVolumes()::delete, "Delete a custom volume"),
+                new Endpoint(GET, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/state", PROJECT, r.storageVolumes()::state, "A volume's disk usage"),
                 new Endpoint(GET, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots", PROJECT, r.storageVolumeSnapshots()::list, "List a custom volume's snapshots"),
                 new Endpoint(POST, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots", PROJECT, r.storageVolumeSnapshots()::create, "Snapshot a custom volume"),
                 new Endpoint(GET, "/1.0/storage-pools/{pool}/volumes/{type}/{name}/snapshots/{snap}", PROJECT, r.storageVolumeSnapshots()::get, "Show a volume snapshot"),

@@ -37,6 +37,17 @@ public final class Router {
         return projectExists.test(name);
     }
 
+    /** Whether a project uses default's objects of a route's kind (its feature off); set by the daemon. */
+    private volatile java.util.function.BiPredicate<String, String> sharedWithDefault = (project, template) -> false;
+
+    public void sharedWithDefault(java.util.function.BiPredicate<String, String> shared) {
+        sharedWithDefault = shared;
+    }
+
+    public boolean sharedWithDefault(String project, String template) {
+        return sharedWithDefault.test(project, template);
+    }
+
     public List<Endpoint> endpoints() {
         return endpoints;
     }

@@ -128,14 +128,19 @@ public final class ImagePublisher {
                 throw ApiException.badRequest("Cannot publish a running instance \"" + instance + "\": stop it first");
             }
         }
+        String owner = images.owner(project); // the image goes to the images the project uses
         List<String> aliases = new ArrayList<>();
         if (body.aliases() != null) {
             for (ImageAliasesPost a : body.aliases()) {
                 String n = ImageAliasNames.check(a.name());
-                if (images.table().alias(n).isPresent()) {
+                if (owner.equals("default")) {
+                    images.checkDefaultAlias(n);
+                }
+                String key = ImageService.aliasKey(owner, n);
+                if (images.table().alias(key).isPresent()) {
                     throw ApiException.conflict("Alias \"" + n + "\" already exists");
                 }
-                aliases.add(n);
+                aliases.add(key);
             }
         }
         Map<String, String> properties = body.properties() == null ? Map.of() : body.properties();
@@ -150,18 +155,20 @@ public final class ImagePublisher {
                         && instances.containerState(instanceName) != ContainerState.STOPPED) {
                     throw ApiException.badRequest("Cannot publish a running instance \"" + instanceName + "\": stop it first");
                 }
-                return build(volume, metadataSource, row, tarFlag, properties, isPublic, aliases, ctx::isCancelled);
+                return build(volume, metadataSource, row, tarFlag, properties, isPublic, aliases, owner, ctx::isCancelled);
             });
-            events.lifecycle("image-created", Paths.API + "/images/" + out.get("fingerprint"), null, who);
+            String q = io.jlxd.daemon.project.ProjectKeys.query(owner);
+            events.lifecycle("image-created", Paths.API + "/images/" + out.get("fingerprint") + q, null, who);
             for (String a : aliases) {
-                events.lifecycle("image-alias-created", Paths.API + "/images/aliases/" + a, Map.of("target", out.get("fingerprint")), who);
+                events.lifecycle("image-alias-created", Paths.API + "/images/aliases/" + images.aliasName(a) + q,
+                        Map.of("target", out.get("fingerprint")), who);
             }
             return out;
         });
     }
 
     private Map<String, Object> build(Path volume, Path metadataSource, InstanceTable.Row row, String tarFlag,
-                                      Map<String, String> properties, boolean isPublic, List<String> aliases,
+                                      Map<String, String> properties, boolean isPublic, List<String> aliases, String owner,
                                       java.util.function.BooleanSupplier cancelled) throws Exception {
         Path work = Files.createTempDirectory(images.store().directory(), ".publish-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -205,7 +212,7 @@ public final class ImagePublisher {
                     .map(a -> new ImageAliasesEntry(a, "", staged.fingerprint(), "container")).toList();
             Image img;
             try {
-                img = images.record(staged, files, "", isPublic, props, entries);
+                img = images.record(staged, files, "", isPublic, props, entries, owner);
             } catch (ImageExistsException e) {
                 throw ApiException.conflict("Image with same fingerprint already exists");
             }

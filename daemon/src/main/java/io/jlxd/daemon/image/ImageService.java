@@ -79,13 +79,19 @@ public final class ImageService implements ImageProvider {
      */
     public Image record(StagedImage staged, ImageFiles files, String filename, boolean isPublic,
                         Map<String, String> properties, List<ImageAliasesEntry> aliases) throws IOException {
+        return record(staged, files, filename, isPublic, properties, aliases, "default");
+    }
+
+    /** {@link #record} into {@code project}'s images (aliases: names as stored). */
+    public Image record(StagedImage staged, ImageFiles files, String filename, boolean isPublic,
+                        Map<String, String> properties, List<ImageAliasesEntry> aliases, String project) throws IOException {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Image img = new Image(staged.fingerprint(), filename, files.size(), staged.metadata().architecture(), "container",
                 isPublic, false, false, properties, List.of(), staged.metadata().creationDate().atOffset(ZoneOffset.UTC),
                 now, null, staged.metadata().expiryDate().map(t -> t.atOffset(ZoneOffset.UTC)).orElse(null), List.of());
         boolean inserted;
         try {
-            inserted = table.insert(img, aliases);
+            inserted = table.insert(img, aliases, project);
         } catch (RuntimeException e) {
             store.delete(staged.fingerprint());
             throw e;
@@ -114,6 +120,75 @@ public final class ImageService implements ImageProvider {
     /** Called with the fingerprint after an image is deleted (storage pools remove their image volumes). */
     public void onDelete(java.util.function.Consumer<String> listener) {
         deleteListeners.add(listener);
+    }
+
+    private volatile io.jlxd.daemon.project.ProjectFeatures features;
+
+    /** The projects' features (set at start): images and aliases are per project with {@code features.images}. */
+    public void features(io.jlxd.daemon.project.ProjectFeatures value) {
+        features = value;
+    }
+
+    private static final io.jlxd.daemon.project.ProjectFeatures.Feature IMAGES = io.jlxd.daemon.project.ProjectFeatures.Feature.IMAGES;
+
+    /** The project whose images {@code project} uses (itself with features.images, else default). */
+    public String owner(String project) {
+        return features == null ? "default" : features.owner(project, IMAGES);
+    }
+
+    /** The stored name of an alias of {@code owner}'s ({@code <owner>_<name>} outside default). */
+    public static String aliasKey(String owner, String name) {
+        return io.jlxd.daemon.project.ProjectKeys.key(owner, name);
+    }
+
+    /** A new alias name of default's must not read as another project's stored alias (400). */
+    public void checkDefaultAlias(String name) {
+        if (features != null) {
+            features.checkDefaultName(name, IMAGES);
+        }
+    }
+
+    /** Whether a stored alias name belongs to {@code owner}. */
+    public boolean aliasOwnedBy(String key, String owner) {
+        return features == null ? owner.equals("default") : features.ownedBy(key, IMAGES, owner);
+    }
+
+    /** An alias's name in its project. */
+    public String aliasName(String key) {
+        return features == null ? key : features.nameOfKey(key, IMAGES);
+    }
+
+    /**
+     * Takes the image out of {@code owner}'s images with that project's aliases of it; when no project holds it any
+     * more, deletes it. Returns whether it was in the project.
+     */
+    public boolean delete(String fingerprint, String owner) throws IOException {
+        if (!table.projects(fingerprint).contains(owner)) {
+            return false;
+        }
+        List<String> aliases = table.aliases().stream().filter(a -> a.target().equals(fingerprint) && aliasOwnedBy(a.name(), owner))
+                .map(ImageAliasesEntry::name).toList();
+        if (table.removeFromProject(fingerprint, owner, aliases) == 0) {
+            delete(fingerprint);
+        }
+        return true;
+    }
+
+    /**
+     * An alias of {@code project}'s images, or else a fingerprint (prefix) of one of them; empty when neither matches
+     * (the images of another project are not found).
+     */
+    public Optional<Resolved> resolve(String project, String aliasOrFingerprint) throws IOException {
+        if (aliasOrFingerprint == null || aliasOrFingerprint.isEmpty()) {
+            return Optional.empty();
+        }
+        String owner = owner(project);
+        String key = aliasKey(owner, aliasOrFingerprint);
+        Optional<ImageAliasesEntry> alias = aliasOwnedBy(key, owner) ? table.alias(key) : Optional.empty();
+        Optional<Image> img = alias.isPresent() ? table.find(alias.get().target())
+                : ImageFingerprint.isPrefix(aliasOrFingerprint) ? find(aliasOrFingerprint) : Optional.empty();
+        return img.filter(i -> table.projects(i.fingerprint()).contains(owner))
+                .map(i -> new Resolved(i.fingerprint(), i.architecture(), i.properties()));
     }
 
     /** Deletes the row (aliases cascade), then the files, then what listeners keep of it. */

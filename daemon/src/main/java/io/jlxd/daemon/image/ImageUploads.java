@@ -59,7 +59,8 @@ public final class ImageUploads {
                            List<String> aliases) {
     }
 
-    private record Received(ImageFiles files, StagedImage staged) {
+    /** What the upload received: committed files, or ({@code existing}) an image another project holds already. */
+    private record Received(ImageFiles files, StagedImage staged, String owner, boolean existing) {
     }
 
     public Reply upload(ApiRequest req, String contentType) {
@@ -75,8 +76,12 @@ public final class ImageUploads {
             throw ApiException.badRequest("Unsupported Content-Type \"" + contentType
                     + "\": upload application/octet-stream (unified image) or multipart/form-data (metadata, rootfs)");
         }
+        String owner = images.owner(req.project());
         for (String a : r.aliases()) {
-            if (images.table().alias(a).isPresent()) {
+            if (owner.equals(ApiRequest.DEFAULT_PROJECT)) {
+                images.checkDefaultAlias(a);
+            }
+            if (images.table().alias(ImageService.aliasKey(owner, a)).isPresent()) {
                 throw ApiException.conflict("Alias \"" + a + "\" already exists");
             }
         }
@@ -107,16 +112,22 @@ public final class ImageUploads {
                 }
                 StagedImage staged = up.finish(r.fingerprint());
                 if (images.table().find(staged.fingerprint()).isPresent()) {
-                    throw new ImageExistsException(staged.fingerprint());
+                    if (images.table().projects(staged.fingerprint()).contains(owner)) {
+                        throw new ImageExistsException(staged.fingerprint());
+                    }
+                    got = new Received(null, staged, owner, true); // another project's: this project gets it too (LXD)
+                } else {
+                    op.updateMetadata(progress("validate", 0, -1, 0));
+                    got = new Received(up.commit(), staged, owner, false);
                 }
-                op.updateMetadata(progress("validate", 0, -1, 0));
-                got = new Received(up.commit(), staged);
             }
-            try {
-                ImageCheck.scan(got.files(), op::isCancelled);
-            } catch (IOException | RuntimeException e) {
-                images.store().delete(got.staged().fingerprint());
-                throw e;
+            if (!got.existing()) {
+                try {
+                    ImageCheck.scan(got.files(), op::isCancelled);
+                } catch (IOException | RuntimeException e) {
+                    images.store().delete(got.staged().fingerprint());
+                    throw e;
+                }
             }
             received.complete(got);
             return Reply.async(op.view());
@@ -184,27 +195,38 @@ public final class ImageUploads {
         }
         String fp = got.staged().fingerprint();
         if (ctx.isCancelled()) {
-            images.store().delete(fp);
+            if (!got.existing()) {
+                images.store().delete(fp);
+            }
             throw new CancellationException("image upload cancelled");
         }
+        String owner = got.owner();
         List<ImageAliasesEntry> aliases = new ArrayList<>();
         for (String a : r.aliases()) {
-            aliases.add(new ImageAliasesEntry(a, "", fp, "container"));
+            aliases.add(new ImageAliasesEntry(ImageService.aliasKey(owner, a), "", fp, "container"));
         }
         Map<String, String> props = new LinkedHashMap<>(got.staged().metadata().properties());
         props.putAll(r.properties());
         Image img;
         try {
-            img = images.record(got.staged(), got.files(), r.filename(), r.isPublic(), props, aliases);
+            if (got.existing()) {
+                if (!images.table().addToProject(fp, owner, aliases)) {
+                    throw new ImageExistsException(fp);
+                }
+                img = images.table().find(fp).orElseThrow(() -> ApiException.notFound("Image not found"));
+            } else {
+                img = images.record(got.staged(), got.files(), r.filename(), r.isPublic(), props, aliases, owner);
+            }
         } catch (ImageExistsException e) {
             throw ApiException.conflict("Image with same fingerprint already exists");
         } catch (RuntimeException e) {
             throw ApiException.conflict("Cannot record the image: " + e.getMessage());
         }
-        String url = Paths.API + "/images/" + img.fingerprint();
+        String q = io.jlxd.daemon.project.ProjectKeys.query(owner);
+        String url = Paths.API + "/images/" + img.fingerprint() + q;
         events.lifecycle("image-created", url, null, who);
         for (String a : r.aliases()) {
-            events.lifecycle("image-alias-created", Paths.API + "/images/aliases/" + a, Map.of("target", img.fingerprint()), who);
+            events.lifecycle("image-alias-created", Paths.API + "/images/aliases/" + a + q, Map.of("target", img.fingerprint()), who);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("fingerprint", img.fingerprint());

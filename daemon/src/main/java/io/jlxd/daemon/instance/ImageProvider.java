@@ -20,6 +20,11 @@ public interface ImageProvider {
     /** Resolves an alias or a (unique prefix of a) fingerprint; empty when there is no such image. */
     Optional<Resolved> resolve(String fingerprintOrAlias) throws IOException;
 
+    /** Resolves among the images {@code project} uses (its own with {@code features.images}, else default's). */
+    default Optional<Resolved> resolve(String project, String fingerprintOrAlias) throws IOException {
+        return resolve(fingerprintOrAlias);
+    }
+
     /**
      * Unpacks the image into {@code targetDir} (which must not exist; it then holds metadata.yaml, templates/ and
      * rootfs/, complete or absent), shifting ownership by {@code shift}.

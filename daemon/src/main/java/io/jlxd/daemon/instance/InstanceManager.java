@@ -214,6 +214,48 @@ public final class InstanceManager {
         return table.get(name).orElseThrow(() -> ApiException.notFound("Instance not found"));
     }
 
+    private static final io.jlxd.daemon.project.ProjectFeatures.Feature PROFILES = io.jlxd.daemon.project.ProjectFeatures.Feature.PROFILES;
+
+    /**
+     * The stored keys of profiles named in {@code project} (its own with {@code features.profiles}, else default's);
+     * 400 for a name that is no profile of that project.
+     */
+    public List<String> profileKeys(String project, List<String> names) {
+        if (projects == null) {
+            return names;
+        }
+        io.jlxd.daemon.project.ProjectFeatures f = projects.features();
+        String owner = f.owner(project, PROFILES);
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            String k = io.jlxd.daemon.project.ProjectKeys.key(owner, n);
+            if (!f.ownedBy(k, PROFILES, owner) || profiles.get(k).isEmpty()) {
+                throw ApiException.badRequest("Profile \"" + n + "\" not found");
+            }
+            out.add(k);
+        }
+        return out;
+    }
+
+    /**
+     * The stored keys of profile names of {@code project}, whether or not they exist (a snapshot's profiles, which
+     * may name profiles deleted since).
+     */
+    public List<String> profileKeysAsNamed(String project, List<String> names) {
+        if (projects == null || names == null) {
+            return names == null ? List.of() : names;
+        }
+        return names.stream().map(n -> projects.features().key(project, PROFILES, n)).toList();
+    }
+
+    /** The names (in their project) of stored profile keys, as the API shows them. */
+    public List<String> profileNames(List<String> keys) {
+        if (projects == null) {
+            return keys;
+        }
+        return keys.stream().map(k -> projects.features().nameOfKey(k, PROFILES)).toList();
+    }
+
     public List<ProfileTable.Row> profileRows(List<String> names) {
         List<ProfileTable.Row> out = new ArrayList<>();
         for (String p : names) {
@@ -259,7 +301,7 @@ public final class InstanceManager {
         config.putAll(r.volatileConfig());
         StatusCode st = status(cs);
         return new Instance(io.jlxd.daemon.project.ProjectKeys.name(r.name()), "container", st.text(), st.code(), r.architecture(),
-                config, r.devices(), Expand.config(prof, config), Expand.devices(prof, r.devices()), r.profiles(), r.ephemeral(),
+                config, r.devices(), Expand.config(prof, config), Expand.devices(prof, r.devices()), profileNames(r.profiles()), r.ephemeral(),
                 r.stateful(), r.description(), r.createdAt(), r.lastUsedAt(), "none", io.jlxd.daemon.project.ProjectKeys.project(r.name()));
     }
 
@@ -380,6 +422,7 @@ public final class InstanceManager {
         if (profileNames.stream().distinct().count() != profileNames.size()) {
             throw ApiException.badRequest("A profile is listed twice");
         }
+        profileNames = profileKeys(project, profileNames);
         List<ProfileTable.Row> prof = profileRows(profileNames);
         Expand.requireRoot(Expand.devices(prof, devices));
         storage.checkDisks(name, Expand.devices(prof, devices));
@@ -397,7 +440,7 @@ public final class InstanceManager {
                 throw ApiException.badRequest("An image source needs a fingerprint or an alias");
             }
             try {
-                image = images.resolve(ref).orElseThrow(() -> ApiException.notFound("Image not found: " + ref));
+                image = images.resolve(project, ref).orElseThrow(() -> ApiException.notFound("Image not found: " + ref));
             } catch (java.io.IOException e) {
                 throw ApiException.badRequest("Invalid image \"" + ref + "\": " + e.getMessage());
             }
@@ -586,7 +629,8 @@ public final class InstanceManager {
         Map<String, Map<String, String>> devices = put.devices() == null ? (patch ? cur.devices() : new TreeMap<>())
                 : patch ? merged(cur.devices(), put.devices()) : new TreeMap<>(put.devices());
         Expand.validateDevices(devices);
-        List<String> profileNames = put.profiles() == null ? (patch ? cur.profiles() : List.of()) : List.copyOf(put.profiles());
+        List<String> profileNames = put.profiles() == null ? (patch ? cur.profiles() : List.of())
+                : profileKeys(io.jlxd.daemon.project.ProjectKeys.project(name), List.copyOf(put.profiles()));
         if (profileNames.stream().distinct().count() != profileNames.size()) {
             throw ApiException.badRequest("A profile is listed twice");
         }

@@ -70,7 +70,7 @@ final class SourceMigration {
         MigrationHeader offer = new MigrationHeader(MigrationHeader.FS_RSYNC,
                 live ? Integer.valueOf(MigrationHeader.CRIU_RSYNC) : running ? Integer.valueOf(MigrationHeader.CRIU_NONE) : null,
                 Wire.idmap(expanded), snaps.stream().map(SnapshotTable.Row::name).toList(),
-                snaps.stream().map(Wire::snapshot).toList(), false,
+                snaps.stream().map(s -> Wire.snapshot(s, instances.profileNames(s.profiles()))).toList(), false,
                 new MigrationHeader.RsyncFeatures(OUR_RSYNC.xattrs(), OUR_RSYNC.delete(), false, false), false, null, null)
                 .withJlxd(live ? LIVE_FEATURES : nearLive ? JlxdFeatures.enabled().stream().filter(MigrationHeader.NEAR_LIVE::equals).toList() : List.of());
         Map<String, Object> figures = new LinkedHashMap<>();

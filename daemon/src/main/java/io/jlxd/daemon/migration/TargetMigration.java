@@ -130,7 +130,8 @@ final class TargetMigration implements VolumeReceiver {
         for (MigrationHeader.Snapshot s : offer.snapshots()) {
             RsyncStream.receive(volume, channels.fs(), opts, transfer.fsBytes);
             instances.storage().createSnapshot(name, s.name());
-            if (!snapshots.create(Wire.snapshotRow(name, s), null)) {
+            if (!snapshots.create(Wire.snapshotRow(name, s, instances.profileKeysAsNamed(
+                    io.jlxd.daemon.project.ProjectKeys.project(name), s.profiles())), null)) {
                 throw new IOException("snapshot " + s.name() + " of " + name + " exists already");
             }
         }

@@ -36,20 +36,22 @@ final class Wire {
                 new MigrationHeader.IdMap(false, true, SpecFactory.IDMAP_BASE, 0, SpecFactory.IDMAP_SIZE));
     }
 
-    static MigrationHeader.Snapshot snapshot(SnapshotTable.Row s) {
-        return new MigrationHeader.Snapshot(s.name(), s.config(), s.profiles(), s.ephemeral(), s.devices(), arch(s.architecture()),
+    /** A snapshot for the header; {@code profiles}: its profiles by their names in the instance's project. */
+    static MigrationHeader.Snapshot snapshot(SnapshotTable.Row s, List<String> profiles) {
+        return new MigrationHeader.Snapshot(s.name(), s.config(), profiles, s.ephemeral(), s.devices(), arch(s.architecture()),
                 s.stateful(), s.createdAt().toEpochSecond(), s.createdAt().toEpochSecond(),
                 s.expiresAt() == null ? 0 : s.expiresAt().toEpochSecond());
     }
 
-    static SnapshotTable.Row snapshotRow(String instance, MigrationHeader.Snapshot s) {
+    /** A received snapshot's row; {@code profiles}: its profiles as stored keys of the instance's project. */
+    static SnapshotTable.Row snapshotRow(String instance, MigrationHeader.Snapshot s, List<String> profiles) {
         OffsetDateTime created = s.creationDate() > 0 ? OffsetDateTime.ofInstant(Instant.ofEpochSecond(s.creationDate()), ZoneOffset.UTC)
                 : OffsetDateTime.now(ZoneOffset.UTC);
         OffsetDateTime expires = s.expiryDate() > 0 ? OffsetDateTime.ofInstant(Instant.ofEpochSecond(s.expiryDate()), ZoneOffset.UTC) : null;
         // the snapshot's saved CRIU state does not travel (LXD's rsync of a snapshot carries it in the volume; jlxd
         // keeps stateful snapshots' state inside the snapshot volume too, so the flag follows the data)
         return new SnapshotTable.Row(instance, s.name(), created, expires, s.stateful(), false, arch(s.architecture()), s.ephemeral(), "",
-                s.localConfig(), s.localDevices(), s.profiles());
+                s.localConfig(), s.localDevices(), profiles);
     }
 
     /** The rsync options both sides have. */

@@ -28,6 +28,14 @@ final class ProjectLimits {
      * or changed, or null when the project's config changes).
      */
     static void check(ProjectTable.Row p, Map<String, Projects.Expanded> all, String changed) {
+        check(p, all, changed, Map.of());
+    }
+
+    /**
+     * {@link #check(ProjectTable.Row, Map, String)} with the project's custom volumes (name → {@code size}, "" when
+     * unset), which {@code limits.disk} counts too, as in LXD.
+     */
+    static void check(ProjectTable.Row p, Map<String, Projects.Expanded> all, String changed, Map<String, String> volumes) {
         Long maxInstances = count(p, ProjectConfigKeys.LIMITS_INSTANCES);
         if (maxInstances != null && all.size() > maxInstances) {
             throw ApiException.badRequest(changed == null
@@ -50,6 +58,15 @@ final class ProjectLimits {
             long sum = 0;
             for (Map.Entry<String, Projects.Expanded> e : all.entrySet()) {
                 sum += value(p, key, ProjectKeys.name(e.getKey()), e.getValue());
+            }
+            if (key.equals(ProjectConfigKeys.LIMITS_DISK)) {
+                for (Map.Entry<String, String> v : volumes.entrySet()) {
+                    if (v.getValue() == null || v.getValue().isEmpty()) {
+                        throw ApiException.badRequest("Custom volume \"" + v.getKey() + "\" in project \"" + p.name()
+                                + "\" has no \"size\" config set");
+                    }
+                    sum += Sizes.parseBytes(v.getValue());
+                }
             }
             if (sum > max) {
                 throw ApiException.badRequest("Reached maximum aggregate value \"" + limit + "\" for \"" + key + "\" in project \""
@@ -117,6 +134,10 @@ final class ProjectLimits {
 
     /** LXD's {@code /state}: every resource, limit -1 when unset; aggregates summed over instances that set them. */
     static ProjectState state(ProjectTable.Row p, Map<String, Projects.Expanded> all) {
+        return state(p, all, Map.of());
+    }
+
+    static ProjectState state(ProjectTable.Row p, Map<String, Projects.Expanded> all, Map<String, String> volumes) {
         Map<String, ProjectState.Resource> r = new TreeMap<>();
         long n = all.size();
         r.put("containers", new ProjectState.Resource(limit(p, ProjectConfigKeys.LIMITS_CONTAINERS, false), n));
@@ -144,6 +165,11 @@ final class ProjectLimits {
             String s = rootSize(e);
             if (s != null) {
                 disk += Sizes.parseBytes(s);
+            }
+        }
+        for (String v : volumes.values()) {
+            if (v != null && !v.isEmpty()) {
+                disk += Sizes.parseBytes(v);
             }
         }
         r.put("cpu", new ProjectState.Resource(limit(p, ProjectConfigKeys.LIMITS_CPU, false), cpu));

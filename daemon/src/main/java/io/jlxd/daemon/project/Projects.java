@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * LXD's projects: the stored rows, what is in each, and the checks an instance must pass in its project
- * ({@link ProjectLimits}, {@link ProjectRestrictions}). Only instances are separate per project: the features
- * (images, profiles, custom volumes) are off outside {@code default}, so such a project uses default's.
+ * ({@link ProjectLimits}, {@link ProjectRestrictions}). Instances are always separate per project; images, profiles and
+ * custom volumes are when the project's feature is on ({@link ProjectFeatures}), else it uses default's.
  */
 public final class Projects {
     /** default's features, as LXD shows them (it owns the images, profiles and volumes). */
@@ -24,7 +24,8 @@ public final class Projects {
 
     private final ProjectTable table;
     private final InstanceCatalog instances;
-    private final Supplier<List<String>> defaultOwned;
+    private final ProjectFeatures features;
+    private volatile ProjectObjects objects;
     /** Held while an instance is checked against its project's limits and stored, so two creations cannot both pass. */
     private final Object admission = new Object();
 
@@ -40,10 +41,19 @@ public final class Projects {
     public record Expanded(Map<String, String> config, Map<String, Map<String, String>> devices) {
     }
 
-    public Projects(ProjectTable table, InstanceCatalog instances, Supplier<List<String>> defaultOwned) {
+    public Projects(ProjectTable table, InstanceCatalog instances) {
         this.table = table;
         this.instances = instances;
-        this.defaultOwned = defaultOwned;
+        this.features = new ProjectFeatures(table);
+    }
+
+    /** What the projects own through their features (set once at start, before requests). */
+    public void objects(ProjectObjects value) {
+        objects = value;
+    }
+
+    public ProjectFeatures features() {
+        return features;
     }
 
     public boolean exists(String name) {
@@ -82,8 +92,8 @@ public final class Projects {
         for (String k : instanceKeys(project)) {
             out.add(ProjectKeys.instanceUrl(k));
         }
-        if (project.equals(ProjectNames.DEFAULT)) {
-            out.addAll(defaultOwned.get());
+        if (objects != null) {
+            out.addAll(objects.urls(project));
         }
         return out;
     }
@@ -94,14 +104,26 @@ public final class Projects {
         check(name);
         Map<String, String> c = new TreeMap<>(config == null ? Map.of() : config);
         validate(name, c);
-        // LXD fills the features at creation; jlxd has them only as "false" outside default
+        // LXD fills the features a new project's request leaves out: on
         for (String f : ProjectConfigKeys.FEATURES) {
-            c.putIfAbsent(f, "false");
+            if (!c.containsKey(f) || c.get(f).isEmpty()) {
+                c.put(f, "true");
+            }
         }
-        c.values().removeIf(String::isEmpty);
         ProjectTable.Row row = new ProjectTable.Row(name, description == null ? "" : description, c);
-        if (!table.create(row)) {
-            throw ApiException.conflict("Project \"" + name + "\" already exists");
+        synchronized (admission) {
+            checkClashes(name, c);
+            if (!table.create(row)) {
+                throw ApiException.conflict("Project \"" + name + "\" already exists");
+            }
+            if (objects != null && ProjectConfigKeys.isTrue(c.get(ProjectConfigKeys.FEATURES_PROFILES))) {
+                try {
+                    objects.createDefaultProfile(name);
+                } catch (RuntimeException e) {
+                    table.delete(name);
+                    throw e;
+                }
+            }
         }
         return row;
     }
@@ -111,14 +133,56 @@ public final class Projects {
         Map<String, String> c = new TreeMap<>(config);
         c.values().removeIf(String::isEmpty);
         validate(cur.name(), c);
-        // features: only "false" outside default and always on in default (validate), so they never change
         ProjectTable.Row next = new ProjectTable.Row(cur.name(), description, c);
         synchronized (admission) {
+            boolean profilesWere = featureOn(cur.config(), ProjectConfigKeys.FEATURES_PROFILES);
+            boolean profilesNow = featureOn(c, ProjectConfigKeys.FEATURES_PROFILES);
+            boolean changed = ProjectConfigKeys.FEATURES.stream().anyMatch(f -> featureOn(cur.config(), f) != featureOn(c, f));
+            if (changed && !cur.name().equals(ProjectNames.DEFAULT)) {
+                // LXD: features change only on an empty project (its own default profile aside)
+                if (!instanceKeys(cur.name()).isEmpty() || objects != null && !objects.contents(cur.name()).isEmpty()) {
+                    throw ApiException.badRequest("Features can only be changed on empty projects");
+                }
+                checkClashes(cur.name(), c);
+            }
             // the instances already there must satisfy the new limits and restrictions (LXD's rule)
             Map<String, Expanded> all = expandedAll(cur.name());
             all.forEach((k, e) -> ProjectRestrictions.check(next, ProjectKeys.name(k), e));
-            ProjectLimits.check(next, all, null);
-            table.update(next);
+            ProjectLimits.check(next, all, null, volumeSizes(cur.name()));
+            if (objects != null && profilesNow && !profilesWere) {
+                objects.createDefaultProfile(cur.name());
+            }
+            try {
+                table.update(next);
+            } catch (RuntimeException e) {
+                if (objects != null && profilesNow && !profilesWere) {
+                    objects.deleteDefaultProfile(cur.name());
+                }
+                throw e;
+            }
+            if (objects != null && !profilesNow && profilesWere) {
+                objects.deleteDefaultProfile(cur.name());
+            }
+        }
+    }
+
+    private static boolean featureOn(Map<String, String> config, String f) {
+        return ProjectConfigKeys.isTrue(config.getOrDefault(f, "false"));
+    }
+
+    /** A feature may not go on while default holds names that would read as the project's keys. */
+    private void checkClashes(String project, Map<String, String> config) {
+        if (objects == null) {
+            return;
+        }
+        for (ProjectFeatures.Feature f : ProjectFeatures.Feature.values()) {
+            if (featureOn(config, f.key)) {
+                List<String> clash = objects.clashes(project, f);
+                if (!clash.isEmpty()) {
+                    throw ApiException.conflict("The default project holds " + f.what + " named " + clash
+                            + ", which would read as project \"" + project + "\"'s own: rename them first");
+                }
+            }
         }
     }
 
@@ -132,7 +196,7 @@ public final class Projects {
         if (exists(to)) {
             throw ApiException.conflict("Project \"" + to + "\" already exists");
         }
-        if (!instanceKeys(from).isEmpty()) {
+        if (!instanceKeys(from).isEmpty() || objects != null && !objects.contents(from).isEmpty()) {
             throw ApiException.badRequest("Only empty projects can be renamed");
         }
     }
@@ -140,11 +204,15 @@ public final class Projects {
     public void rename(String from, String to) {
         checkRename(from, to);
         synchronized (admission) {
-            if (!instanceKeys(from).isEmpty()) {
+            if (!instanceKeys(from).isEmpty() || objects != null && !objects.contents(from).isEmpty()) {
                 throw ApiException.badRequest("Only empty projects can be renamed");
             }
+            checkClashes(to, row(from).config());
             if (!table.rename(from, to)) {
                 throw ApiException.conflict("Project \"" + to + "\" already exists");
+            }
+            if (objects != null) {
+                objects.rename(from, to);
             }
         }
     }
@@ -155,8 +223,11 @@ public final class Projects {
         }
         row(name);
         synchronized (admission) {
-            if (!instanceKeys(name).isEmpty()) {
+            if (!instanceKeys(name).isEmpty() || objects != null && !objects.contents(name).isEmpty()) {
                 throw ApiException.conflict("Only empty projects can be removed");
+            }
+            if (objects != null) {
+                objects.deleteDefaultProfile(name);
             }
             table.delete(name);
         }
@@ -175,8 +246,57 @@ public final class Projects {
             ProjectRestrictions.check(p, ProjectKeys.name(key), next);
             Map<String, Expanded> all = expandedAll(p.name());
             all.put(key, next);
-            ProjectLimits.check(p, all, key);
+            ProjectLimits.check(p, all, key, volumeSizes(p.name()));
             return store.get();
+        }
+    }
+
+    /**
+     * LXD's check of a profile change: the profile itself against the restrictions of the project owning it, then
+     * every instance using it ({@code users}: key → its expanded config and devices with the new profile) against
+     * its own project's restrictions and limits.
+     */
+    public void checkProfile(String ownerProject, String profileName, Expanded profile, Map<String, Expanded> users) {
+        synchronized (admission) {
+            ProjectTable.Row owner = row(ownerProject);
+            if (ProjectRestrictions.restricted(owner)) {
+                try {
+                    ProjectRestrictions.check(owner, profileName, profile);
+                } catch (ApiException e) {
+                    throw ApiException.badRequest(e.getMessage().replace("on instance \"" + profileName + "\"",
+                            "on profile \"" + profileName + "\""));
+                }
+            }
+            Map<String, Map<String, Expanded>> byProject = new TreeMap<>();
+            users.forEach((k, e) -> byProject.computeIfAbsent(ProjectKeys.project(k), x -> new TreeMap<>()).put(k, e));
+            for (Map.Entry<String, Map<String, Expanded>> pe : byProject.entrySet()) {
+                ProjectTable.Row p = row(pe.getKey());
+                pe.getValue().forEach((k, e) -> ProjectRestrictions.check(p, ProjectKeys.name(k), e));
+                Map<String, Expanded> all = expandedAll(p.name());
+                all.putAll(pe.getValue());
+                ProjectLimits.check(p, all, pe.getValue().keySet().iterator().next(), volumeSizes(p.name()));
+            }
+        }
+    }
+
+    private Map<String, String> volumeSizes(String project) {
+        return objects == null ? Map.of() : objects.volumeSizes(project);
+    }
+
+    /**
+     * LXD's {@code limits.disk} for a custom volume of {@code project} being created or resized ({@code pool/name},
+     * its new {@code size}): with every instance and other volume of the project, it must fit.
+     */
+    public void checkVolume(String project, String poolAndName, String size) {
+        synchronized (admission) {
+            ProjectTable.Row p = row(project);
+            String limit = p.config().get(ProjectConfigKeys.LIMITS_DISK);
+            if (limit == null || limit.isEmpty()) {
+                return;
+            }
+            Map<String, String> vols = new TreeMap<>(volumeSizes(project));
+            vols.put(poolAndName, size == null ? "" : size);
+            ProjectLimits.check(p, expandedAll(project), poolAndName, vols);
         }
     }
 
@@ -188,7 +308,7 @@ public final class Projects {
 
     public io.jlxd.api.project.ProjectState state(String name) {
         ProjectTable.Row p = row(name);
-        return ProjectLimits.state(p, expandedAll(name));
+        return ProjectLimits.state(p, expandedAll(name), volumeSizes(name));
     }
 
     private Map<String, Expanded> expandedAll(String project) {
@@ -217,10 +337,6 @@ public final class Projects {
             }
             if (isDefault && !ProjectConfigKeys.isTrue(v)) {
                 throw ApiException.badRequest("Features can only be changed on empty projects");
-            }
-            if (!isDefault && ProjectConfigKeys.isTrue(v)) {
-                throw ApiException.badRequest("\"" + f + "\" is not implemented by jlxd: a project uses the default "
-                        + "project's images, profiles and custom volumes (set it to false)");
             }
         }
         if (isDefault) {

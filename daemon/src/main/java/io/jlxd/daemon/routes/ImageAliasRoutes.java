@@ -28,12 +28,32 @@ public final class ImageAliasRoutes {
         this.events = events;
     }
 
+    /** An alias as the API shows it: its name in its project. */
+    private ImageAliasesEntry view(ImageAliasesEntry a) {
+        return new ImageAliasesEntry(images.aliasName(a.name()), a.description(), a.target(), a.type());
+    }
+
+    /** The URL of a stored alias: its name in its project, and the project's query. */
+    private String urlOf(String key, String owner) {
+        return url(images.aliasName(key)) + io.jlxd.daemon.project.ProjectKeys.query(owner);
+    }
+
+    /** The stored name of alias {@code name} in the request's project's images (400 for a reserved default name). */
+    private String newKey(ApiRequest req, String name) {
+        String owner = images.owner(req.project());
+        if (owner.equals(ApiRequest.DEFAULT_PROJECT)) {
+            images.checkDefaultAlias(name);
+        }
+        return ImageService.aliasKey(owner, name);
+    }
+
     public Reply list(ApiRequest req) {
         int recursion = req.recursion(1);
+        String owner = images.owner(req.project());
         List<Object> out = new ArrayList<>();
         for (ImageAliasesEntry a : images.table().aliases()) {
-            if (visible(req, a)) {
-                out.add(recursion == 0 ? url(a.name()) : a);
+            if (images.aliasOwnedBy(a.name(), owner) && visible(req, a)) {
+                out.add(recursion == 0 ? urlOf(a.name(), owner) : view(a));
             }
         }
         return Reply.sync(out);
@@ -45,20 +65,22 @@ public final class ImageAliasRoutes {
         if (body.type() != null && !body.type().isEmpty() && !body.type().equals("container")) {
             throw ApiException.badRequest("Invalid alias type \"" + body.type() + "\" (only container images exist)");
         }
-        Image target = target(body.target());
-        if (images.table().alias(name).isPresent()) {
+        Image target = target(req, body.target());
+        String key = newKey(req, name);
+        if (images.table().alias(key).isPresent()) {
             throw ApiException.conflict("Alias \"" + name + "\" already exists");
         }
-        if (!images.table().createAlias(name, target.fingerprint(), body.description() == null ? "" : body.description())) {
+        if (!images.table().createAlias(key, target.fingerprint(), body.description() == null ? "" : body.description())) {
             throw ApiException.conflict("Alias \"" + name + "\" already exists");
         }
-        events.lifecycle("image-alias-created", url(name), Map.of("target", target.fingerprint()), req.caller().requestor());
+        events.lifecycle("image-alias-created", urlOf(key, images.owner(req.project())), Map.of("target", target.fingerprint()),
+                req.caller().requestor());
         return Reply.empty();
     }
 
     public Reply get(ApiRequest req) {
         ImageAliasesEntry a = find(req);
-        return Reply.sync(a, etag(a));
+        return Reply.sync(view(a), etag(a));
     }
 
     public Reply put(ApiRequest req) {
@@ -68,14 +90,14 @@ public final class ImageAliasRoutes {
         if (body.target() == null || body.target().isBlank()) {
             throw ApiException.badRequest("The target field is required");
         }
-        return update(req, a, target(body.target()), body.description() == null ? "" : body.description());
+        return update(req, a, target(req, body.target()), body.description() == null ? "" : body.description());
     }
 
     public Reply patch(ApiRequest req) {
         ImageAliasesEntry a = find(req);
         ImageAliasesEntryPut body = req.bodyAs(ImageAliasesEntryPut.class);
         req.checkEtag(etag(a));
-        Image t = body.target() == null || body.target().isBlank() ? target(a.target()) : target(body.target());
+        Image t = body.target() == null || body.target().isBlank() ? target(req, a.target()) : target(req, body.target());
         return update(req, a, t, body.description() == null ? a.description() : body.description());
     }
 
@@ -83,7 +105,8 @@ public final class ImageAliasRoutes {
         if (!images.table().updateAlias(a.name(), target.fingerprint(), description)) {
             throw ApiException.notFound("Alias not found");
         }
-        events.lifecycle("image-alias-updated", url(a.name()), Map.of("target", target.fingerprint()), req.caller().requestor());
+        events.lifecycle("image-alias-updated", urlOf(a.name(), images.owner(req.project())), Map.of("target", target.fingerprint()),
+                req.caller().requestor());
         return Reply.empty();
     }
 
@@ -91,13 +114,15 @@ public final class ImageAliasRoutes {
         ImageAliasesEntry a = find(req);
         ImageAliasesEntryPost body = req.bodyAs(ImageAliasesEntryPost.class);
         String name = ImageAliasNames.check(body.name());
-        if (images.table().alias(name).isPresent()) {
+        String key = newKey(req, name);
+        if (images.table().alias(key).isPresent()) {
             throw ApiException.conflict("Alias \"" + name + "\" already exists");
         }
-        if (!images.table().renameAlias(a.name(), name)) {
+        if (!images.table().renameAlias(a.name(), key)) {
             throw ApiException.conflict("Alias \"" + name + "\" already exists");
         }
-        events.lifecycle("image-alias-renamed", url(name), Map.of("old_name", a.name()), req.caller().requestor());
+        events.lifecycle("image-alias-renamed", urlOf(key, images.owner(req.project())), Map.of("old_name", images.aliasName(a.name())),
+                req.caller().requestor());
         return Reply.empty();
     }
 
@@ -106,13 +131,17 @@ public final class ImageAliasRoutes {
         if (!images.table().deleteAlias(a.name())) {
             throw ApiException.notFound("Alias not found");
         }
-        events.lifecycle("image-alias-deleted", url(a.name()), null, req.caller().requestor());
+        events.lifecycle("image-alias-deleted", urlOf(a.name(), images.owner(req.project())), null, req.caller().requestor());
         return Reply.empty();
     }
 
     private ImageAliasesEntry find(ApiRequest req) {
-        String name = req.param("name");
-        ImageAliasesEntry a = images.table().alias(name).orElseThrow(() -> ApiException.notFound("Alias not found"));
+        String owner = images.owner(req.project());
+        String key = ImageService.aliasKey(owner, req.param("name"));
+        if (!images.aliasOwnedBy(key, owner)) {
+            throw ApiException.notFound("Alias not found");
+        }
+        ImageAliasesEntry a = images.table().alias(key).orElseThrow(() -> ApiException.notFound("Alias not found"));
         if (!visible(req, a)) {
             throw ApiException.notFound("Alias not found");
         }
@@ -120,15 +149,18 @@ public final class ImageAliasRoutes {
     }
 
     private boolean visible(ApiRequest req, ImageAliasesEntry a) {
-        return req.caller().mayUseProject(ApiRequest.DEFAULT_PROJECT) || images.table().find(a.target()).map(Image::isPublic).orElse(false);
+        return req.caller().mayUseProject(req.project()) || images.table().find(a.target()).map(Image::isPublic).orElse(false);
     }
 
-    private Image target(String fingerprint) {
+    /** The target image, among the images of the request's project. */
+    private Image target(ApiRequest req, String fingerprint) {
         if (fingerprint == null || fingerprint.isBlank()) {
             throw ApiException.badRequest("The target field is required (an image fingerprint)");
         }
+        String owner = images.owner(req.project());
         try {
-            return images.find(fingerprint).orElseThrow(() -> ApiException.notFound("Image \"" + fingerprint + "\" not found"));
+            return images.find(fingerprint).filter(i -> images.table().projects(i.fingerprint()).contains(owner))
+                    .orElseThrow(() -> ApiException.notFound("Image \"" + fingerprint + "\" not found"));
         } catch (InvalidImageException e) {
             throw ApiException.badRequest(e.getMessage());
         }

@@ -53,19 +53,22 @@ public final class ImageRoutes {
 
     public Reply list(ApiRequest req) {
         int recursion = req.recursion(1);
-        boolean trusted = req.caller().mayUseProject(ApiRequest.DEFAULT_PROJECT);
+        boolean trusted = req.caller().mayUseProject(req.project());
+        String owner = images.owner(req.project());
+        java.util.Set<String> own = new java.util.HashSet<>(images.table().fingerprints(owner));
         ListFilter filter = req.query("filter").filter(f -> !f.isBlank()).map(ListFilter::parse).orElse(null);
         List<Object> out = new ArrayList<>();
         for (Image img : images.table().list()) {
-            if ((trusted || img.isPublic()) && (filter == null || filter.matches(Json.lenient().valueToTree(img)))) {
-                out.add(recursion == 0 ? url(img.fingerprint()) : img);
+            if (own.contains(img.fingerprint()) && (trusted || img.isPublic())
+                    && (filter == null || filter.matches(Json.lenient().valueToTree(img)))) {
+                out.add(recursion == 0 ? url(img.fingerprint()) + io.jlxd.daemon.project.ProjectKeys.query(owner) : view(img, owner));
             }
         }
         return Reply.sync(out);
     }
 
     public Reply post(ApiRequest req) {
-        if (!req.caller().mayUseProject(ApiRequest.DEFAULT_PROJECT)) {
+        if (!req.caller().mayUseProject(images.owner(req.project()))) {
             throw ApiException.forbidden("not authorized");
         }
         String type = req.header("Content-Type").orElse("application/octet-stream").trim();
@@ -83,7 +86,7 @@ public final class ImageRoutes {
 
     public Reply get(ApiRequest req) {
         Image img = find(req);
-        return Reply.sync(img, etag(img));
+        return Reply.sync(view(img, images.owner(req.project())), etag(img));
     }
 
     public Reply put(ApiRequest req) {
@@ -123,16 +126,20 @@ public final class ImageRoutes {
         if (!images.table().update(img.fingerprint(), v.isPublic(), v.autoUpdate(), v.properties(), v.expiresAt())) {
             throw ApiException.notFound("Image not found");
         }
-        events.lifecycle("image-updated", url(img.fingerprint()), null, req.caller().requestor());
+        events.lifecycle("image-updated", url(img.fingerprint()) + io.jlxd.daemon.project.ProjectKeys.query(images.owner(req.project())),
+                null, req.caller().requestor());
         return Reply.empty();
     }
 
     public Reply delete(ApiRequest req) {
         String fp = find(req).fingerprint();
+        String owner = images.owner(req.project());
+        String u = url(fp) + io.jlxd.daemon.project.ProjectKeys.query(owner);
         EventBus.Requestor who = req.caller().requestor();
-        Op op = operations.startTask(Operations.Spec.task("Deleting image", Map.of("images", List.of(url(fp)))), ctx -> {
-            if (images.delete(fp)) {
-                events.lifecycle("image-deleted", url(fp), null, who);
+        Op op = operations.startTask(Operations.Spec.task("Deleting image", Map.of("images", List.of(u))), ctx -> {
+            // out of this project's images; the files go when no project holds the image any more
+            if (images.delete(fp, owner)) {
+                events.lifecycle("image-deleted", u, null, who);
             }
             return null;
         });
@@ -201,14 +208,25 @@ public final class ImageRoutes {
     Image find(ApiRequest req) {
         String fp = req.param("fingerprint");
         try {
-            Image img = images.find(fp).orElseThrow(() -> ApiException.notFound("Image not found"));
-            if (!req.caller().mayUseProject(ApiRequest.DEFAULT_PROJECT) && !img.isPublic()) {
+            String owner = images.owner(req.project());
+            Image img = images.find(fp).filter(i -> images.table().projects(i.fingerprint()).contains(owner))
+                    .orElseThrow(() -> ApiException.notFound("Image not found"));
+            if (!req.caller().mayUseProject(req.project()) && !img.isPublic()) {
                 throw ApiException.notFound("Image not found");
             }
             return img;
         } catch (InvalidImageException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+    }
+
+    /** An image as a project sees it: its aliases are that project's, by their names there. */
+    private Image view(Image img, String owner) {
+        List<Image.ImageAlias> al = img.aliases() == null ? List.of() : img.aliases().stream()
+                .filter(a -> images.aliasOwnedBy(a.name(), owner))
+                .map(a -> new Image.ImageAlias(images.aliasName(a.name()), a.description())).toList();
+        return new Image(img.fingerprint(), img.filename(), img.size(), img.architecture(), img.type(), img.isPublic(), img.autoUpdate(),
+                img.cached(), img.properties(), al, img.createdAt(), img.uploadedAt(), img.lastUsedAt(), img.expiresAt(), img.profiles());
     }
 
     static String etag(Image img) {

@@ -13,41 +13,75 @@ import io.jlxd.daemon.http.Etag;
 import io.jlxd.daemon.http.Reply;
 import io.jlxd.daemon.instance.Expand;
 import io.jlxd.daemon.instance.InstanceManager;
+import io.jlxd.daemon.project.ProjectFeatures;
+import io.jlxd.daemon.project.ProjectKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** {@code /1.0/profiles}: list, create, show, replace, update, delete, rename. */
+/**
+ * {@code /1.0/profiles}: list, create, show, replace, update, delete, rename. A project with {@code features.profiles}
+ * has its own profiles (stored as {@code <project>_<name>}), any other uses default's.
+ */
 public final class ProfileRoutes {
     public static final String PROFILES = "/1.0/profiles";
     private final ProfileTable table;
     private final EventBus events;
+    private final ProjectFeatures features;
+    /** Checks a profile's new content against the projects of the instances using it (restrictions and limits). */
+    private final ProfileCheck check;
 
-    public ProfileRoutes(ProfileTable table, EventBus events) {
+    /** The check of a profile change against the projects whose instances use it. */
+    public interface ProfileCheck {
+        void check(String key, ProfileTable.Row next);
+    }
+
+    public ProfileRoutes(ProfileTable table, EventBus events, ProjectFeatures features, ProfileCheck check) {
         this.table = table;
         this.events = events;
+        this.features = features;
+        this.check = check;
     }
 
     private Profile view(ProfileTable.Row r) {
         List<String> usedBy = table.usedBy(r.name()).stream().map(InstanceManager::url).toList();
-        return new Profile(r.name(), r.description(), r.config(), r.devices(), usedBy, "default");
+        return new Profile(features.nameOfKey(r.name(), F), r.description(), r.config(), r.devices(), usedBy, features.ownerOfKey(r.name(), F));
+    }
+
+    private static final ProjectFeatures.Feature F = ProjectFeatures.Feature.PROFILES;
+
+    /** The URL of a stored profile: {@code /1.0/profiles/NAME?project=P} outside default. */
+    private String url(String key) {
+        return PROFILES + "/" + features.nameOfKey(key, F) + ProjectKeys.query(features.ownerOfKey(key, F));
+    }
+
+    private String key(ApiRequest req, String name) {
+        return features.key(req.project(), F, name);
     }
 
     private static String etag(ProfileTable.Row r) {
         return Etag.of(r.description(), new TreeMap<>(r.config()), new TreeMap<>(r.devices()));
     }
 
-    private ProfileTable.Row row(String name) {
-        return table.get(name).orElseThrow(() -> ApiException.notFound("Profile not found"));
+    private ProfileTable.Row row(ApiRequest req) {
+        String key = key(req, req.param("name"));
+        if (!features.ownedBy(key, F, features.owner(req.project(), F))) {
+            throw ApiException.notFound("Profile not found"); // a default name that reads as another project's key
+        }
+        return table.get(key).orElseThrow(() -> ApiException.notFound("Profile not found"));
     }
 
     public Reply list(ApiRequest req) {
         int recursion = req.recursion(1);
         List<Object> out = new ArrayList<>();
+        String owner = features.owner(req.project(), F);
         for (String n : table.names()) {
+            if (!features.ownedBy(n, F, owner)) {
+                continue;
+            }
             if (recursion == 0) {
-                out.add(PROFILES + "/" + n);
+                out.add(url(n));
             } else {
                 table.get(n).ifPresent(r -> out.add(view(r)));
             }
@@ -59,16 +93,21 @@ public final class ProfileRoutes {
         ProfilePut body = req.bodyAs(ProfilePut.class);
         io.jlxd.daemon.storage.HostPathDisks.checkAccess(req.caller(), body.devices());
         String name = validName(body.name());
-        ProfileTable.Row r = validated(name, body.description(), body.config(), body.devices());
+        String owner = features.owner(req.project(), F);
+        if (owner.equals(io.jlxd.api.project.ProjectNames.DEFAULT)) {
+            features.checkDefaultName(name, F);
+        }
+        ProfileTable.Row r = validated(ProjectKeys.key(owner, name), body.description(), body.config(), body.devices());
+        check.check(r.name(), r);
         if (!table.create(r)) {
             throw ApiException.conflict("Profile \"" + name + "\" already exists");
         }
-        events.lifecycle("profile-created", PROFILES + "/" + name, null, req.caller().requestor());
+        events.lifecycle("profile-created", url(r.name()), null, req.caller().requestor());
         return Reply.empty();
     }
 
     public Reply get(ApiRequest req) {
-        ProfileTable.Row r = row(req.param("name"));
+        ProfileTable.Row r = row(req);
         return Reply.sync(view(r), etag(r));
     }
 
@@ -81,11 +120,11 @@ public final class ProfileRoutes {
     }
 
     private Reply update(ApiRequest req, boolean patch) {
-        ProfileTable.Row cur = row(req.param("name"));
+        ProfileTable.Row cur = row(req);
         ProfilePut body = req.bodyAs(ProfilePut.class);
         io.jlxd.daemon.storage.HostPathDisks.checkAccess(req.caller(), body.devices());
         req.checkEtag(etag(cur));
-        if (body.name() != null && !body.name().equals(cur.name())) {
+        if (body.name() != null && !body.name().equals(features.nameOfKey(cur.name(), F))) {
             throw ApiException.badRequest("Use POST to rename a profile");
         }
         Map<String, String> config;
@@ -109,37 +148,45 @@ public final class ProfileRoutes {
                 && next.devices().values().stream().noneMatch(d -> "/".equals(d.get("path")))) {
             throw ApiException.badRequest("The profile's root disk is used by instances and cannot be removed");
         }
+        check.check(cur.name(), next);
         table.update(next);
-        events.lifecycle("profile-updated", PROFILES + "/" + cur.name(), null, req.caller().requestor());
+        events.lifecycle("profile-updated", url(cur.name()), null, req.caller().requestor());
         return Reply.empty();
     }
 
     public Reply delete(ApiRequest req) {
-        ProfileTable.Row r = row(req.param("name"));
-        if (r.name().equals("default")) {
+        ProfileTable.Row r = row(req);
+        String url = url(r.name());
+        if (features.nameOfKey(r.name(), F).equals("default")) {
             throw ApiException.badRequest("The \"default\" profile cannot be deleted");
         }
         if (!table.delete(r.name())) {
             throw ApiException.conflict("Profile is currently in use");
         }
-        events.lifecycle("profile-deleted", PROFILES + "/" + r.name(), null, req.caller().requestor());
+        events.lifecycle("profile-deleted", url, null, req.caller().requestor());
         return Reply.empty();
     }
 
     public Reply rename(ApiRequest req) {
-        ProfileTable.Row r = row(req.param("name"));
+        ProfileTable.Row r = row(req);
         ProfilePut body = req.bodyAs(ProfilePut.class);
         if (body.config() != null || body.devices() != null || body.description() != null) {
             throw ApiException.badRequest("Only \"name\" may be given to rename a profile");
         }
-        if (r.name().equals("default")) {
+        String old = features.nameOfKey(r.name(), F);
+        if (old.equals("default")) {
             throw ApiException.badRequest("The \"default\" profile cannot be renamed");
         }
         String to = validName(body.name());
-        if (!table.rename(r.name(), to)) {
+        String owner = features.ownerOfKey(r.name(), F);
+        if (owner.equals(io.jlxd.api.project.ProjectNames.DEFAULT)) {
+            features.checkDefaultName(to, F);
+        }
+        String toKey = ProjectKeys.key(owner, to);
+        if (!table.rename(r.name(), toKey)) {
             throw ApiException.conflict("Profile \"" + to + "\" already exists");
         }
-        events.lifecycle("profile-renamed", PROFILES + "/" + to, Map.of("old_name", r.name()), req.caller().requestor());
+        events.lifecycle("profile-renamed", url(toKey), Map.of("old_name", old), req.caller().requestor());
         return Reply.empty();
     }
 

@@ -18,15 +18,23 @@ public final class StorageVolumeSnapshotRoutes {
     private final CustomVolumes custom;
     private final Operations operations;
     private final EventBus events;
+    private final io.jlxd.daemon.project.ProjectFeatures features;
 
-    public StorageVolumeSnapshotRoutes(CustomVolumes custom, Operations operations, EventBus events) {
+    public StorageVolumeSnapshotRoutes(CustomVolumes custom, Operations operations, EventBus events,
+                                       io.jlxd.daemon.project.ProjectFeatures features) {
         this.custom = custom;
         this.operations = operations;
         this.events = events;
+        this.features = features;
     }
 
-    private static String url(String pool, String vol, String snap) {
-        return StorageVolumeRoutes.url(pool, "custom", vol) + "/snapshots/" + snap;
+    /** A snapshot's URL, by the volume's stored key: the volume's name in its project, and the project's query. */
+    private String url(StorageVolumeTable.Row v, String snap) {
+        return StorageVolumeRoutes.customUrl(features, v.pool(), v.name(), "/snapshots/" + snap);
+    }
+
+    private String volUrl(StorageVolumeTable.Row v) {
+        return StorageVolumeRoutes.customUrl(features, v.pool(), v.name(), "");
     }
 
     private StorageVolumeSnapshot view(StorageVolumeTable.Row vol, StorageVolumeTable.Snapshot s) {
@@ -35,7 +43,7 @@ public final class StorageVolumeSnapshotRoutes {
 
     private StorageVolumeTable.Row volume(ApiRequest req) {
         StorageVolumeRoutes.requireCustom(req.param("type"));
-        return custom.row(req.param("pool"), req.param("name"));
+        return custom.row(req.param("pool"), StorageVolumeRoutes.customKey(features, req, req.param("name")));
     }
 
     public Reply list(ApiRequest req) {
@@ -43,7 +51,7 @@ public final class StorageVolumeSnapshotRoutes {
         int recursion = req.recursion(1);
         List<Object> out = new ArrayList<>();
         for (StorageVolumeTable.Snapshot s : custom.snapshots(v.pool(), v.name())) {
-            out.add(recursion == 0 ? url(v.pool(), v.name(), s.name()) : view(v, s));
+            out.add(recursion == 0 ? url(v, s.name()) : view(v, s));
         }
         return Reply.sync(out);
     }
@@ -57,10 +65,10 @@ public final class StorageVolumeSnapshotRoutes {
             throw ApiException.conflict("Snapshot \"" + snap + "\" already exists");
         }
         EventBus.Requestor who = req.caller().requestor();
-        Map<String, List<String>> res = Map.of("storage_volumes", List.of(StorageVolumeRoutes.url(v.pool(), "custom", v.name())));
+        Map<String, List<String>> res = Map.of("storage_volumes", List.of(volUrl(v)));
         return Reply.async(operations.startTask(Operations.Spec.task("Creating storage volume snapshot", res), ctx -> {
             custom.createSnapshot(v.pool(), v.name(), snap, body.description(), body.expiresAt());
-            events.lifecycle("storage-volume-snapshot-created", url(v.pool(), v.name(), snap), null, who);
+            events.lifecycle("storage-volume-snapshot-created", url(v, snap), null, who);
             return null;
         }).view());
     }
@@ -77,7 +85,7 @@ public final class StorageVolumeSnapshotRoutes {
             throw ApiException.badRequest("Use POST to rename a snapshot");
         }
         custom.updateSnapshot(v.pool(), v.name(), req.param("snap"), body.description(), body.expiresAt());
-        events.lifecycle("storage-volume-snapshot-updated", url(v.pool(), v.name(), req.param("snap")), null, req.caller().requestor());
+        events.lifecycle("storage-volume-snapshot-updated", url(v, req.param("snap")), null, req.caller().requestor());
         return Reply.empty();
     }
 
@@ -92,10 +100,10 @@ public final class StorageVolumeSnapshotRoutes {
         custom.snapshot(v.pool(), v.name(), snap);
         String to = CustomVolumes.snapshotName(body.name());
         EventBus.Requestor who = req.caller().requestor();
-        Map<String, List<String>> res = Map.of("storage_volumes", List.of(StorageVolumeRoutes.url(v.pool(), "custom", v.name())));
+        Map<String, List<String>> res = Map.of("storage_volumes", List.of(volUrl(v)));
         return Reply.async(operations.startTask(Operations.Spec.task("Renaming storage volume snapshot", res), ctx -> {
             custom.renameSnapshot(v.pool(), v.name(), snap, to);
-            events.lifecycle("storage-volume-snapshot-renamed", url(v.pool(), v.name(), to), Map.of("old_name", snap), who);
+            events.lifecycle("storage-volume-snapshot-renamed", url(v, to), Map.of("old_name", snap), who);
             return null;
         }).view());
     }
@@ -106,10 +114,10 @@ public final class StorageVolumeSnapshotRoutes {
         String snap = req.param("snap");
         custom.snapshot(v.pool(), v.name(), snap);
         EventBus.Requestor who = req.caller().requestor();
-        Map<String, List<String>> res = Map.of("storage_volumes", List.of(StorageVolumeRoutes.url(v.pool(), "custom", v.name())));
+        Map<String, List<String>> res = Map.of("storage_volumes", List.of(volUrl(v)));
         return Reply.async(operations.startTask(Operations.Spec.task("Deleting storage volume snapshot", res), ctx -> {
             custom.deleteSnapshot(v.pool(), v.name(), snap);
-            events.lifecycle("storage-volume-snapshot-deleted", url(v.pool(), v.name(), snap), null, who);
+            events.lifecycle("storage-volume-snapshot-deleted", url(v, snap), null, who);
             return null;
         }).view());
     }

@@ -65,7 +65,7 @@ public final class InstanceCopies implements SnapshotHooks {
         if (src.snap() == null) {
             config.putAll(inst.config());
             devices = new TreeMap<>(inst.devices());
-            profiles = inst.profiles();
+            profiles = snapshots.instances.profileNames(inst.profiles());
             arch = inst.architecture();
             ephemeral = inst.ephemeral();
         } else {
@@ -77,7 +77,7 @@ public final class InstanceCopies implements SnapshotHooks {
                 }
             });
             devices = new TreeMap<>(s.devices());
-            profiles = s.profiles();
+            profiles = snapshots.instances.profileNames(s.profiles());
             arch = s.architecture();
             ephemeral = s.ephemeral();
         }
@@ -136,7 +136,9 @@ public final class InstanceCopies implements SnapshotHooks {
             }
             for (SnapshotTable.Row s : snaps) {
                 if (!snapshots.table.create(new SnapshotTable.Row(to, s.name(), s.createdAt(), s.expiresAt(), s.stateful(), s.scheduled(),
-                        s.architecture(), s.ephemeral(), s.description(), s.config(), s.devices(), s.profiles()), null)) {
+                        s.architecture(), s.ephemeral(), s.description(), s.config(), s.devices(),
+                        // the copy's project may be another: its snapshots name the profiles of that project
+                        im.profileKeysAsNamed(io.jlxd.daemon.project.ProjectKeys.project(to), im.profileNames(s.profiles()))), null)) {
                     throw new IllegalStateException("snapshot " + s.name() + " of " + to + " already exists");
                 }
             }

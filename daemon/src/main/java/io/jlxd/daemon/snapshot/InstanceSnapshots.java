@@ -90,7 +90,7 @@ public final class InstanceSnapshots {
         }
         return new InstanceSnapshot(r.name(), r.createdAt(), r.expiresAt() == null ? InstanceSnapshot.NEVER : r.expiresAt(),
                 r.stateful(), -1, r.architecture(), r.config(), r.devices(), Expand.config(prof, r.config()),
-                Expand.devices(prof, r.devices()), r.profiles(), r.ephemeral(), r.createdAt(), r.description());
+                Expand.devices(prof, r.devices()), instances.profileNames(r.profiles()), r.ephemeral(), r.createdAt(), r.description());
     }
 
     public static String etag(SnapshotTable.Row r) {

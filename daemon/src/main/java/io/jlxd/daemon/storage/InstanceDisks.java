@@ -13,9 +13,21 @@ public final class InstanceDisks {
     private final InstanceTable instances;
     private final ProfileTable profiles;
 
+    /** (instance key, a disk's {@code source}) → the custom volume's stored key, set by the daemon (projects). */
+    private volatile java.util.function.BiFunction<String, String, String> volumeKeys = (instance, source) -> source;
+
     public InstanceDisks(InstanceTable instances, ProfileTable profiles) {
         this.instances = instances;
         this.profiles = profiles;
+    }
+
+    public void volumeKeys(java.util.function.BiFunction<String, String, String> keys) {
+        volumeKeys = keys;
+    }
+
+    /** The stored key of the custom volume a disk of {@code instance} names: its project's, or default's. */
+    public String volumeKey(String instance, String source) {
+        return volumeKeys.apply(instance, source);
     }
 
     public Optional<Map<String, Map<String, String>>> expandedDevices(String instance) {
@@ -42,7 +54,7 @@ public final class InstanceDisks {
         return expandedDevices(instance).map(InstanceDisks::rootPool);
     }
 
-    /** Instances that attach custom volume {@code volume} of {@code pool}, other than {@code except}. */
+    /** Instances that attach custom volume {@code volume} (its stored key) of {@code pool}, other than {@code except}. */
     public List<String> attachedTo(String pool, String volume, String except) {
         List<String> out = new ArrayList<>();
         for (String name : instances.names()) {
@@ -50,7 +62,7 @@ public final class InstanceDisks {
                 continue;
             }
             expandedDevices(name).ifPresent(devs -> {
-                if (devs.values().stream().anyMatch(d -> isVolume(d) && pool.equals(d.get("pool")) && volume.equals(d.get("source")))) {
+                if (devs.values().stream().anyMatch(d -> isVolume(d) && pool.equals(d.get("pool")) && volume.equals(volumeKey(name, d.get("source"))))) {
                     out.add(name);
                 }
             });

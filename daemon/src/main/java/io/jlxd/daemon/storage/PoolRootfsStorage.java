@@ -270,13 +270,14 @@ public final class PoolRootfsStorage implements RootfsStorage {
             }
             String pool = d.get("pool");
             String vol = d.get("source");
+            String volKey = disks.volumeKey(name, vol);
             if (!pools.exists(pool)) {
                 throw ApiException.badRequest("Device \"" + e.getKey() + "\": storage pool \"" + pool + "\" not found");
             }
-            var row = pools.volumes().get(pool, VolumeType.CUSTOM.apiName(), vol).orElseThrow(() -> ApiException.badRequest(
+            var row = pools.volumes().get(pool, VolumeType.CUSTOM.apiName(), volKey).orElseThrow(() -> ApiException.badRequest(
                     "Device \"" + e.getKey() + "\": custom volume \"" + vol + "\" not found on pool \"" + pool + "\""));
             boolean shared = "true".equals(row.config().get(StorageConfigKeys.SHARED));
-            List<String> others = disks.attachedTo(pool, vol, name);
+            List<String> others = disks.attachedTo(pool, volKey, name).stream().map(io.jlxd.daemon.project.ProjectKeys::name).toList();
             if (!shared && !others.isEmpty()) {
                 throw ApiException.badRequest("Device \"" + e.getKey() + "\": custom volume \"" + vol + "\" is already attached to "
                         + String.join(", ", others) + " (set security.shared=true on the volume to share it)");
@@ -321,7 +322,7 @@ public final class PoolRootfsStorage implements RootfsStorage {
                 continue;
             }
             PoolDriver p = pools.get(d.get("pool"));
-            Path vol = p.volumePath(VolumeType.CUSTOM, d.get("source"));
+            Path vol = p.volumePath(VolumeType.CUSTOM, disks.volumeKey(name, d.get("source")));
             if (!Files.isDirectory(vol, LinkOption.NOFOLLOW_LINKS)) {
                 throw ApiException.badRequest("Custom volume \"" + d.get("source") + "\" is missing on pool \"" + d.get("pool") + "\"");
             }
