@@ -203,43 +203,7 @@ public final class Daemon implements AutoCloseable {
             operations.onFailure(gc::request);
             SnapshotScheduler scheduler = new SnapshotScheduler(snapshots);
             ExecTargets execTargets = new InstanceExecTargets(instances);
-            io.jlxd.daemon.project.Projects projects = new io.jlxd.daemon.project.Projects(new io.jlxd.daemon.db.ProjectTable(db),
-                    new io.jlxd.daemon.project.Projects.InstanceCatalog() {
-                        @Override
-                        public java.util.List<String> keys() {
-                            return instanceTable.names();
-                        }
-
-                        @Override
-                        public java.util.Optional<io.jlxd.daemon.project.Projects.Expanded> expanded(String key) {
-                            return instanceTable.get(key).map(r -> {
-                                var prof = instances.profileRows(r.profiles());
-                                return new io.jlxd.daemon.project.Projects.Expanded(Expand.config(prof, r.config()),
-                                        Expand.devices(prof, r.devices()));
-                            });
-                        }
-                    });
-            disks.volumeKeys((instance, source) -> projects.features().key(io.jlxd.daemon.project.ProjectKeys.project(instance),
-                    io.jlxd.daemon.project.ProjectFeatures.Feature.VOLUMES, source));
-            images.features(projects.features());
-            projects.objects(new io.jlxd.daemon.project.TableProjectObjects(projects.features(), profiles, pools.volumes(),
-                    new io.jlxd.daemon.project.TableProjectObjects.ImageMembers() {
-                        @Override
-                        public java.util.List<String> fingerprints(String project) {
-                            return images.table().fingerprints(project);
-                        }
-
-                        @Override
-                        public java.util.List<String> aliasKeys() {
-                            return images.table().aliases().stream().map(io.jlxd.api.image.ImageAliasesEntry::name).toList();
-                        }
-
-                        @Override
-                        public void renameProject(String from, String to) {
-                            images.table().renameProject(from, to);
-                        }
-                    }));
-            instances.projects(projects);
+            io.jlxd.daemon.project.Projects projects = ProjectWiring.wire(db, instanceTable, instances, disks, images, profiles, pools);
             List<io.jlxd.daemon.http.Endpoint> endpoints = Endpoints.all(new Endpoints.Routes(
                     new ServerRoutes(config, host, probes, cert, https, events),
                     new OperationRoutes(operations),

@@ -778,7 +778,6 @@ public final class LxcContainerDriver implements ContainerDriver {
     }
 
     private final Map<String, Map<String, Long>> restoreSteps = new ConcurrentHashMap<>();
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LxcContainerDriver.class.getName());
 
     private static long lap(Map<String, Long> steps, String step, long[] last) {
         long now = System.nanoTime();
