@@ -1,6 +1,7 @@
 """pylxd (Debian's python3-pylxd 2.2) against jlxd: what a Python user of LXD does, modelled on pylxd's own
 integration tests. Run by PylxdClientTest with LXD_DIR pointing at a contract-checking proxy of jlxd's socket and
-IMAGE at the busybox test image. Prints "ok <step>" per step; any failure raises (exit code 1, traceback)."""
+IMAGE at the busybox test image; or, with ENDPOINT (https://...), CERT, KEY and TOKEN, over HTTPS with a client
+certificate that a trust token makes trusted, and SERVER_CERT, the daemon's certificate it verifies. Prints "ok <step>" per step; any failure raises (exit code 1, traceback)."""
 import hashlib
 import os
 import tempfile
@@ -13,8 +14,21 @@ def step(name):
     print("ok", name, flush=True)
 
 
-client = pylxd.Client()  # $LXD_DIR/unix.socket
-assert client.trusted
+if os.environ.get("ENDPOINT"):
+    # over HTTPS, the server's certificate pinned: an untrusted client certificate, trusted by redeeming a jlxd trust
+    # token as the "password". requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session's own verify (its
+    # issue 3829): without them, pylxd's verify= is what checks the server
+    os.environ.pop("REQUESTS_CA_BUNDLE", None)
+    os.environ.pop("CURL_CA_BUNDLE", None)
+    client = pylxd.Client(endpoint=os.environ["ENDPOINT"], cert=(os.environ["CERT"], os.environ["KEY"]),
+                          verify=os.environ["SERVER_CERT"])
+    assert not client.trusted
+    client.authenticate(os.environ["TOKEN"])
+    assert client.trusted
+    step("trusted")
+else:
+    client = pylxd.Client()  # $LXD_DIR/unix.socket
+    assert client.trusted
 for ext in ("storage", "resources", "file_delete"):
     assert client.has_api_extension(ext), ext
 step("client")
