@@ -42,14 +42,8 @@ class LxcClientTest extends DaemonTestBase {
         LxdClients.assumeInstalled("/usr/bin/lxc", "lxd-client");
         Instances.openTempRoot(daemon);
         lxd = LxdClients.start(daemon);
-        var ctor = info.getTestClass().orElseThrow().getDeclaredConstructor();
-        ctor.setAccessible(true);
-        if (!((LxcClientTest) ctor.newInstance()).viaSocket()) {
-            // jlxd as an HTTPS remote added with a trust token, made lxc's default remote: every command goes there
-            Trust.enableHttps();
-            lxd.ok("remote", "add", "jl", Trust.encode(Trust.token("lxc-https", Map.of())));
-            lxd.ok("remote", "switch", "jl");
-            assertEquals("jl", lxd.ok("remote", "get-default").stdout().trim());
+        if (!LxdClients.instanceOf(info, LxcClientTest.class).viaSocket()) {
+            lxd.useHttpsRemote("jl"); // every command goes over HTTPS from here on
         }
         Path tarball = Instances.busyboxImage();
         fingerprint = sha256(tarball);

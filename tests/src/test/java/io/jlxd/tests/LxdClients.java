@@ -119,6 +119,25 @@ final class LxdClients implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Makes the daemon (already serving this test's socket) an HTTPS remote of lxc, added with a trust token as
+     * {@code name} and switched to as lxc's default remote: every later command goes over HTTPS with lxc's client
+     * certificate (these exchanges do not pass the contract proxy).
+     */
+    void useHttpsRemote(String name) throws Exception {
+        Trust.enableHttps();
+        ok("remote", "add", name, Trust.encode(Trust.token("lxc-" + name, java.util.Map.of())));
+        ok("remote", "switch", name);
+        assertEquals(name, ok("remote", "get-default").stdout().trim());
+    }
+
+    /** Whether the test class {@code info} runs says so: an instance of it answers {@code viaSocket} (see the tests). */
+    static <T> T instanceOf(org.junit.jupiter.api.TestInfo info, Class<T> type) throws Exception {
+        var ctor = info.getTestClass().orElseThrow().getDeclaredConstructor();
+        ctor.setAccessible(true);
+        return type.cast(ctor.newInstance());
+    }
+
     /** The contract violations since the last call (and forgets them). */
     List<String> takeViolations() {
         return proxy.drainViolations();
