@@ -127,18 +127,27 @@ final class DialedConn implements Conn {
 
     @Override
     public void send(byte[] data, int off, int len) throws IOException {
+        requireOpen();
         await(ws.sendBinary(ByteBuffer.wrap(data, off, len), true));
     }
 
     @Override
     public void barrier() throws IOException {
+        requireOpen();
         await(ws.sendText("", true));
     }
 
-    private void await(CompletableFuture<WebSocket> f) throws IOException {
+    /**
+     * Checked before a send, never after: once the message is handed over only its future tells whether it went out.
+     * (Checked after, a peer that read the message and closed at once made a delivered final result look failed.)
+     */
+    private void requireOpen() throws IOException {
         if (ended) {
             throw new IOException("the " + name + " channel is closed");
         }
+    }
+
+    private void await(CompletableFuture<WebSocket> f) throws IOException {
         try {
             f.get();
         } catch (ExecutionException e) {
