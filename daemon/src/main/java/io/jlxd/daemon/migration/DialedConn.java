@@ -25,11 +25,7 @@ final class DialedConn implements Conn {
     private static final Duration CONNECT = Duration.ofSeconds(10);
 
     private final String name;
-    /**
-     * Held for as long as the channel lives: the JDK shuts an HttpClient down, closing its websockets with it, once
-     * nothing references the client any more, and a websocket does not reference it (so a quiet channel died at a
-     * random garbage collection).
-     */
+    /** Held for as long as the channel lives, so that the client and its selector thread are never collected under it. */
     private final HttpClient client;
     private final BlockingQueue<Msg> queue = new LinkedBlockingQueue<>();
     private volatile WebSocket ws;
