@@ -5,7 +5,8 @@ import java.util.TreeMap;
 
 /**
  * LXD's update rules for a config map: PUT replaces it with what was given; PATCH merges key by key, a key given
- * with an empty value being removed.
+ * with an empty value being removed. A JSON {@code null} value is an empty one (as in LXD, whose Go maps of strings
+ * read null as "").
  */
 public final class ConfigPatch {
     private ConfigPatch() {
@@ -14,12 +15,16 @@ public final class ConfigPatch {
     /** The new config from {@code current} and the {@code given} one (may be null: nothing given). */
     public static Map<String, String> apply(Map<String, String> current, Map<String, String> given, boolean patch) {
         if (!patch) {
-            return given == null ? new TreeMap<>() : new TreeMap<>(given);
+            Map<String, String> out = new TreeMap<>();
+            if (given != null) {
+                given.forEach((k, v) -> out.put(k, v == null ? "" : v));
+            }
+            return out;
         }
         Map<String, String> out = new TreeMap<>(current);
         if (given != null) {
             given.forEach((k, v) -> {
-                if (v != null && v.isEmpty()) {
+                if (v == null || v.isEmpty()) {
                     out.remove(k);
                 } else {
                     out.put(k, v);
@@ -34,7 +39,7 @@ public final class ConfigPatch {
         Map<String, String> out = new TreeMap<>();
         if (given != null) {
             given.forEach((k, v) -> {
-                if (v == null || !v.isEmpty()) {
+                if (v != null && !v.isEmpty()) {
                     out.put(k, v);
                 }
             });

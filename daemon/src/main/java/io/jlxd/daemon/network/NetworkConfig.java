@@ -65,7 +65,7 @@ public final class NetworkConfig {
     /** LXD's creation defaults: addresses auto, and NAT on for the families whose address is auto. */
     public static Map<String, String> withCreateDefaults(Map<String, String> given) {
         Map<String, String> c = new TreeMap<>(given == null ? Map.of() : given);
-        c.values().removeIf(String::isEmpty);
+        c.values().removeIf(v -> v == null || v.isEmpty()); // a JSON null is an empty value, as in LXD
         for (String[] fam : new String[][] {{IPV4_ADDRESS, IPV4_NAT}, {IPV6_ADDRESS, IPV6_NAT}}) {
             String a = c.get(fam[0]);
             if (a == null) {

@@ -38,6 +38,11 @@ class NetworkConfigTest {
         assertEquals(Map.of("ipv4.address", "10.1.1.1/24", "ipv6.address", "none"),
                 NetworkConfig.withCreateDefaults(Map.of("ipv4.address", "10.1.1.1/24", "ipv6.address", "none")));
         assertEquals("false", NetworkConfig.withCreateDefaults(Map.of("ipv4.nat", "false")).get("ipv4.nat"));
+        // a JSON null is an empty value: unset (ApiFuzzTest found {"": null} answering 500)
+        java.util.Map<String, String> withNull = new java.util.HashMap<>();
+        withNull.put("", null);
+        withNull.put("ipv6.address", null);
+        assertEquals(NetworkConfig.withCreateDefaults(Map.of()), NetworkConfig.withCreateDefaults(withNull));
     }
 
     @Test
