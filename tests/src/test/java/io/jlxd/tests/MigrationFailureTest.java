@@ -60,37 +60,28 @@ class MigrationFailureTest {
     }
 
     @AfterAll
-    static void cleanUp() {
-        try {
+    static void cleanUp() throws Exception {
+        Teardown.inOrder(() -> {
             if (c != null) {
-                for (String remote : List.of("local:", "b:")) {
-                    Jlxc.Result r = c.run("list", remote, "--format", "csv", "-c", "n");
-                    r.stdout().lines().filter(l -> !l.isBlank()).forEach(n -> c.run("delete", "--force", remote + n.strip()));
-                }
+                c.deleteAllInstances("local:", "b:");
             }
-        } finally {
-            try {
-                if (a != null) {
-                    a.close();
-                }
-            } finally {
-                try {
-                    if (b != null) {
-                        b.close();
-                    }
-                } finally {
-                    try {
-                        if (c != null) {
-                            c.delete();
-                        }
-                    } finally {
-                        if (seg != null) {
-                            seg.close();
-                        }
-                    }
-                }
+        }, () -> {
+            if (a != null) {
+                a.close();
             }
-        }
+        }, () -> {
+            if (b != null) {
+                b.close();
+            }
+        }, () -> {
+            if (c != null) {
+                c.delete();
+            }
+        }, () -> {
+            if (seg != null) {
+                seg.close();
+            }
+        });
     }
 
     @Test

@@ -90,6 +90,14 @@ final class RemoteCli {
         return new Running(pb.start());
     }
 
+    /** Deletes (forced) every instance on each of {@code remotes} ("local:", "b:"). */
+    void deleteAllInstances(String... remotes) {
+        for (String remote : remotes) {
+            run("list", remote, "--format", "csv", "-c", "n").stdout().lines().filter(l -> !l.isBlank())
+                    .forEach(n -> run("delete", "--force", remote + n.strip()));
+        }
+    }
+
     void delete() {
         JlxdDaemon.deleteTree(conf.getParent());
     }
