@@ -71,6 +71,7 @@ public final class ClientSockets {
     private final class Tracked implements WsListener {
         private final WsListener inner;
         private String fingerprint;
+        private WsSession guarded;
 
         Tracked(WsListener inner) {
             this.inner = inner;
@@ -91,39 +92,45 @@ public final class ClientSockets {
             if (fingerprint != null) {
                 byFingerprint.computeIfAbsent(fingerprint, k -> ConcurrentHashMap.newKeySet()).add(session);
             }
-            inner.onOpen(session);
+            guarded = fingerprint == null ? session : new Guarded(session, fingerprint);
+            inner.onOpen(guarded);
+        }
+
+        /** The session the endpoint sees: the same one in every call, so endpoints may key maps by it. */
+        private WsSession seen(WsSession session) {
+            return guarded != null ? guarded : session;
         }
 
         @Override
         public void onMessage(WsSession session, String text, boolean last) {
-            inner.onMessage(session, text, last);
+            inner.onMessage(seen(session), text, last);
         }
 
         @Override
         public void onMessage(WsSession session, BufferData buffer, boolean last) {
-            inner.onMessage(session, buffer, last);
+            inner.onMessage(seen(session), buffer, last);
         }
 
         @Override
         public void onPing(WsSession session, BufferData buffer) {
-            inner.onPing(session, buffer);
+            inner.onPing(seen(session), buffer);
         }
 
         @Override
         public void onPong(WsSession session, BufferData buffer) {
-            inner.onPong(session, buffer);
+            inner.onPong(seen(session), buffer);
         }
 
         @Override
         public void onClose(WsSession session, int status, String reason) {
             forget(session);
-            inner.onClose(session, status, reason);
+            inner.onClose(seen(session), status, reason);
         }
 
         @Override
         public void onError(WsSession session, Throwable t) {
             forget(session);
-            inner.onError(session, t);
+            inner.onError(seen(session), t);
         }
 
         private void forget(WsSession session) {
@@ -133,6 +140,75 @@ public final class ClientSockets {
                     s.remove(session);
                 }
             }
+        }
+    }
+
+    /**
+     * A session whose endpoint closes it itself (an exec ending because its other channel was cut) while its
+     * certificate is being revoked: the close carries the revocation, not a normal 1000, whichever closer runs first.
+     */
+    private final class Guarded implements WsSession {
+        private final WsSession s;
+        private final String fingerprint;
+
+        Guarded(WsSession s, String fingerprint) {
+            this.s = s;
+            this.fingerprint = fingerprint;
+        }
+
+        @Override
+        public WsSession send(String text, boolean last) {
+            s.send(text, last);
+            return this;
+        }
+
+        @Override
+        public WsSession send(BufferData buffer, boolean last) {
+            s.send(buffer, last);
+            return this;
+        }
+
+        @Override
+        public WsSession ping(BufferData buffer) {
+            s.ping(buffer);
+            return this;
+        }
+
+        @Override
+        public WsSession pong(BufferData buffer) {
+            s.pong(buffer);
+            return this;
+        }
+
+        @Override
+        public WsSession close(int code, String reason) {
+            if (revoked.contains(fingerprint) && !trusted.test(fingerprint)) {
+                s.close(WsCloseCodes.VIOLATED_POLICY, "certificate revoked");
+            } else {
+                s.close(code, reason);
+            }
+            return this;
+        }
+
+        @Override
+        public WsSession terminate() {
+            s.terminate();
+            return this;
+        }
+
+        @Override
+        public Optional<String> subProtocol() {
+            return s.subProtocol();
+        }
+
+        @Override
+        public io.helidon.common.socket.SocketContext socketContext() {
+            return s.socketContext();
+        }
+
+        @Override
+        public HttpPrologue prologue() {
+            return s.prologue();
         }
     }
 }
