@@ -32,6 +32,8 @@ final class CriuSteps {
     static final String DUMP_LOG = "dump.log";
     static final String RESTORE_LOG = "restore.log";
     private static final int ERROR_LINES = 12;
+    /** CRIU's limit for collecting (freezing) the container's tasks, in seconds (CRIU's own default: 10). */
+    static final int FREEZE_TIMEOUT_S = 30;
 
     private CriuSteps() {
     }
@@ -47,6 +49,9 @@ final class CriuSteps {
         StringBuilder sb = new StringBuilder("# written by jlxd for ").append(cgroup).append('\n');
         sb.append("cgroup-root :/").append(cgroup).append('\n');
         sb.append("network-lock nftables\n");
+        // CRIU gives up freezing the tasks after 10 s by default; a loaded host with tasks in D state (systemd
+        // containers at load 8-13, measured) needs longer, and a slower dump beats a refused one.
+        sb.append("timeout ").append(FREEZE_TIMEOUT_S).append('\n');
         for (String line : extraLines) {
             LxcConfig.requireValue("criu option", line);
             sb.append(line).append('\n');

@@ -15,7 +15,7 @@ class CriuStepsTest {
 
     @Test
     void configNamesTheCgroupRootAndTheLockMethod() {
-        assertEquals("# written by jlxd for jlxd-0a1b/c1\ncgroup-root :/jlxd-0a1b/c1\nnetwork-lock nftables\nexternal netdev[eth0]:vethX\n",
+        assertEquals("# written by jlxd for jlxd-0a1b/c1\ncgroup-root :/jlxd-0a1b/c1\nnetwork-lock nftables\ntimeout 30\nexternal netdev[eth0]:vethX\n",
                 CriuSteps.config("jlxd-0a1b/c1", List.of("external netdev[eth0]:vethX")));
         assertThrows(IllegalArgumentException.class, () -> CriuSteps.config("../x", List.of()));
         assertThrows(IllegalArgumentException.class, () -> CriuSteps.config("jlxd-0a1b/c1", List.of("a\nb")));
