@@ -51,31 +51,13 @@ final class BtrfsIoctl {
     /** Snapshots subvolume {@code src} as {@code dst} (which must not exist), read-only or writable. */
     static void snapshot(Path src, Path dst, boolean readOnly) throws IOException {
         String name = name(dst);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = a.allocate(STATE);
-            int srcFd = open(a, state, src);
-            try {
-                int parentFd = open(a, state, dst.toAbsolutePath().getParent());
-                try {
-                    MemorySegment args = a.allocate(ARGS_SIZE, 8);
-                    args.set(ValueLayout.JAVA_LONG, 0, srcFd);
-                    args.set(ValueLayout.JAVA_LONG, 16, readOnly ? SUBVOL_RDONLY : 0);
-                    args.asSlice(V2_NAME_OFFSET).setString(0, name, StandardCharsets.UTF_8);
-                    int rc = (int) IOCTL.invokeExact(state, parentFd, SNAP_CREATE_V2, args);
-                    if (rc != 0) {
-                        throw error("snapshot " + src + " as " + dst, state);
-                    }
-                } finally {
-                    int ignored = (int) CLOSE.invokeExact(parentFd);
-                }
-            } finally {
-                int ignored = (int) CLOSE.invokeExact(srcFd);
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException(t);
-        }
+        onDir(src, (a, state, srcFd) -> onDir(dst.toAbsolutePath().getParent(), (b, state2, parentFd) -> {
+            MemorySegment args = b.allocate(ARGS_SIZE, 8);
+            args.set(ValueLayout.JAVA_LONG, 0, srcFd);
+            args.set(ValueLayout.JAVA_LONG, 16, readOnly ? SUBVOL_RDONLY : 0);
+            args.asSlice(V2_NAME_OFFSET).setString(0, name, StandardCharsets.UTF_8);
+            return ioctl(state2, parentFd, SNAP_CREATE_V2, args, "snapshot " + src + " as " + dst);
+        }));
     }
 
     /**
@@ -84,24 +66,11 @@ final class BtrfsIoctl {
      */
     static void destroy(Path path) throws IOException {
         String name = name(path);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = a.allocate(STATE);
-            int parentFd = open(a, state, path.toAbsolutePath().getParent());
-            try {
-                MemorySegment args = a.allocate(ARGS_SIZE, 8);
-                args.asSlice(V1_NAME_OFFSET).setString(0, name, StandardCharsets.UTF_8);
-                int rc = (int) IOCTL.invokeExact(state, parentFd, SNAP_DESTROY, args);
-                if (rc != 0) {
-                    throw error("delete subvolume " + path, state);
-                }
-            } finally {
-                int ignored = (int) CLOSE.invokeExact(parentFd);
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException(t);
-        }
+        onDir(path.toAbsolutePath().getParent(), (a, state, parentFd) -> {
+            MemorySegment args = a.allocate(ARGS_SIZE, 8);
+            args.asSlice(V1_NAME_OFFSET).setString(0, name, StandardCharsets.UTF_8);
+            return ioctl(state, parentFd, SNAP_DESTROY, args, "delete subvolume " + path);
+        });
     }
 
     /**
@@ -110,16 +79,44 @@ final class BtrfsIoctl {
      * name char[4080]}.
      */
     static long subvolumeId(Path path) throws IOException {
+        return onDir(path, (a, state, fd) -> {
+            MemorySegment args = a.allocate(ARGS_SIZE, 8);
+            args.set(ValueLayout.JAVA_LONG, 8, FIRST_FREE_OBJECTID);
+            return ioctl(state, fd, INO_LOOKUP, args, "subvolume id of " + path).get(ValueLayout.JAVA_LONG, 0);
+        });
+    }
+
+    /**
+     * The file system id (the UUID that names its {@code /sys/fs/btrfs/<fsid>}) of the btrfs holding {@code path}:
+     * {@code BTRFS_IOC_FS_INFO}; args (1024 bytes) {max_id u64, num_devices u64, fsid u8[16], ...}.
+     */
+    static String fsid(Path path) throws IOException {
+        return onDir(path, (a, state, fd) -> {
+            MemorySegment args = ioctl(state, fd, FS_INFO, a.allocate(1024, 8), "file system id of " + path);
+            StringBuilder u = new StringBuilder();
+            for (int i = 0; i < 16; i++) {
+                if (i == 4 || i == 6 || i == 8 || i == 10) {
+                    u.append('-');
+                }
+                u.append(String.format("%02x", args.get(ValueLayout.JAVA_BYTE, 16 + i) & 0xff));
+            }
+            return u.toString();
+        });
+    }
+
+    /** What runs with a directory open: its arena, the errno capture and the directory's fd. */
+    @FunctionalInterface
+    private interface OnDir<T> {
+        T apply(Arena arena, MemorySegment state, int fd) throws Throwable;
+    }
+
+    /** Opens {@code dir} (read-only, close-on-exec), runs {@code op} on it and closes it again. */
+    private static <T> T onDir(Path dir, OnDir<T> op) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(STATE);
-            int fd = open(a, state, path);
+            int fd = open(a, state, dir);
             try {
-                MemorySegment args = a.allocate(ARGS_SIZE, 8);
-                args.set(ValueLayout.JAVA_LONG, 8, FIRST_FREE_OBJECTID);
-                if ((int) IOCTL.invokeExact(state, fd, INO_LOOKUP, args) != 0) {
-                    throw error("subvolume id of " + path, state);
-                }
-                return args.get(ValueLayout.JAVA_LONG, 0);
+                return op.apply(a, state, fd);
             } finally {
                 int ignored = (int) CLOSE.invokeExact(fd);
             }
@@ -130,35 +127,13 @@ final class BtrfsIoctl {
         }
     }
 
-    /**
-     * The file system id (the UUID that names its {@code /sys/fs/btrfs/<fsid>}) of the btrfs holding {@code path}:
-     * {@code BTRFS_IOC_FS_INFO}; args (1024 bytes) {max_id u64, num_devices u64, fsid u8[16], ...}.
-     */
-    static String fsid(Path path) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = a.allocate(STATE);
-            int fd = open(a, state, path);
-            try {
-                MemorySegment args = a.allocate(1024, 8);
-                if ((int) IOCTL.invokeExact(state, fd, FS_INFO, args) != 0) {
-                    throw error("file system id of " + path, state);
-                }
-                StringBuilder u = new StringBuilder();
-                for (int i = 0; i < 16; i++) {
-                    if (i == 4 || i == 6 || i == 8 || i == 10) {
-                        u.append('-');
-                    }
-                    u.append(String.format("%02x", args.get(ValueLayout.JAVA_BYTE, 16 + i) & 0xff));
-                }
-                return u.toString();
-            } finally {
-                int ignored = (int) CLOSE.invokeExact(fd);
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException(t);
+    /** One ioctl on {@code fd}; returns {@code args} (the kernel's answer for read ioctls), an IOException on failure. */
+    private static MemorySegment ioctl(MemorySegment state, int fd, long request, MemorySegment args, String what)
+            throws Throwable {
+        if ((int) IOCTL.invokeExact(state, fd, request, args) != 0) {
+            throw error(what, state);
         }
+        return args;
     }
 
     private static String name(Path p) throws IOException {
