@@ -218,7 +218,7 @@ public final class Daemon implements AutoCloseable {
                     new InstanceLogRoutes(driver, execTargets),
                     new FileRoutes(new InstanceFiles(instances, driver, rootfs), events),
                     new ConsoleRoutes(driver, execTargets, operations, sockets, events),
-                    new InstanceSnapshotRoutes(snapshots),
+                    new InstanceSnapshotRoutes(snapshots, migrations),
                     new StoragePoolRoutes(pools, disks, events),
                     volumeRoutes(pools, customVolumes, operations, events, projects),
                     new StorageVolumeSnapshotRoutes(customVolumes, operations, events, projects.features()),

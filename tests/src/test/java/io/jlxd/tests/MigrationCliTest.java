@@ -249,8 +249,12 @@ class MigrationCliTest extends DaemonTestBase {
         }
         assertEquals("STOPPED", status(src));
         assertTrue(c.ok("info", src).stdout().contains("s1"));
+        c.ok("copy", src + "/s0", "host2:mg-snap"); // a snapshot becomes a new instance without snapshots
+        assertEquals(List.of(), Snapshots.names("mg-snap"));
+        c.ok("start", "host2:mg-snap");
+        assertEquals("one", sh("host2:mg-snap", "cat /root/marker"));
 
-        c.ok("delete", "--force", "host2:mg-pull", "host2:mg-push", "host2:mg-relay");
+        c.ok("delete", "--force", "host2:mg-pull", "host2:mg-push", "host2:mg-relay", "host2:mg-snap");
         c.ok("delete", "--force", src);
     }
 

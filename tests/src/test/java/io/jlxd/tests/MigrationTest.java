@@ -1,6 +1,7 @@
 package io.jlxd.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -199,6 +200,31 @@ class MigrationTest {
         ok(lxc("delete", "-f", "ja:mc1"));
         Run instanceOnly = ok(lxc("list", "jb:", "--format", "csv"));
         assertEquals("", instanceOnly.out().strip());
+    }
+
+    @Test
+    void aSnapshotIsCopiedToTheOtherDaemonAsANewInstanceInEveryMode() throws Exception {
+        ok(lxc("init", "ja:busybox", "ja:ms1"));
+        ok(lxc("start", "ja:ms1"));
+        ok(lxc("exec", "ja:ms1", "--", "sh", "-c", "echo then > /root/f"));
+        ok(lxc("snapshot", "ja:ms1", "s0")); // of the running instance: its file system only
+        ok(lxc("exec", "ja:ms1", "--", "sh", "-c", "echo now > /root/f"));
+        Run live = lxc("query", "-X", "POST", "-d", "{\"migration\": true, \"live\": true}", "ja:/1.0/instances/ms1/snapshots/s0");
+        assertNotEquals(0, live.code(), live::toString);
+        assertTrue(live.out().contains("without running state"), live::toString);
+        for (String mode : List.of("pull", "push", "relay")) {
+            String dst = "jb:ms-" + mode;
+            ok(lxc("copy", "ja:ms1/s0", dst, "--mode", mode));
+            assertEquals("Stopped", state(dst), mode);
+            assertEquals(0, JSON.readTree(ok(lxc("query", "jb:/1.0/instances/ms-" + mode + "/snapshots")).out()).size(), mode);
+            ok(lxc("start", dst));
+            assertEquals("then\n", ok(lxc("exec", dst, "--", "cat", "/root/f")).out(), mode + ": the snapshot's data, not the instance's");
+            ok(lxc("delete", "-f", dst));
+        }
+        assertEquals("Running", state("ja:ms1"), "the source runs on");
+        assertEquals("now\n", ok(lxc("exec", "ja:ms1", "--", "cat", "/root/f")).out());
+        assertEquals(1, JSON.readTree(ok(lxc("query", "ja:/1.0/instances/ms1/snapshots")).out()).size(), "the snapshot stays");
+        ok(lxc("delete", "-f", "ja:ms1"));
     }
 
     @Test

@@ -144,7 +144,7 @@ public final class Endpoints {
                 new Endpoint(GET, "/1.0/instances/{name}/snapshots/{snap}", PROJECT, r.snapshots()::get, "Show a snapshot"),
                 new Endpoint(PUT, "/1.0/instances/{name}/snapshots/{snap}", PROJECT, r.snapshots()::put, "Replace a snapshot's expiry"),
                 new Endpoint(PATCH, "/1.0/instances/{name}/snapshots/{snap}", PROJECT, r.snapshots()::patch, "Update a snapshot's expiry"),
-                new Endpoint(POST, "/1.0/instances/{name}/snapshots/{snap}", PROJECT, r.snapshots()::rename, "Rename a snapshot"),
+                new Endpoint(POST, "/1.0/instances/{name}/snapshots/{snap}", PROJECT, r.snapshots()::rename, "Rename a snapshot or send it to another daemon"),
                 new Endpoint(DELETE, "/1.0/instances/{name}/snapshots/{snap}", PROJECT, r.snapshots()::delete, "Delete a snapshot"),
                 new Endpoint(GET, "/1.0/profiles", PROJECT, r.profiles()::list, "List profiles"),
                 new Endpoint(POST, "/1.0/profiles", PROJECT, r.profiles()::create, "Create a profile"),

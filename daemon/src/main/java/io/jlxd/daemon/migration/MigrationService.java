@@ -135,8 +135,30 @@ public final class MigrationService {
         boolean instanceOnly = Boolean.TRUE.equals(body.instanceOnly()) || Boolean.TRUE.equals(body.containerOnly());
         PushTarget push = body.target() == null ? null : pushTarget(body.target());
         SourceMigration m = new SourceMigration(instances, snapshots, scratch, name, live, instanceOnly).planned(plan);
-        List<String> names = Channels.names(live);
-        Map<String, List<String>> res = Map.of("instances", List.of(InstanceManager.url(name)));
+        return startSource(name, m, Channels.names(live), push, InstanceManager.url(name));
+    }
+
+    /**
+     * {@code POST /1.0/instances/{name}/snapshots/{snap}} with {@code migration: true}: the snapshot's file system sent
+     * as a new instance (LXD's {@code lxc copy c1/snap0 remote:c2}), in pull or push mode. A snapshot has no running
+     * state: {@code live} is refused, as LXD 5.0 does for stateless snapshots.
+     */
+    public Op snapshotSource(String name, String snap, Object target, boolean live) {
+        instances.row(name);
+        if (snapshots.get(name, snap).isEmpty()) {
+            throw ApiException.notFound("Snapshot not found");
+        }
+        if (live) {
+            throw ApiException.badRequest("A snapshot is copied without running state (\"live\" applies to running instances)");
+        }
+        PushTarget push = target == null ? null : pushTarget(target);
+        SourceMigration m = new SourceMigration(instances, snapshots, scratch, name, false, true).ofSnapshot(snap);
+        return startSource(name, m, Channels.names(false), push, InstanceManager.url(name) + "/snapshots/" + snap);
+    }
+
+    /** The source's operation: pull (a websocket operation the target joins) or push ({@code push}: dial the target). */
+    private Op startSource(String name, SourceMigration m, List<String> names, PushTarget push, String resource) {
+        Map<String, List<String>> res = Map.of("instances", List.of(resource));
         if (push != null) {
             X509Certificate cert = cert(push.certificate());
             requireSecrets(push.secrets(), names);

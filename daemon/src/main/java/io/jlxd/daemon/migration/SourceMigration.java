@@ -58,15 +58,27 @@ final class SourceMigration {
         return this;
     }
 
+    /** The snapshot sent as the instance (a copy of a snapshot into a new instance), or null: the instance itself. */
+    private String snapshot;
+
+    SourceMigration ofSnapshot(String snap) {
+        this.snapshot = snap;
+        return this;
+    }
+
     /** Runs the migration over {@code ch}; returns the figures for the operation's metadata. */
     Map<String, Object> run(Channels ch, OperationContext ctx) throws Exception {
         InstanceTable.Row r = instances.row(name);
-        ContainerState cs = instances.containerState(name);
+        SnapshotTable.Row ofSnap = snapshot == null ? null : snapshots.get(name, snapshot)
+                .orElseThrow(() -> new IOException("the snapshot " + name + "/" + snapshot + " is gone"));
+        ContainerState cs = ofSnap != null ? null : instances.containerState(name);
         boolean running = cs != null && cs.active();
         boolean nearLive = liveRequested && running && plan != null && plan.kind() == DowntimePlan.Kind.NEAR_LIVE;
         boolean live = liveRequested && running && !nearLive;
-        List<SnapshotTable.Row> snaps = instanceOnly ? List.of() : snapshots.list(name);
-        Map<String, String> expanded = Expand.config(instances.profileRows(r.profiles()), r.config());
+        List<SnapshotTable.Row> snaps = instanceOnly || ofSnap != null ? List.of() : snapshots.list(name);
+        Map<String, String> expanded = ofSnap != null ? Expand.config(instances.profileRows(ofSnap.profiles()), ofSnap.config())
+                : Expand.config(instances.profileRows(r.profiles()), r.config());
+        Path volume = ofSnap != null ? instances.storage().snapshotVolume(name, ofSnap.name()) : instances.storage().volume(name);
         MigrationHeader offer = new MigrationHeader(MigrationHeader.FS_RSYNC,
                 live ? Integer.valueOf(MigrationHeader.CRIU_RSYNC) : running ? Integer.valueOf(MigrationHeader.CRIU_NONE) : null,
                 Wire.idmap(expanded), snaps.stream().map(SnapshotTable.Row::name).toList(),
@@ -74,7 +86,7 @@ final class SourceMigration {
                 new MigrationHeader.RsyncFeatures(OUR_RSYNC.xattrs(), OUR_RSYNC.delete(), false, false), false, null, null)
                 .withJlxd(live ? LIVE_FEATURES : nearLive ? JlxdFeatures.enabled().stream().filter(MigrationHeader.NEAR_LIVE::equals).toList() : List.of());
         Map<String, Object> figures = new LinkedHashMap<>();
-        String kind = live ? "live" : nearLive ? "near-live" : running ? "stateless" : "cold";
+        String kind = ofSnap != null ? "snapshot" : live ? "live" : nearLive ? "near-live" : running ? "stateless" : "cold";
         figures.put("migration_type", kind);
         if (plan != null) {
             figures.put("downtime_plan", plan.reason());
@@ -93,7 +105,7 @@ final class SourceMigration {
                 for (SnapshotTable.Row s : snaps) {
                     RsyncStream.send(instances.storage().snapshotVolume(name, s.name()), ch.fs(), opts, t.fsBytes, scratch);
                 }
-                RsyncStream.send(instances.storage().volume(name), ch.fs(), opts, t.fsBytes, scratch);
+                RsyncStream.send(volume, ch.fs(), opts, t.fsBytes, scratch);
                 if (nearLive) {
                     if (!answer.has(MigrationHeader.NEAR_LIVE)) {
                         throw new IOException("the downtime budget asks for a near-live move, which the target does not do (not a jlxd daemon?)");

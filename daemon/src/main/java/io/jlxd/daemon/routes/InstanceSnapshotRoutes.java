@@ -7,16 +7,22 @@ import io.jlxd.daemon.db.SnapshotTable;
 import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.http.ApiRequest;
 import io.jlxd.daemon.http.Reply;
+import io.jlxd.daemon.migration.MigrationService;
 import io.jlxd.daemon.snapshot.InstanceSnapshots;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code /1.0/instances/{name}/snapshots}: list, create, show, expiry, rename, delete. Restore is PUT on the instance. */
+/**
+ * {@code /1.0/instances/{name}/snapshots}: list, create, show, expiry, rename or migrate (copy to another daemon), delete.
+ * Restore is PUT on the instance.
+ */
 public final class InstanceSnapshotRoutes {
     private final InstanceSnapshots snapshots;
+    private final MigrationService migrations;
 
-    public InstanceSnapshotRoutes(InstanceSnapshots snapshots) {
+    public InstanceSnapshotRoutes(InstanceSnapshots snapshots, MigrationService migrations) {
         this.snapshots = snapshots;
+        this.migrations = migrations;
     }
 
     public Reply list(ApiRequest req) {
@@ -61,8 +67,11 @@ public final class InstanceSnapshotRoutes {
     public Reply rename(ApiRequest req) {
         SnapshotTable.Row r = snapshots.row(req.instanceKey(), req.param("snap"));
         InstanceSnapshotPost body = req.bodyAs(InstanceSnapshotPost.class);
-        if (Boolean.TRUE.equals(body.migration()) || Boolean.TRUE.equals(body.live()) || (body.target() != null && !body.target().isEmpty())) {
-            throw ApiException.badRequest("Snapshot migration is not supported yet");
+        if (Boolean.TRUE.equals(body.migration())) {
+            return Reply.async(migrations.snapshotSource(r.instance(), r.name(), body.target(), Boolean.TRUE.equals(body.live())).view());
+        }
+        if (Boolean.TRUE.equals(body.live()) || body.target() != null) {
+            throw ApiException.badRequest("\"live\" and \"target\" apply to migrations (\"migration\": true)");
         }
         if (body.name() == null || body.name().isEmpty()) {
             throw ApiException.badRequest("A new name is required");

@@ -36,7 +36,7 @@ class EndpointsOpenApiTest {
                 new io.jlxd.daemon.routes.InstanceLogRoutes(null, null),
                 new io.jlxd.daemon.routes.FileRoutes(null, null),
                 new io.jlxd.daemon.routes.ConsoleRoutes(null, null, null, null, null),
-                new io.jlxd.daemon.routes.InstanceSnapshotRoutes(null),
+                new io.jlxd.daemon.routes.InstanceSnapshotRoutes(null, null),
                 new io.jlxd.daemon.routes.StoragePoolRoutes(null, null, null),
                 new io.jlxd.daemon.routes.StorageVolumeRoutes(null, null, null, null, null),
                 new io.jlxd.daemon.routes.StorageVolumeSnapshotRoutes(null, null, null, null),
