@@ -307,9 +307,11 @@ public final class InstanceManager {
 
     /** recursion=2: the instance with its state (and no snapshots or backups yet). */
     public ObjectNode full(InstanceTable.Row r) {
-        ContainerDriver.StateAndPid sp = stateAndPid(r.name()); // one liblxc look-up for the view and the state
-        ObjectNode n = Json.lenient().valueToTree(view(r, sp == null ? null : sp.state()));
-        n.set("state", Json.lenient().valueToTree(state(r.name(), sp)));
+        ContainerDriver.StateAndPid sp = stateAndPid(r.name()); // one look-up for the view and the state
+        Instance v = view(r, sp == null ? null : sp.state());
+        ObjectNode n = Json.lenient().valueToTree(v);
+        // the host ends' names from the devices the view expanded: no second read of the row and its profiles
+        n.set("state", Json.lenient().valueToTree(state(r.name(), sp, () -> hostNames(v.expandedDevices(), r.volatileConfig()))));
         n.set("snapshots", Json.lenient().valueToTree(snapshots == null ? List.of() : snapshots.views(r.name())));
         n.putArray("backups");
         return n;
@@ -322,7 +324,7 @@ public final class InstanceManager {
 
     public InstanceState state(String name) {
         row(name);
-        return state(name, stateAndPid(name));
+        return state(name, stateAndPid(name), () -> hostNames(name));
     }
 
     /** {@link #containerState} with the init pid; null when the driver cannot tell. */
@@ -335,7 +337,7 @@ public final class InstanceManager {
         }
     }
 
-    private InstanceState state(String name, ContainerDriver.StateAndPid sp) {
+    private InstanceState state(String name, ContainerDriver.StateAndPid sp, java.util.function.Supplier<Map<String, String>> hostNames) {
         ContainerState cs = sp == null ? null : sp.state();
         StatusCode st = status(cs);
         long pid = -1;
@@ -349,16 +351,24 @@ public final class InstanceManager {
         return new InstanceState(st.text(), st.code(), pid < 0 ? 0 : pid, rs == null ? 0 : rs.processes(),
                 new InstanceState.Cpu(rs == null ? 0 : rs.cpuNanos()),
                 new InstanceState.Memory(rs == null ? 0 : rs.memory(), rs == null ? 0 : rs.memoryPeak(), 0, 0, 0),
-                disk(name), rs == null ? Map.of() : NetworkState.withHostNames(NetworkState.of(pid), hostNames(name)));
+                disk(name), rs == null ? Map.of() : NetworkState.withHostNames(NetworkState.of(pid), hostNames.get()));
     }
 
     /** Interface name inside the instance to the host end's name, for its NICs. */
     private Map<String, String> hostNames(String name) {
-        Map<String, String> out = new TreeMap<>();
         try {
             InstanceTable.Row r = row(name);
-            for (io.jlxd.daemon.nic.NicDevice n : io.jlxd.daemon.nic.InstanceNics.nics(Expand.devices(profileRows(r.profiles()), r.devices()))) {
-                String h = io.jlxd.daemon.nic.InstanceNics.hostName(n, r.volatileConfig());
+            return hostNames(Expand.devices(profileRows(r.profiles()), r.devices()), r.volatileConfig());
+        } catch (RuntimeException e) {
+            return Map.of(); // gone meanwhile
+        }
+    }
+
+    private static Map<String, String> hostNames(Map<String, Map<String, String>> expandedDevices, Map<String, String> volatileConfig) {
+        Map<String, String> out = new TreeMap<>();
+        try {
+            for (io.jlxd.daemon.nic.NicDevice n : io.jlxd.daemon.nic.InstanceNics.nics(expandedDevices)) {
+                String h = io.jlxd.daemon.nic.InstanceNics.hostName(n, volatileConfig);
                 if (h != null) {
                     out.put(n.name(), h);
                 }

@@ -55,6 +55,7 @@ public final class LxcContainerDriver implements ContainerDriver {
     private final String logLevel;
     private final CgroupDirs cgroupDirs;
     private final StaleCgroups stale;
+    private final SeenRunning seenRunning;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Object forkExecLock = new Object();
     private ForkExecServer forkExecServer; // guarded by forkExecLock
@@ -78,6 +79,7 @@ public final class LxcContainerDriver implements ContainerDriver {
         this.logLevel = logLevel;
         this.cgroupDirs = CgroupDirs.forLxcPath(lxcPath);
         this.stale = new StaleCgroups(cgroups, cgroupDirs);
+        this.seenRunning = new SeenRunning(cgroups, cgroupDirs);
         Files.createDirectories(lxcPath);
         HostPermissions.traversedByMappedRoot(lxcPath);
     }
@@ -186,6 +188,7 @@ public final class LxcContainerDriver implements ContainerDriver {
 
     @Override
     public void define(ContainerSpec spec) throws DriverException {
+        seenRunning.forget(spec.name()); // its state is about to change
         Path dir = containerDir(spec.name());
         LxcConfig config;
         try {
@@ -231,6 +234,7 @@ public final class LxcContainerDriver implements ContainerDriver {
 
     @Override
     public void start(String name) throws DriverException {
+        seenRunning.forget(name); // its state is about to change
         ReentrantLock l = lock(name);
         try (LiblxcContainer c = open(name)) {
             requireDefined(name);
@@ -326,6 +330,7 @@ public final class LxcContainerDriver implements ContainerDriver {
 
     @Override
     public StopResult stop(String name, boolean force, Duration timeout) throws DriverException {
+        seenRunning.forget(name); // its state is about to change
         ReentrantLock l = lock(name);
         try (LiblxcContainer c = open(name)) {
             requireDefined(name);
@@ -441,18 +446,23 @@ public final class LxcContainerDriver implements ContainerDriver {
 
     @Override
     public ContainerState state(String name) throws DriverException {
-        requireDefined(name);
-        try (LiblxcContainer c = open(name)) {
-            return c.state();
-        }
+        return stateAndPid(name).state();
     }
 
+    /** Without liblxc while the init liblxc last reported runs on, thawed ({@link SeenRunning}); else liblxc's answer. */
     @Override
     public StateAndPid stateAndPid(String name) throws DriverException {
         requireDefined(name);
+        int seen = seenRunning.runningInit(name);
+        if (seen > 0) {
+            return new StateAndPid(ContainerState.RUNNING, seen);
+        }
         try (LiblxcContainer c = open(name)) {
             ContainerState st = c.state();
             int pid = st.active() ? c.initPid() : -1;
+            if (st == ContainerState.RUNNING && pid > 0) {
+                seenRunning.running(name, pid);
+            }
             return new StateAndPid(st, pid > 0 ? pid : -1);
         }
     }
@@ -460,6 +470,10 @@ public final class LxcContainerDriver implements ContainerDriver {
     @Override
     public OptionalInt initPid(String name) throws DriverException {
         requireDefined(name);
+        int seen = seenRunning.runningInit(name);
+        if (seen > 0) {
+            return OptionalInt.of(seen);
+        }
         try (LiblxcContainer c = open(name)) {
             int pid = c.initPid();
             return pid > 0 ? OptionalInt.of(pid) : OptionalInt.empty();
@@ -624,6 +638,7 @@ public final class LxcContainerDriver implements ContainerDriver {
 
     @Override
     public void delete(String name) throws DriverException {
+        seenRunning.forget(name); // its state is about to change
         ReentrantLock l = lock(name);
         try {
             requireDefined(name);
@@ -675,6 +690,7 @@ public final class LxcContainerDriver implements ContainerDriver {
      */
     @Override
     public void checkpoint(String name, Path dir, boolean stop) throws DriverException {
+        seenRunning.forget(name); // its state is about to change
         long t0 = System.nanoTime();
         boolean ok = false;
         try {
@@ -690,6 +706,7 @@ public final class LxcContainerDriver implements ContainerDriver {
      * until the target reports that its restore succeeded). CRIU finds the cgroup frozen and puts it back so.
      */
     public void checkpointFrozen(String name, Path dir) throws DriverException {
+        seenRunning.forget(name); // its state is about to change
         long t0 = System.nanoTime();
         boolean ok = false;
         try {
@@ -761,6 +778,7 @@ public final class LxcContainerDriver implements ContainerDriver {
      */
     @Override
     public void restore(String name, Path dir) throws DriverException {
+        seenRunning.forget(name); // its state is about to change
         long t0 = System.nanoTime();
         boolean ok = false;
         try {
