@@ -517,15 +517,11 @@ public final class LxcContainerDriver implements ContainerDriver {
     }
 
     private ExecProcess exec(String name, ExecRequest request, Path tty) throws DriverException {
-        requireDefined(name);
-        int init;
-        try (LiblxcContainer c = open(name)) {
-            ContainerState st = c.state();
-            if (st != ContainerState.RUNNING) {
-                throw new DriverException(Kind.INVALID_STATE, "container " + name + " is " + st.name().toLowerCase() + ", not running");
-            }
-            init = c.initPid();
+        StateAndPid sp = stateAndPid(name); // usually without liblxc (SeenRunning)
+        if (sp.state() != ContainerState.RUNNING || sp.pid() <= 0) {
+            throw new DriverException(Kind.INVALID_STATE, "container " + name + " is " + sp.state().name().toLowerCase() + ", not running");
         }
+        int init = sp.pid();
         String pidNs = ExecProcess.pidNamespace(init);
         List<String> args = tty == null ? forkexecCommand(name, init, request).orElse(null) : null;
         if (args == null) {
