@@ -2,7 +2,6 @@ package io.jlxd.daemon.instance;
 
 import io.jlxd.daemon.http.ConfigPatch;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jlxd.api.Json;
 import io.jlxd.api.StatusCode;
 import io.jlxd.api.config.InstanceConfigKeys;
 import io.jlxd.api.instance.Instance;
@@ -17,7 +16,6 @@ import io.jlxd.daemon.db.ProfileTable;
 import io.jlxd.daemon.events.EventBus;
 import io.jlxd.daemon.http.ApiException;
 import io.jlxd.daemon.http.Etag;
-import io.jlxd.daemon.instance.driver.ContainerDriver;
 import io.jlxd.daemon.instance.driver.ContainerState;
 import io.jlxd.daemon.instance.driver.DriverException;
 import io.jlxd.daemon.instance.driver.IdMap;
@@ -54,6 +52,7 @@ public final class InstanceManager {
     private final EventBus events;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final StatefulStop stateful;
+    private final InstanceViews views;
     private volatile SnapshotHooks snapshots;
     private volatile io.jlxd.daemon.nic.InstanceNics nics = new io.jlxd.daemon.nic.InstanceNics(
             io.jlxd.daemon.network.NetworkAttachments.NONE);
@@ -86,6 +85,7 @@ public final class InstanceManager {
         this.operations = operations;
         this.events = events;
         this.stateful = new StatefulStop(driver, storage, table, new CheckpointCheck(driver));
+        this.views = new InstanceViews(this, driver, storage);
     }
 
     /** Wires the NIC devices' service (its managed networks). */
@@ -265,26 +265,14 @@ public final class InstanceManager {
     }
 
     public ContainerState containerState(String name) {
-        try {
-            return driver.exists(name) ? driver.state(name) : ContainerState.STOPPED;
-        } catch (DriverException e) {
-            LOG.warning("state of " + name + ": " + e.getMessage());
-            return null;
-        }
+        return views.containerState(name);
     }
 
     public static StatusCode status(ContainerState s) {
-        if (s == null) {
-            return StatusCode.ERROR;
-        }
-        return switch (s) {
-            case STOPPED -> StatusCode.STOPPED;
-            case FROZEN, FREEZING -> StatusCode.FROZEN;
-            default -> StatusCode.RUNNING;
-        };
+        return InstanceViews.status(s);
     }
 
-    /** {@link #view}'s expanded config alone: no liblxc call for the state (exec needs only this). */
+    /** {@link #view}'s expanded config alone: no look-up of the state (exec needs only this). */
     public Map<String, String> expandedConfig(InstanceTable.Row r) {
         Map<String, String> config = new TreeMap<>(r.config());
         config.putAll(r.volatileConfig());
@@ -292,29 +280,12 @@ public final class InstanceManager {
     }
 
     public Instance view(InstanceTable.Row r) {
-        return view(r, containerState(r.name()));
+        return views.view(r);
     }
 
-    private Instance view(InstanceTable.Row r, ContainerState cs) {
-        List<ProfileTable.Row> prof = profileRows(r.profiles());
-        Map<String, String> config = new TreeMap<>(r.config());
-        config.putAll(r.volatileConfig());
-        StatusCode st = status(cs);
-        return new Instance(io.jlxd.daemon.project.ProjectKeys.name(r.name()), "container", st.text(), st.code(), r.architecture(),
-                config, r.devices(), Expand.config(prof, config), Expand.devices(prof, r.devices()), profileNames(r.profiles()), r.ephemeral(),
-                r.stateful(), r.description(), r.createdAt(), r.lastUsedAt(), "none", io.jlxd.daemon.project.ProjectKeys.project(r.name()));
-    }
-
-    /** recursion=2: the instance with its state (and no snapshots or backups yet). */
+    /** recursion=2: the instance with its state and snapshots. */
     public ObjectNode full(InstanceTable.Row r) {
-        ContainerDriver.StateAndPid sp = stateAndPid(r.name()); // one look-up for the view and the state
-        Instance v = view(r, sp == null ? null : sp.state());
-        ObjectNode n = Json.lenient().valueToTree(v);
-        // the host ends' names from the devices the view expanded: no second read of the row and its profiles
-        n.set("state", Json.lenient().valueToTree(state(r.name(), sp, () -> hostNames(v.expandedDevices(), r.volatileConfig()))));
-        n.set("snapshots", Json.lenient().valueToTree(snapshots == null ? List.of() : snapshots.views(r.name())));
-        n.putArray("backups");
-        return n;
+        return views.full(r);
     }
 
     /** The ETag: writable fields, volatile keys excluded. */
@@ -324,59 +295,12 @@ public final class InstanceManager {
 
     public InstanceState state(String name) {
         row(name);
-        return state(name, stateAndPid(name), () -> hostNames(name));
+        return views.state(name);
     }
 
-    /** {@link #containerState} with the init pid; null when the driver cannot tell. */
-    private ContainerDriver.StateAndPid stateAndPid(String name) {
-        try {
-            return driver.exists(name) ? driver.stateAndPid(name) : new ContainerDriver.StateAndPid(ContainerState.STOPPED, -1);
-        } catch (DriverException e) {
-            LOG.warning("state of " + name + ": " + e.getMessage());
-            return null;
-        }
-    }
-
-    private InstanceState state(String name, ContainerDriver.StateAndPid sp, java.util.function.Supplier<Map<String, String>> hostNames) {
-        ContainerState cs = sp == null ? null : sp.state();
-        StatusCode st = status(cs);
-        long pid = -1;
-        RuntimeState rs = null;
-        if (cs != null && cs.active()) {
-            pid = sp.pid();
-            if (pid > 0) {
-                rs = RuntimeState.of(driver.cgroups(), pid);
-            }
-        }
-        return new InstanceState(st.text(), st.code(), pid < 0 ? 0 : pid, rs == null ? 0 : rs.processes(),
-                new InstanceState.Cpu(rs == null ? 0 : rs.cpuNanos()),
-                new InstanceState.Memory(rs == null ? 0 : rs.memory(), rs == null ? 0 : rs.memoryPeak(), 0, 0, 0),
-                disk(name), rs == null ? Map.of() : NetworkState.withHostNames(NetworkState.of(pid), hostNames.get()));
-    }
-
-    /** Interface name inside the instance to the host end's name, for its NICs. */
-    private Map<String, String> hostNames(String name) {
-        try {
-            InstanceTable.Row r = row(name);
-            return hostNames(Expand.devices(profileRows(r.profiles()), r.devices()), r.volatileConfig());
-        } catch (RuntimeException e) {
-            return Map.of(); // gone meanwhile
-        }
-    }
-
-    private static Map<String, String> hostNames(Map<String, Map<String, String>> expandedDevices, Map<String, String> volatileConfig) {
-        Map<String, String> out = new TreeMap<>();
-        try {
-            for (io.jlxd.daemon.nic.NicDevice n : io.jlxd.daemon.nic.InstanceNics.nics(expandedDevices)) {
-                String h = io.jlxd.daemon.nic.InstanceNics.hostName(n, volatileConfig);
-                if (h != null) {
-                    out.put(n.name(), h);
-                }
-            }
-        } catch (RuntimeException e) {
-            // a device that no longer parses: no host names
-        }
-        return out;
+    /** The snapshots service, once wired (null before). */
+    SnapshotHooks snapshotHooks() {
+        return snapshots;
     }
 
     /**
@@ -390,15 +314,6 @@ public final class InstanceManager {
             return stateful.report(name, expanded, false);
         }
         return (io.jlxd.api.instance.InstanceCheckpoint) withLock(name, () -> Map.of("r", stateful.report(name, expanded, true))).get("r");
-    }
-
-    private Map<String, InstanceState.Disk> disk(String name) {
-        try {
-            long used = storage.usage(name);
-            return used < 0 ? Map.of() : Map.of("root", new InstanceState.Disk(used, 0));
-        } catch (java.io.IOException | RuntimeException e) {
-            return Map.of();
-        }
     }
 
     // ------------------------------------------------------------------------------------------ create
