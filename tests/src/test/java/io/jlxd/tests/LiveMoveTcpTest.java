@@ -3,7 +3,6 @@ package io.jlxd.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +27,7 @@ class LiveMoveTcpTest {
     private static final Duration MOVE_LIMIT = Duration.ofMinutes(10);
     private static final Duration ECHO_LIMIT = Duration.ofMinutes(2);
     private static final String[] MODES = {"pull", "push", "relay"};
+    private static TwoDaemons two;
     private static JlxdDaemon a;
     private static JlxdDaemon b;
     private static RemoteCli c;
@@ -37,55 +37,20 @@ class LiveMoveTcpTest {
     @Timeout(900) // four image imports (two of a 150 MB Debian) on a loaded machine
     static void twoDaemonsOnOneSegment() throws Exception {
         LxdClients.assumeInstalled("/usr/bin/rsync", "rsync");
-        seg = SharedSegment.create("jmn");
-        a = JlxdDaemon.start();
-        b = JlxdDaemon.start();
-        Instances.openTempRoot(a);
-        Instances.openTempRoot(b);
-        for (JlxdDaemon d : List.of(a, b)) {
-            Jlxc.Result set = Jlxc.run(d.dataDir(), "config", "set", "core.https_address", "127.0.0.1:" + HttpsListenerTest.freePort());
-            assertEquals(0, set.exitCode(), set::toString);
-        }
-        RemoteCli onB = RemoteCli.fresh(b.dataDir());
-        String token;
-        try {
-            token = onB.ok("config", "trust", "add", "--name", "jmn-live", "-q").stdout().strip();
-        } finally {
-            onB.delete();
-        }
-        c = RemoteCli.fresh(a.dataDir());
-        c.ok("remote", "add", "b", token);
-        Path busybox = Instances.busyboxImage();
-        Path debian = Instances.image("debian/bookworm");
-        for (String remote : List.of("local:", "b:")) {
-            c.ok("image", "import", busybox.toString(), remote, "--alias", "bb");
-            c.ok("image", "import", debian.toString(), remote, "--alias", "deb");
-        }
+        two = TwoDaemons.start("jmn", "jmn-live");
+        a = two.a;
+        b = two.b;
+        c = two.c;
+        seg = two.seg;
+        two.importOnBoth(Instances.busyboxImage(), "bb");
+        two.importOnBoth(Instances.image("debian/bookworm"), "deb");
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
-        Teardown.inOrder(() -> {
-            if (c != null) {
-                c.deleteAllInstances("local:", "b:");
-            }
-        }, () -> {
-            if (a != null) {
-                a.close();
-            }
-        }, () -> {
-            if (b != null) {
-                b.close();
-            }
-        }, () -> {
-            if (c != null) {
-                c.delete();
-            }
-        }, () -> {
-            if (seg != null) {
-                seg.close();
-            }
-        });
+        if (two != null) {
+            two.close();
+        }
     }
 
     @Test

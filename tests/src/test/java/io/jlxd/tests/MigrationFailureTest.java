@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(1800)
 class MigrationFailureTest {
+    private static TwoDaemons two;
     private static JlxdDaemon a;
     private static JlxdDaemon b;
     private static RemoteCli c;
@@ -36,52 +36,19 @@ class MigrationFailureTest {
     @Timeout(600) // two daemons and two image imports on a loaded machine
     static void twoDaemons() throws Exception {
         LxdClients.assumeInstalled("/usr/bin/rsync", "rsync");
-        seg = SharedSegment.create("jmn");
-        a = JlxdDaemon.start();
-        b = JlxdDaemon.start();
-        Instances.openTempRoot(a);
-        Instances.openTempRoot(b);
-        for (JlxdDaemon d : List.of(a, b)) {
-            Jlxc.Result set = Jlxc.run(d.dataDir(), "config", "set", "core.https_address", "127.0.0.1:" + HttpsListenerTest.freePort());
-            assertEquals(0, set.exitCode(), set::toString);
-        }
-        RemoteCli onB = RemoteCli.fresh(b.dataDir());
-        String token;
-        try {
-            token = onB.ok("config", "trust", "add", "--name", "jmn-fail", "-q").stdout().strip();
-        } finally {
-            onB.delete();
-        }
-        c = RemoteCli.fresh(a.dataDir());
-        c.ok("remote", "add", "b", token);
-        for (String remote : List.of("local:", "b:")) {
-            c.ok("image", "import", Instances.busyboxImage().toString(), remote, "--alias", "bb");
-        }
+        two = TwoDaemons.start("jmn", "jmn-fail");
+        a = two.a;
+        b = two.b;
+        c = two.c;
+        seg = two.seg;
+        two.importOnBoth(Instances.busyboxImage(), "bb");
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
-        Teardown.inOrder(() -> {
-            if (c != null) {
-                c.deleteAllInstances("local:", "b:");
-            }
-        }, () -> {
-            if (a != null) {
-                a.close();
-            }
-        }, () -> {
-            if (b != null) {
-                b.close();
-            }
-        }, () -> {
-            if (c != null) {
-                c.delete();
-            }
-        }, () -> {
-            if (seg != null) {
-                seg.close();
-            }
-        });
+        if (two != null) {
+            two.close();
+        }
     }
 
     @Test
