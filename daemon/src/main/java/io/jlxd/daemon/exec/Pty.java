@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.jlxd.daemon.util.Ffm;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -13,7 +14,6 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
 /**
@@ -33,21 +33,17 @@ public final class Pty implements AutoCloseable {
     static final int EIO = 5;
     static final int EAGAIN = 11;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option ERRNO_OPT = Linker.Option.captureCallState("errno");
-    private static final MethodHandle POSIX_OPENPT = call("posix_openpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle GRANTPT = call("grantpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle UNLOCKPT = call("unlockpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle PTSNAME_R = call("ptsname_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle READ = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle IOCTL = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+    private static final MethodHandle POSIX_OPENPT = Ffm.errnoCall("posix_openpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle GRANTPT = Ffm.errnoCall("grantpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle UNLOCKPT = Ffm.errnoCall("unlockpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle PTSNAME_R = Ffm.errnoCall("ptsname_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READ = Ffm.errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = Ffm.errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOSE = Ffm.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle IOCTL = Ffm.errnoCall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
             Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle TCGETATTR = call("tcgetattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle KILL = call("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle TCGETATTR = Ffm.errnoCall("tcgetattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle KILL = Ffm.errnoCall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final StructLayout WINSIZE = MemoryLayout.structLayout(JAVA_SHORT.withName("rows"),
             JAVA_SHORT.withName("cols"), JAVA_SHORT.withName("xpixel"), JAVA_SHORT.withName("ypixel"));
 
@@ -64,14 +60,14 @@ public final class Pty implements AutoCloseable {
     public static Pty open(int width, int height) throws IOException {
         int fd;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             fd = (int) POSIX_OPENPT.invokeExact(st, O_RDWR | O_NOCTTY | O_CLOEXEC);
             if (fd < 0) {
-                throw new IOException("posix_openpt: errno " + (int) ERRNO.get(st, 0L));
+                throw new IOException("posix_openpt: errno " + Ffm.errno(st));
             }
             try {
                 if ((int) GRANTPT.invokeExact(st, fd) != 0 || (int) UNLOCKPT.invokeExact(st, fd) != 0) {
-                    throw new IOException("grantpt/unlockpt: errno " + (int) ERRNO.get(st, 0L));
+                    throw new IOException("grantpt/unlockpt: errno " + Ffm.errno(st));
                 }
                 MemorySegment buf = a.allocate(256);
                 int rc = (int) PTSNAME_R.invokeExact(st, fd, buf, 256L);
@@ -103,7 +99,7 @@ public final class Pty implements AutoCloseable {
             return;
         }
         try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
+            int ignored = (int) CLOSE.invokeExact(a.allocate(Ffm.CAPTURE), fd);
         } catch (Throwable t) {
             // nothing left to do
         }
@@ -117,7 +113,7 @@ public final class Pty implements AutoCloseable {
     /** Reads from the master; -1 at the end (EIO: every slave closed, or closed here). Blocks. */
     public int read(byte[] dst) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             MemorySegment buf = a.allocate(dst.length);
             while (true) {
                 if (closed) {
@@ -131,7 +127,7 @@ public final class Pty implements AutoCloseable {
                 if (n == 0) {
                     return -1;
                 }
-                int errno = (int) ERRNO.get(st, 0L);
+                int errno = Ffm.errno(st);
                 if (errno == EINTR || errno == EAGAIN) {
                     continue;
                 }
@@ -152,14 +148,14 @@ public final class Pty implements AutoCloseable {
     /** Writes every byte to the master (the command's input). */
     public void write(byte[] src, int off, int len) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             MemorySegment buf = a.allocate(Math.max(1, len));
             MemorySegment.copy(src, off, buf, JAVA_BYTE_LAYOUT, 0, len);
             long done = 0;
             while (done < len) {
                 long n = (long) WRITE.invokeExact(st, master, buf.asSlice(done), (long) len - done);
                 if (n < 0) {
-                    int errno = (int) ERRNO.get(st, 0L);
+                    int errno = Ffm.errno(st);
                     if (errno == EINTR || errno == EAGAIN) {
                         continue;
                     }
@@ -180,12 +176,12 @@ public final class Pty implements AutoCloseable {
             throw new IllegalArgumentException("window size must be 1..65535: " + width + "x" + height);
         }
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             MemorySegment ws = a.allocate(WINSIZE);
             ws.set(JAVA_SHORT, 0, (short) height);
             ws.set(JAVA_SHORT, 2, (short) width);
             if ((int) IOCTL.invokeExact(st, master, TIOCSWINSZ, ws) != 0) {
-                throw new IOException("TIOCSWINSZ: errno " + (int) ERRNO.get(st, 0L));
+                throw new IOException("TIOCSWINSZ: errno " + Ffm.errno(st));
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
@@ -197,10 +193,10 @@ public final class Pty implements AutoCloseable {
     /** The window size as {width, height}. */
     public int[] size() throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             MemorySegment ws = a.allocate(WINSIZE);
             if ((int) IOCTL.invokeExact(st, master, TIOCGWINSZ, ws) != 0) {
-                throw new IOException("TIOCGWINSZ: errno " + (int) ERRNO.get(st, 0L));
+                throw new IOException("TIOCGWINSZ: errno " + Ffm.errno(st));
             }
             return new int[] {Short.toUnsignedInt(ws.get(JAVA_SHORT, 2)), Short.toUnsignedInt(ws.get(JAVA_SHORT, 0))};
         } catch (IOException | RuntimeException | Error e) {
@@ -213,10 +209,10 @@ public final class Pty implements AutoCloseable {
     /** Whether the terminal echoes input (ECHO in c_lflag, read through the master); false once set raw. */
     public boolean echoes() throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             MemorySegment termios = a.allocate(64);
             if ((int) TCGETATTR.invokeExact(st, master, termios) != 0) {
-                throw new IOException("tcgetattr: errno " + (int) ERRNO.get(st, 0L));
+                throw new IOException("tcgetattr: errno " + Ffm.errno(st));
             }
             return (termios.get(JAVA_INT, 12) & ECHO) != 0;
         } catch (IOException | RuntimeException | Error e) {
@@ -229,7 +225,7 @@ public final class Pty implements AutoCloseable {
     /** kill(2): used to tell lxc-attach to copy the new window size into the container's pty (SIGWINCH). */
     static boolean kill(long pid, int signal) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             return (int) KILL.invokeExact(st, (int) pid, signal) == 0;
         } catch (Throwable t) {
             return false;
@@ -243,17 +239,11 @@ public final class Pty implements AutoCloseable {
         }
         closed = true;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             int ignored = (int) CLOSE.invokeExact(st, master);
         } catch (Throwable t) {
             // nothing left to do
         }
     }
 
-    private static MethodHandle call(String name, FunctionDescriptor fd, Linker.Option... extra) {
-        Linker.Option[] opts = new Linker.Option[extra.length + 1];
-        opts[0] = ERRNO_OPT;
-        System.arraycopy(extra, 0, opts, 1, extra.length);
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), fd, opts);
-    }
 }

@@ -4,14 +4,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.jlxd.daemon.util.Ffm;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The libc and system calls of the files API, through FFM: {@code openat2(2)} (by syscall number: glibc has no
@@ -62,66 +60,32 @@ final class Sys {
     static final int ELOOP = 40;
     static final int EOVERFLOW = 75;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-
-    private static final MethodHandle SYSCALL4 = call("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), 1);
-    private static final MethodHandle OPENAT = call("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 3);
-    private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle READ = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle STATX = call("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle FSTATFS = call("fstatfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle FCHOWN = call("fchown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCHMOD = call("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCHOWNAT = call("fchownat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle MKDIRAT = call("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SYMLINKAT = call("symlinkat", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle UNLINKAT = call("unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RENAMEAT = call("renameat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle READLINKAT = call("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle GETDENTS64 = call("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle FSYNC = call("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle SYSCALL4 = Ffm.errnoCall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle OPENAT = Ffm.errnoCall("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 
+            Linker.Option.firstVariadicArg(3));
+    private static final MethodHandle CLOSE = Ffm.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = Ffm.errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = Ffm.errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle STATX = Ffm.errnoCall("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle FSTATFS = Ffm.errnoCall("fstatfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle FCHOWN = Ffm.errnoCall("fchown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FCHMOD = Ffm.errnoCall("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FCHOWNAT = Ffm.errnoCall("fchownat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle MKDIRAT = Ffm.errnoCall("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SYMLINKAT = Ffm.errnoCall("symlinkat", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle UNLINKAT = Ffm.errnoCall("unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RENAMEAT = Ffm.errnoCall("renameat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle READLINKAT = Ffm.errnoCall("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle GETDENTS64 = Ffm.errnoCall("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle FSYNC = Ffm.errnoCall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private Sys() {
     }
 
-    private static MethodHandle call(String name, FunctionDescriptor d) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), d, Linker.Option.captureCallState("errno"));
-    }
-
-    private static MethodHandle call(String name, FunctionDescriptor d, int firstVariadic) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), d, Linker.Option.captureCallState("errno"),
-                Linker.Option.firstVariadicArg(firstVariadic));
-    }
-
-    static String strerror(int errno) {
-        try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
-            return s.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
-    }
-
-    private static int errno(MemorySegment st) {
-        return (int) ERRNO.get(st, 0L);
-    }
-
     private static long check(long rc, MemorySegment st, String op, String path) throws SysException {
         if (rc < 0) {
-            throw new SysException(errno(st), op, path);
+            throw new SysException(Ffm.errno(st), op, path);
         }
         return rc;
     }
@@ -130,32 +94,32 @@ final class Sys {
     static int openat2(int dirfd, String path, int flags, int mode, long resolve) throws SysException {
         for (int attempt = 0; ; attempt++) {
             try (Arena a = Arena.ofConfined()) {
-                MemorySegment st = a.allocate(CAPTURE);
+                MemorySegment st = a.allocate(Ffm.CAPTURE);
                 MemorySegment how = a.allocate(24, 8);
                 how.set(JAVA_LONG, 0, flags & 0xffffffffL);
                 how.set(JAVA_LONG, 8, mode);
                 how.set(JAVA_LONG, 16, resolve);
                 long rc = (long) SYSCALL4.invokeExact(st, SYS_OPENAT2, (long) dirfd, a.allocateFrom(path), how, 24L);
-                if (rc < 0 && (errno(st) == EAGAIN || errno(st) == EINTR) && attempt < 16) {
+                if (rc < 0 && (Ffm.errno(st) == EAGAIN || Ffm.errno(st) == EINTR) && attempt < 16) {
                     continue;
                 }
                 return (int) check(rc, st, "openat2", path);
             } catch (SysException e) {
                 throw e;
             } catch (Throwable t) {
-                throw rethrow(t);
+                throw Ffm.rethrow(t);
             }
         }
     }
 
     static int openat(int dirfd, String path, int flags, int mode) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             return (int) check((int) OPENAT.invokeExact(st, dirfd, a.allocateFrom(path), flags, mode), st, "openat", path);
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
@@ -165,19 +129,19 @@ final class Sys {
             return;
         }
         try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
+            int ignored = (int) CLOSE.invokeExact(a.allocate(Ffm.CAPTURE), fd);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     /** read(2) into {@code buf}; 0 at end of file. */
     static long read(int fd, MemorySegment buf, long len) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             while (true) {
                 long n = (long) READ.invokeExact(st, fd, buf, len);
-                if (n < 0 && errno(st) == EINTR) {
+                if (n < 0 && Ffm.errno(st) == EINTR) {
                     continue;
                 }
                 return check(n, st, "read", null);
@@ -185,18 +149,18 @@ final class Sys {
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     /** Writes all {@code len} bytes of {@code buf}. */
     static void writeFully(int fd, MemorySegment buf, long len) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             long off = 0;
             while (off < len) {
                 long n = (long) WRITE.invokeExact(st, fd, buf.asSlice(off), len - off);
-                if (n < 0 && errno(st) == EINTR) {
+                if (n < 0 && Ffm.errno(st) == EINTR) {
                     continue;
                 }
                 off += check(n, st, "write", null);
@@ -204,14 +168,14 @@ final class Sys {
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     /** statx of {@code path} relative to {@code dirfd} ("" with AT_EMPTY_PATH: the descriptor itself). */
     static FileStat stat(int dirfd, String path, int flags) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             MemorySegment buf = a.allocate(256, 8);
             check((int) STATX.invokeExact(st, dirfd, a.allocateFrom(path), flags, 0x7ff, buf), st, "statx", path);
             return new FileStat(Short.toUnsignedInt(buf.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 28)),
@@ -220,7 +184,7 @@ final class Sys {
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
@@ -232,21 +196,21 @@ final class Sys {
     /** f_type of the file system holding {@code fd}. */
     static long fsType(int fd) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             MemorySegment buf = a.allocate(128, 8);
             check((int) FSTATFS.invokeExact(st, fd, buf), st, "fstatfs", null);
             return buf.get(JAVA_LONG, 0);
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     /** Bytes an unprivileged writer can still write on the file system holding {@code fd} (f_bavail × f_bsize). */
     static long availableBytes(int fd) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             MemorySegment buf = a.allocate(128, 8);
             check((int) FSTATFS.invokeExact(st, fd, buf), st, "fstatfs", null);
             return Math.multiplyHigh(buf.get(JAVA_LONG, 32), buf.get(JAVA_LONG, 8)) != 0 ? Long.MAX_VALUE
@@ -254,100 +218,100 @@ final class Sys {
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     static void fchown(int fd, long uid, long gid) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             check((int) FCHOWN.invokeExact(st, fd, (int) uid, (int) gid), st, "fchown", null);
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     static void fchmod(int fd, int mode) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             check((int) FCHMOD.invokeExact(st, fd, mode), st, "fchmod", null);
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     /** Changes the owner of {@code name} in {@code dirfd} itself (never a symlink's target). */
     static void lchownat(int dirfd, String name, long uid, long gid) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             check((int) FCHOWNAT.invokeExact(st, dirfd, a.allocateFrom(name), (int) uid, (int) gid, AT_SYMLINK_NOFOLLOW),
                     st, "fchownat", name);
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     static void mkdirat(int dirfd, String name, int mode) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             check((int) MKDIRAT.invokeExact(st, dirfd, a.allocateFrom(name), mode), st, "mkdirat", name);
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     static void symlinkat(String target, int dirfd, String name) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             check((int) SYMLINKAT.invokeExact(st, a.allocateFrom(target), dirfd, a.allocateFrom(name)), st, "symlinkat", name);
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     static void unlinkat(int dirfd, String name, int flags) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             check((int) UNLINKAT.invokeExact(st, dirfd, a.allocateFrom(name), flags), st, "unlinkat", name);
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     static void renameat(int dirfd, String from, String to) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             check((int) RENAMEAT.invokeExact(st, dirfd, a.allocateFrom(from), dirfd, a.allocateFrom(to)), st, "renameat", to);
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     /** The target of the symlink {@code path} in {@code dirfd} ("" : the O_PATH descriptor of a symlink itself). */
     static String readlinkat(int dirfd, String path) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             MemorySegment buf = a.allocate(4097);
             long n = check((long) READLINKAT.invokeExact(st, dirfd, a.allocateFrom(path), buf, 4096L), st, "readlinkat", path);
             return new String(buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
@@ -355,7 +319,7 @@ final class Sys {
     static java.util.List<String> list(int dirfd) throws SysException {
         java.util.List<String> out = new java.util.ArrayList<>();
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             MemorySegment buf = a.allocate(32768, 8);
             while (true) {
                 long n = check((long) GETDENTS64.invokeExact(st, dirfd, buf, buf.byteSize()), st, "getdents64", null);
@@ -381,18 +345,18 @@ final class Sys {
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
     static void fsync(int fd) throws SysException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             check((int) FSYNC.invokeExact(st, fd), st, "fsync", null);
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 }

@@ -9,7 +9,7 @@ public final class SysException extends IOException {
     private final int errno;
 
     SysException(int errno, String op, String path) {
-        super(op + (path == null ? "" : " \"" + path + "\"") + ": " + Sys.strerror(errno));
+        super(op + (path == null ? "" : " \"" + path + "\"") + ": " + io.jlxd.daemon.util.Ffm.strerror(errno));
         this.errno = errno;
     }
 

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.jlxd.daemon.util.Ffm;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.FileInputStream;
@@ -18,11 +19,8 @@ import java.lang.ProcessBuilder.Redirect;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,18 +70,14 @@ final class ForkExecServer {
     private static final int EXITED = 2;
     private static final int FAILED = 3;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle CONNECT = call("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SENDMSG = call("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECV = call("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle PIPE2 = call("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("open"),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.captureCallState("errno"),
+    private static final MethodHandle SOCKET = Ffm.errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CONNECT = Ffm.errnoCall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDMSG = Ffm.errnoCall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECV = Ffm.errnoCall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle PIPE2 = Ffm.errnoCall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle OPEN = Ffm.errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = Ffm.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private final Process server;
     private final int sock;
@@ -98,10 +92,6 @@ final class ForkExecServer {
         Thread t = new Thread(this::readLoop, "forkexec-server");
         t.setDaemon(true);
         t.start();
-    }
-
-    private static MethodHandle call(String name, FunctionDescriptor d) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), d, Linker.Option.captureCallState("errno"));
     }
 
     /** Starts {@code helper --serve} and connects to it. */
@@ -128,7 +118,7 @@ final class ForkExecServer {
 
     private static int connect(String name) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             int fd = (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
             if (fd < 0) {
                 throw error("socket", st);
@@ -178,7 +168,7 @@ final class ForkExecServer {
         int[] child = {-1, -1, -1};
         Object[] parent = new Object[3];
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             child[0] = stdio(a, st, in, true, parent, 0);
             child[1] = stdio(a, st, out, false, parent, 1);
             child[2] = stdio(a, st, err, false, parent, 2);
@@ -216,7 +206,7 @@ final class ForkExecServer {
                 }
             }
             if (reply.type() != STARTED) {
-                throw new IOException("jlxd-forkexec server: " + Libc.strerror(reply.value()));
+                throw new IOException("jlxd-forkexec server: " + Ffm.strerror(reply.value()));
             }
             Served p = new Served(reply.pid(), reply.exit(), parent);
             parent[0] = parent[1] = parent[2] = null; // owned by the process now
@@ -290,7 +280,7 @@ final class ForkExecServer {
 
     private static void closeQuietly(int[] fds) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             for (int fd : fds) {
                 if (fd >= 0) {
                     int ignored = (int) CLOSE.invokeExact(st, fd);
@@ -302,16 +292,16 @@ final class ForkExecServer {
     }
 
     private static IOException error(String what, MemorySegment st) {
-        return new IOException(what + ": " + Libc.strerror((int) ERRNO.get(st, 0L)));
+        return new IOException(what + ": " + Ffm.strerror(Ffm.errno(st)));
     }
 
     private void readLoop() {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Ffm.CAPTURE);
             MemorySegment buf = a.allocate(12, 4);
             while (true) {
                 long n = (long) RECV.invokeExact(st, sock, buf, 12L, 0);
-                if (n < 0 && (int) ERRNO.get(st, 0L) == 4) {
+                if (n < 0 && Ffm.errno(st) == 4) {
                     continue; // EINTR
                 }
                 if (n != 12) {

@@ -4,14 +4,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.jlxd.daemon.util.Ffm;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The few libc calls the driver makes directly through FFM (none of them forks): the *at family for walking a
@@ -56,33 +54,20 @@ final class Libc implements AutoCloseable {
     static final int S_IFREG = 0100000;
     static final int S_IFLNK = 0120000;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option ERRNO_OPT = Linker.Option.captureCallState("errno");
 
-    private static final MethodHandle OPENAT = call("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+    private static final MethodHandle OPENAT = Ffm.errnoCall("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(3));
-    private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle GETDENTS64 = call("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle STATX = call("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle FCHOWNAT = call("fchownat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCHMODAT = call("fchmodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle LGETXATTR = call("lgetxattr", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle LSETXATTR = call("lsetxattr", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle KILL = call("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle CLOSE = Ffm.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETDENTS64 = Ffm.errnoCall("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle STATX = Ffm.errnoCall("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle FCHOWNAT = Ffm.errnoCall("fchownat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FCHMODAT = Ffm.errnoCall("fchmodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle LGETXATTR = Ffm.errnoCall("lgetxattr", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle LSETXATTR = Ffm.errnoCall("lsetxattr", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle KILL = Ffm.errnoCall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private final Arena arena = Arena.ofConfined();
-    private final MemorySegment state = arena.allocate(CAPTURE);
-
-    private static MethodHandle call(String name, FunctionDescriptor d, Linker.Option... extra) {
-        Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = ERRNO_OPT;
-        System.arraycopy(extra, 0, options, 1, extra.length);
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), d, options);
-    }
+    private final MemorySegment state = arena.allocate(Ffm.CAPTURE);
 
     Arena arena() {
         return arena;
@@ -90,30 +75,14 @@ final class Libc implements AutoCloseable {
 
     /** errno of the last failed call. */
     int errno() {
-        return (int) ERRNO.get(state, 0L);
-    }
-
-    static String strerror(int errno) {
-        try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
-            return s.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+        return Ffm.errno(state);
     }
 
     int openat(int dirfd, MemorySegment path, int flags) {
         try {
             return (int) OPENAT.invokeExact(state, dirfd, path, flags, 0);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
@@ -121,7 +90,7 @@ final class Libc implements AutoCloseable {
         try {
             return (int) CLOSE.invokeExact(state, fd);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
@@ -129,7 +98,7 @@ final class Libc implements AutoCloseable {
         try {
             return (long) GETDENTS64.invokeExact(state, fd, buf, buf.byteSize());
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
@@ -137,7 +106,7 @@ final class Libc implements AutoCloseable {
         try {
             return (int) STATX.invokeExact(state, dirfd, path, flags, mask, buf);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
@@ -145,7 +114,7 @@ final class Libc implements AutoCloseable {
         try {
             return (int) FCHOWNAT.invokeExact(state, dirfd, path, uid, gid, flags);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
@@ -153,7 +122,7 @@ final class Libc implements AutoCloseable {
         try {
             return (int) FCHMODAT.invokeExact(state, dirfd, path, mode, flags);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
@@ -161,7 +130,7 @@ final class Libc implements AutoCloseable {
         try {
             return (long) LGETXATTR.invokeExact(state, path, name, value, value.byteSize());
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
@@ -169,7 +138,7 @@ final class Libc implements AutoCloseable {
         try {
             return (int) LSETXATTR.invokeExact(state, path, name, value, value.byteSize(), flags);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 
@@ -177,7 +146,7 @@ final class Libc implements AutoCloseable {
         try {
             return (int) KILL.invokeExact(state, pid, signal);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Ffm.rethrow(t);
         }
     }
 

@@ -216,7 +216,7 @@ public final class RootfsShifter {
 
         IOException error(Libc libc, String op, String path) {
             int errno = libc.errno();
-            return new IOException(op + " " + path + ": " + Libc.strerror(errno) + " (errno " + errno + ")");
+            return new IOException(op + " " + path + ": " + io.jlxd.daemon.util.Ffm.strerror(errno) + " (errno " + errno + ")");
         }
 
         void fail(IOException e) {

@@ -56,7 +56,7 @@ class RootfsShifterTest {
             MemorySegment v = libc.arena().allocate(value.length);
             v.copyFrom(MemorySegment.ofArray(value));
             assertEquals(0, libc.lsetxattr(libc.arena().allocateFrom(p.toString()), libc.arena().allocateFrom("security.capability"), v, 0),
-                    "lsetxattr: " + Libc.strerror(libc.errno()));
+                    "lsetxattr: " + io.jlxd.daemon.util.Ffm.strerror(libc.errno()));
         }
     }
 
